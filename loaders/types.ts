@@ -1,0 +1,19 @@
+import type { RootFilesystem } from "../src/fs/root.js";
+
+/** What a loader makes of a path: a mounted root filesystem, plus what it learnt on the way. */
+export interface LoadedTarget {
+  fs: RootFilesystem;
+  /** A more specific layout recognised by the loader (e.g. "uac" inside "tar"). */
+  subloader?: string;
+  hints?: { hostname?: string };
+  /** Release what the loader holds (file descriptors, temporary files). */
+  close?(): void;
+}
+
+export interface Loader {
+  readonly name: string;
+  readonly description: string;
+  /** Cheap test: could this loader take the path? Loaders are asked in registry order. */
+  detect(path: string): boolean;
+  load(path: string): LoadedTarget | Promise<LoadedTarget>;
+}

@@ -1,0 +1,9 @@
+// Every built-in plugin. The registry reads their static declarations; nothing here runs plugin code.
+import { Registry } from "../src/plugin/registry.js";
+import unixOs from "./os/unix/_os.js";
+import linuxOs from "./os/unix/linux/_os.js";
+import users from "./os/unix/users.js";
+
+export const PLUGINS = [unixOs, linuxOs, users];
+
+export const defaultRegistry = new Registry(PLUGINS);

@@ -1,0 +1,62 @@
+// target-info: what a target is (hostname, domain, OS, version, loader, path, id), as text or JSON.
+import yargs from "yargs";
+import { UsageError } from "../plugin/args.js";
+import { jsonDynamic } from "../records/render.js";
+import { Target } from "../target.js";
+import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, type CliIO } from "./common.js";
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const args = yargs(preprocessArgv(argv))
+    .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false })
+    .scriptName("target-info")
+    .usage("$0 [options] TARGET...")
+    .option("json", { alias: "j", type: "boolean", describe: "one JSON object per target, one per line" })
+    .option("loader", { alias: "L", type: "string", describe: "force a loader" })
+    .version(false)
+    .strictOptions()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .parseSync();
+  if (args.help) return EXIT_OK;
+  const targets = expandAtFiles((args._ as (string | number)[]).map(String));
+  if (targets.length === 0) throw new UsageError("no targets given");
+  let failed = false;
+  let first = true;
+  for (const p of targets) {
+    let t: Target;
+    try {
+      t = await Target.open(p, { loader: args.loader });
+    } catch (e) {
+      io.stderr.write(`error: ${(e as Error).message}\n`);
+      failed = true;
+      continue;
+    }
+    try {
+      const info = {
+        path: t.path,
+        id: t.id,
+        loader: t.loader,
+        hostname: t.hostname,
+        domain: t.domain,
+        os: t.os,
+        version: t.version,
+        mounts: t.fs.mountPoints.map((m) => `${m.point} (${m.kind})`),
+      };
+      if (args.json) io.stdout.write(jsonDynamic(info) + "\n");
+      else {
+        if (!first) io.stdout.write("-".repeat(70) + "\n");
+        const width = 10;
+        for (const [k, v] of Object.entries(info)) {
+          const text = Array.isArray(v) ? v.join(", ") : v === null ? "None" : String(v);
+          io.stdout.write(`${k.padEnd(width)}: ${text}\n`);
+        }
+      }
+      first = false;
+    } finally {
+      t.close();
+    }
+  }
+  return failed ? EXIT_ERRORS : EXIT_OK;
+}

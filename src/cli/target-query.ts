@@ -1,0 +1,176 @@
+// target-query: run plugin functions on targets and write their records to one sink.
+import yargs from "yargs";
+import { describeArg, UsageError } from "../plugin/args.js";
+import type { Registry } from "../plugin/registry.js";
+import { CompatCache, chooseCandidate, runOnTarget } from "../plugin/runner.js";
+import { Timestamp } from "../records/timestamp.js";
+import { Target } from "../target.js";
+import { defaultRegistry } from "../../plugins/index.js";
+import { LOADERS } from "../../loaders/index.js";
+import { EXIT_ERRORS, EXIT_OK, expandAtFiles, makeLogger, preprocessArgv, type CliIO } from "./common.js";
+import { chooseFormat, openSink } from "./output.js";
+
+const KNOWN = new Set([
+  "_", "$0", "f", "function", "xf", "excluded-functions", "l", "list", "L", "loader", "j", "json", "s", "strings",
+  "limit", "q", "quiet", "v", "verbose", "h", "help", "generated",
+]);
+
+export function parseArgs(argv: readonly string[]) {
+  return yargs(preprocessArgv(argv))
+    .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false, "halt-at-non-option": false })
+    .scriptName("target-query")
+    .usage("$0 [options] TARGET... -f FUNCTIONS")
+    .help(false)
+    .option("function", { alias: "f", type: "string", describe: "functions to run: names, namespaces (atop.*), module paths or globs; comma lists" })
+    .option("excluded-functions", { alias: "xf", type: "string", describe: "functions to leave out (same syntax)" })
+    .option("list", { alias: "l", type: "boolean", describe: "list functions (with -f: only those); with targets: which apply and why not" })
+    .option("loader", { alias: "L", type: "string", describe: "force a loader (see -l)" })
+    .option("json", { alias: "j", type: "boolean", describe: "JSON lines (dissect's -j shape, with descriptor lines)" })
+    .option("strings", { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" })
+    .option("limit", { type: "number", describe: "stop after N records per target" })
+    .option("quiet", { alias: "q", type: "boolean", describe: "errors only on stderr" })
+    .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
+    .option("generated", { type: "string", hidden: true, describe: "fixed _generated time (reproducible output)" })
+    .option("help", { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" })
+    .version(false)
+    .strict(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .parseSync();
+}
+
+export async function main(argv: string[], io: CliIO, registry: Registry = defaultRegistry): Promise<number> {
+  const args = parseArgs(argv);
+  const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
+  const targets = expandAtFiles((args._ as (string | number)[]).map(String));
+  const fnArgs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (!KNOWN.has(k)) fnArgs[k] = v;
+
+  const patterns = asList(args.function);
+  const resolution = registry.resolve(patterns, asList(args["excluded-functions"]));
+  if (resolution.invalid.length) throw new UsageError(`unknown function(s): ${resolution.invalid.join(", ")}`);
+
+  if (args.help) {
+    if (patterns.length) io.stdout.write(functionHelp(registry, resolution.groups.map((g) => g.name)));
+    else io.stdout.write(await helpText());
+    return EXIT_OK;
+  }
+  if (args.list) return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, targets, args.loader);
+
+  if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
+  if (targets.length === 0) throw new UsageError("no targets given");
+  const declared = new Set(resolution.groups.flatMap((g) => g.candidates.flatMap((c) => (c.fn.args ?? []).map((a) => a.name))));
+  for (const k of Object.keys(fnArgs)) {
+    if (!declared.has(k)) throw new UsageError(`unknown option --${k} (no selected function takes it)`);
+  }
+  let generated: Timestamp | undefined;
+  if (args.generated) generated = Timestamp.parse(args.generated);
+
+  const sink = openSink(chooseFormat({ json: args.json, strings: args.strings }, io), io);
+  let failed = false;
+  try {
+    for (const p of targets) {
+      let target: Target;
+      try {
+        target = await Target.open(p, { loader: args.loader });
+      } catch (e) {
+        log.error((e as Error).message);
+        failed = true;
+        continue;
+      }
+      try {
+        const outcomes = await runOnTarget(target, resolution.groups, registry, sink, { args: fnArgs, limit: args.limit, generated, log });
+        if (outcomes.some((o) => o.status === "error")) failed = true;
+      } finally {
+        target.close();
+      }
+    }
+  } finally {
+    await sink.close();
+  }
+  return failed ? EXIT_ERRORS : EXIT_OK;
+}
+
+function asList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function functionHelp(registry: Registry, names: string[]): string {
+  let out = "";
+  for (const name of names) {
+    const ref = registry.match(name)[0]!;
+    out += `${ref.name}  (${ref.path})\n  ${ref.fn.description}\n`;
+    const fnArgs = ref.fn.args ?? [];
+    out += fnArgs.length ? fnArgs.map((a) => `  ${describeArg(a)}\n`).join("") : "  (no arguments)\n";
+  }
+  return out;
+}
+
+async function helpText(): Promise<string> {
+  return new Promise((resolve) => {
+    yargs([])
+      .scriptName("target-query")
+      .usage("$0 [options] TARGET... -f FUNCTIONS\n\nRun plugin functions on targets (directories, tars, collections).")
+      .option("function", { alias: "f", type: "string", describe: "functions: names, namespaces (atop.*), module paths, globs; comma lists" })
+      .option("excluded-functions", { alias: "xf", type: "string", describe: "functions to leave out" })
+      .option("list", { alias: "l", type: "boolean", describe: "list functions; with targets: which apply and why not" })
+      .option("loader", { alias: "L", type: "string", describe: "force a loader" })
+      .option("json", { alias: "j", type: "boolean", describe: "JSON lines" })
+      .option("strings", { alias: "s", type: "boolean", describe: "text even when piped" })
+      .option("limit", { type: "number", describe: "stop after N records per target" })
+      .option("quiet", { alias: "q", type: "boolean", describe: "errors only" })
+      .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
+      .epilog("Targets may be @FILE (one per line). Exit: 0 all well, 1 finished with errors, 2 usage error.")
+      .version(false)
+      .showHelp((s: string) => resolve(s + "\n"));
+  });
+}
+
+async function listFunctions(io: CliIO, registry: Registry, only: string[] | null, targets: string[], loader?: string): Promise<number> {
+  const refs = registry.functions.filter((f) => !only || only.includes(f.name));
+  if (targets.length === 0) {
+    let out = "Functions (a name offered by several plugins runs the most specific one that applies):\n";
+    const names = [...new Set(refs.map((r) => r.name))].sort();
+    for (const name of names) {
+      const cands = registry.match(name);
+      const f = cands[0]!;
+      out += `  ${f.name.padEnd(22)} ${f.fn.description}\n`;
+      out += `  ${"".padEnd(22)} output: ${f.fn.output}; path: ${cands.map((c) => c.path).join(", ")}\n`;
+      if (f.fn.output === "records") {
+        for (const d of f.fn.records) out += `  ${"".padEnd(22)} ${d.name}: ${d.fields.map((x) => `${x.name}:${x.type}`).join(", ")}\n`;
+      }
+      for (const a of f.fn.args ?? []) out += `  ${"".padEnd(22)} ${describeArg(a)}\n`;
+    }
+    out += "\nLoaders (in detection order):\n";
+    for (const l of LOADERS) out += `  ${l.name.padEnd(22)} ${l.description}\n`;
+    io.stdout.write(out);
+    return EXIT_OK;
+  }
+  let failed = false;
+  for (const p of targets) {
+    let target: Target;
+    try {
+      target = await Target.open(p, { loader });
+    } catch (e) {
+      io.stderr.write(`error: ${(e as Error).message}\n`);
+      failed = true;
+      continue;
+    }
+    try {
+      const compat = new CompatCache(target);
+      let out = `${target} (${target.hostname ?? "hostname unknown"}, ${target.os ?? "os unknown"}):\n`;
+      const names = [...new Set(refs.map((r) => r.name))];
+      const groups = registry.resolve(names).groups;
+      for (const g of groups) {
+        const c = await chooseCandidate(g, target, registry, compat);
+        out += c.ref ? `  ${g.name.padEnd(22)} yes\n` : `  ${g.name.padEnd(22)} no: ${c.reason}\n`;
+      }
+      io.stdout.write(out);
+    } finally {
+      target.close();
+    }
+  }
+  return failed ? EXIT_ERRORS : EXIT_OK;
+}

@@ -1,0 +1,169 @@
+// Run the resolved functions on one target into the run's sink, isolating every failure: an absent artefact
+// is information, a throwing function is an error for that function only, and the run goes on.
+import { DESCRIPTOR, type AnyRecord } from "../records/descriptor.js";
+import type { RecordSink } from "../records/sinks/sink.js";
+import { Timestamp } from "../records/timestamp.js";
+import type { Target } from "../target.js";
+import type { Logger } from "../util/log.js";
+import { bindArgs } from "./args.js";
+import type { Compat, FunctionContext, Issue, Plugin } from "./define.js";
+import type { FunctionGroup, FunctionRef, Registry } from "./registry.js";
+import { FunctionValueRecord, valueText } from "./value.js";
+
+export type FunctionStatus = "ok" | "absent" | "error";
+
+export interface FunctionOutcome {
+  name: string;
+  path: string | null;
+  status: FunctionStatus;
+  records: number;
+  /** Why the function does not apply (absent), or what went wrong (error). */
+  reason?: string;
+  warnings: Issue[];
+  errors: Issue[];
+  durationMs: number;
+}
+
+export interface RunOptions {
+  /** Raw function options from the command line, bound per function to its declared arguments. */
+  args?: Record<string, unknown>;
+  /** Stop after this many records for the target. */
+  limit?: number;
+  /** Fix `_generated` (reproducible output); otherwise the time each record is made. */
+  generated?: Timestamp;
+  log: Logger;
+  /** Cap on issues kept per function (the rest are counted). */
+  maxIssues?: number;
+}
+
+/** A target's compatibility answers, cached per plugin (a check runs once per target). */
+export class CompatCache {
+  private readonly cache = new Map<Plugin, Promise<Compat>>();
+  constructor(private readonly target: Target) {}
+
+  check(plugin: Plugin): Promise<Compat> {
+    let c = this.cache.get(plugin);
+    if (!c) {
+      c = (async () => {
+        try {
+          return await plugin.checkCompatible(this.target);
+        } catch (e) {
+          return { ok: false, reason: `compatibility check failed: ${(e as Error).message}`, crashed: true } as Compat;
+        }
+      })();
+      this.cache.set(plugin, c);
+    }
+    return c;
+  }
+}
+
+/** Pick the candidate for a target: eligible for its OS, most specific first, first compatible wins. */
+export async function chooseCandidate(
+  group: FunctionGroup,
+  target: Target,
+  registry: Registry,
+  compat: CompatCache,
+): Promise<{ ref: FunctionRef } | { ref: null; reason: string; crashed?: boolean }> {
+  const eligible = group.candidates.filter((c) => registry.eligible(c, target.osPath));
+  if (eligible.length === 0) return { ref: null, reason: `not available for OS ${target.os ?? "unknown"}` };
+  let first: { reason: string; crashed?: boolean } | null = null;
+  for (const ref of eligible) {
+    const c = await compat.check(ref.plugin);
+    if (c.ok) return { ref };
+    first ??= c as { reason: string; crashed?: boolean };
+  }
+  return { ref: null, ...first! };
+}
+
+export async function runOnTarget(
+  target: Target,
+  groups: readonly FunctionGroup[],
+  registry: Registry,
+  sink: RecordSink,
+  opts: RunOptions,
+): Promise<FunctionOutcome[]> {
+  const outcomes: FunctionOutcome[] = [];
+  const compat = new CompatCache(target);
+  const who = target.hostname ? `${target.id} (${target.hostname})` : target.id;
+  let remaining = opts.limit ?? Infinity;
+  const maxIssues = opts.maxIssues ?? 1000;
+
+  for (const group of groups) {
+    const started = performance.now();
+    const outcome: FunctionOutcome = { name: group.name, path: null, status: "ok", records: 0, warnings: [], errors: [], durationMs: 0 };
+    outcomes.push(outcome);
+    const choice = await chooseCandidate(group, target, registry, compat);
+    if (!choice.ref) {
+      outcome.status = choice.crashed ? "error" : "absent";
+      outcome.reason = choice.reason;
+      if (choice.crashed) opts.log.error(`${who}: ${group.name}: ${choice.reason}`);
+      else opts.log.info(`${who}: ${group.name}: not applicable: ${choice.reason}`);
+      outcome.durationMs = performance.now() - started;
+      continue;
+    }
+    const ref = choice.ref;
+    outcome.path = ref.path;
+    let dropped = 0;
+    const keep = (list: Issue[], issue: Issue): void => {
+      if (list.length < maxIssues) list.push(issue);
+      else dropped++;
+    };
+    const ctx: FunctionContext = {
+      args: bindArgs(ref.fn.args, opts.args ?? {}, ref.name),
+      warn(issue) {
+        keep(outcome.warnings, issue);
+        opts.log.warn(`${who}: ${ref.name}: ${formatIssue(issue)}`);
+      },
+      error(issue) {
+        keep(outcome.errors, issue);
+        opts.log.error(`${who}: ${ref.name}: ${formatIssue(issue)}`);
+      },
+    };
+    const stamp = (rec: AnyRecord): AnyRecord => {
+      rec.hostname = target.hostname;
+      rec.domain = target.domain;
+      rec._source = target.id;
+      rec._classification = null;
+      rec._generated = opts.generated ?? Timestamp.now();
+      rec._version = 1;
+      return rec;
+    };
+    try {
+      if (remaining <= 0) {
+        outcome.durationMs = performance.now() - started;
+        continue;
+      }
+      if (ref.fn.output === "value") {
+        const v = await ref.fn.value(target, ctx);
+        const rec = FunctionValueRecord.create({ function: ref.name, value: valueText(v), filepath: null });
+        const p = sink.write(stamp(rec as AnyRecord));
+        if (p) await p;
+        outcome.records = 1;
+        remaining--;
+      } else {
+        for await (const rec of ref.fn.run(target, ctx)) {
+          if (!rec || !(rec as AnyRecord)[DESCRIPTOR]) throw new Error("function yielded something that is not a record");
+          const p = sink.write(stamp(rec));
+          if (p) await p;
+          outcome.records++;
+          if (--remaining <= 0) break;
+        }
+      }
+      if (outcome.errors.length > 0) outcome.status = "error";
+    } catch (e) {
+      outcome.status = "error";
+      const err = e as Error;
+      outcome.reason = err.message;
+      opts.log.error(`${who}: ${ref.name}: failed after ${outcome.records} records: ${err.message}`);
+      if (opts.log.enabled("debug") && err.stack) opts.log.debug(err.stack);
+    }
+    if (dropped) opts.log.warn(`${who}: ${ref.name}: ${dropped} more issues not listed`);
+    outcome.durationMs = performance.now() - started;
+  }
+  return outcomes;
+}
+
+export function formatIssue(i: Issue): string {
+  const where = i.file ? (i.offset !== undefined ? `${i.file} @ offset ${i.offset}: ` : `${i.file}: `) : "";
+  return where + i.message;
+}

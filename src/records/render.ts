@@ -1,0 +1,135 @@
+// How field values look in text (flow.record's repr) and in JSON (flow.record's JsonRecordPacker through
+// Python's json.dumps: ", " and ": " separators, ASCII only). Both are driven by the field's declared type.
+import { pyBytes, pyFloat, pyStr } from "../util/pyrepr.js";
+import { Timestamp } from "./timestamp.js";
+
+export function reprValue(type: string, v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  if (type.endsWith("[]")) {
+    const el = type.slice(0, -2);
+    return "[" + (v as unknown[]).map((x) => reprValue(el, x)).join(", ") + "]";
+  }
+  switch (type) {
+    case "string":
+    case "path":
+    case "uri":
+      return pyStr(String(v));
+    case "datetime":
+      return v instanceof Timestamp ? v.isoformat(" ") : String(v);
+    case "boolean":
+      return v ? "True" : "False";
+    case "float":
+      return pyFloat(Number(v));
+    case "net.ipaddress":
+      return `net.ipaddress(${pyStr(String(v))})`;
+    case "bytes":
+      return pyBytes(v as Uint8Array);
+    case "unix_file_mode":
+      return "0o" + Number(v).toString(8);
+    default:
+      return reprDynamic(v);
+  }
+}
+
+/** repr of a value whose field type is foreign or dynamic: by its JS type. */
+export function reprDynamic(v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "string") return pyStr(v);
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : pyFloat(v);
+  if (v instanceof Timestamp) return v.isoformat(" ");
+  if (v instanceof Uint8Array) return pyBytes(v);
+  if (Array.isArray(v)) return "[" + v.map(reprDynamic).join(", ") + "]";
+  return pyStr(JSON.stringify(v));
+}
+
+/** str() of a value (CSV cells, rdump -L lines): like repr but strings unquoted. */
+export function strValue(type: string, v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  switch (type) {
+    case "string":
+    case "path":
+    case "uri":
+      return String(v);
+    case "net.ipaddress":
+      return String(v);
+    default:
+      return reprValue(type, v);
+  }
+}
+
+// ---- JSON ----
+
+const JSON_ESCAPE = /["\\\x00-\x1f\x7f-\uffff]/;
+
+/** Python json.dumps(ensure_ascii=True) of a string. Lone surrogates (raw bytes) stay \udcXX escapes. */
+export function jsonString(s: string): string {
+  if (!JSON_ESCAPE.test(s)) return '"' + s + '"';
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += "\\\\";
+    else if (c === 0x0a) out += "\\n";
+    else if (c === 0x0d) out += "\\r";
+    else if (c === 0x09) out += "\\t";
+    else if (c === 0x08) out += "\\b";
+    else if (c === 0x0c) out += "\\f";
+    else if (c < 0x20 || c > 0x7e) out += "\\u" + c.toString(16).padStart(4, "0");
+    else out += s[i];
+  }
+  return out + '"';
+}
+
+export function jsonFloat(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
+  return pyFloat(x);
+}
+
+export function jsonValue(type: string, v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (type.endsWith("[]")) {
+    const el = type.slice(0, -2);
+    return "[" + (v as unknown[]).map((x) => jsonValue(el, x)).join(", ") + "]";
+  }
+  switch (type) {
+    case "string":
+    case "path":
+    case "net.ipaddress":
+    case "uri":
+      return jsonString(String(v));
+    case "datetime":
+      return v instanceof Timestamp ? '"' + v.isoformat("T") + '"' : jsonString(String(v));
+    case "boolean":
+      return v ? "true" : "false";
+    case "float":
+      return jsonFloat(Number(v));
+    case "bytes":
+      return '"' + Buffer.from(v as Uint8Array).toString("base64") + '"';
+    case "varint":
+    case "uint16":
+    case "uint32":
+    case "filesize":
+    case "unix_file_mode":
+      return typeof v === "bigint" ? v.toString() : String(v);
+    default:
+      return jsonDynamic(v);
+  }
+}
+
+export function jsonDynamic(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "string") return jsonString(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : jsonFloat(v);
+  if (v instanceof Timestamp) return '"' + v.isoformat("T") + '"';
+  if (v instanceof Uint8Array) return '"' + Buffer.from(v).toString("base64") + '"';
+  if (Array.isArray(v)) return "[" + v.map(jsonDynamic).join(", ") + "]";
+  if (typeof v === "object") {
+    return "{" + Object.entries(v).map(([k, x]) => jsonString(k) + ": " + jsonDynamic(x)).join(", ") + "}";
+  }
+  return jsonString(String(v));
+}

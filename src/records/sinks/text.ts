@@ -1,0 +1,28 @@
+// flow.record's text form, one record per line: <name field=repr …> (declared fields, reserved ones hidden).
+import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../descriptor.js";
+import type { Output } from "../output.js";
+import { reprValue } from "../render.js";
+import type { RecordSink } from "./sink.js";
+
+export function formatRecordText(rec: AnyRecord, fields?: readonly string[]): string {
+  const desc: RecordDescriptor = rec[DESCRIPTOR];
+  let out = "<" + desc.name;
+  if (fields) {
+    for (const name of fields) out += " " + name + "=" + reprValue(desc.fieldTypes.get(name) ?? "", rec[name]);
+  } else {
+    for (const f of desc.fields) out += " " + f.name + "=" + reprValue(f.type, rec[f.name]);
+  }
+  return out + ">";
+}
+
+export class TextSink implements RecordSink {
+  constructor(private readonly out: Output) {}
+
+  write(rec: AnyRecord): void | Promise<void> {
+    return this.out.write(formatRecordText(rec) + "\n");
+  }
+
+  close(): Promise<void> {
+    return this.out.close();
+  }
+}

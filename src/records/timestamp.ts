@@ -1,0 +1,135 @@
+// A UTC instant with microsecond precision. JS Date has only milliseconds; evidence (utmp tv_usec, wtmpdb,
+// flow.record datetimes) has microseconds, and we keep them exactly.
+
+const US_PER_S = 1_000_000;
+
+export class Timestamp {
+  /** Whole seconds since the epoch (may be negative) and the microseconds within that second (0..999999). */
+  private constructor(
+    readonly seconds: number,
+    readonly micros: number,
+  ) {}
+
+  static fromUnix(seconds: number, micros = 0): Timestamp {
+    if (!Number.isFinite(seconds)) throw new RangeError(`invalid epoch seconds: ${seconds}`);
+    let s = Math.floor(seconds);
+    let us = Math.round((seconds - s) * US_PER_S) + micros;
+    if (us < 0 || us >= US_PER_S) {
+      const carry = Math.floor(us / US_PER_S);
+      s += carry;
+      us -= carry * US_PER_S;
+    }
+    return new Timestamp(s, us);
+  }
+
+  static fromMicros(us: bigint | number): Timestamp {
+    const v = BigInt(us);
+    let s = v / 1_000_000n;
+    let r = v % 1_000_000n;
+    if (r < 0n) {
+      r += 1_000_000n;
+      s -= 1n;
+    }
+    return new Timestamp(Number(s), Number(r));
+  }
+
+  static fromMillis(ms: number): Timestamp {
+    return Timestamp.fromMicros(BigInt(Math.round(ms * 1000)));
+  }
+
+  static fromDate(d: Date): Timestamp {
+    return Timestamp.fromMillis(d.getTime());
+  }
+
+  static now(): Timestamp {
+    return Timestamp.fromMillis(Date.now());
+  }
+
+  /** UTC calendar parts, the shape flow.record packs: [Y, M, D, h, m, s, µs]. */
+  static fromParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0): Timestamp {
+    const date = new Date(0);
+    date.setUTCFullYear(y, mo - 1, d);
+    date.setUTCHours(h, mi, s, 0);
+    return new Timestamp(Math.floor(date.getTime() / 1000), us);
+  }
+
+  /** Parse ISO 8601 (`2024-01-02T03:04:05.123456+00:00`, `Z`, space separator, any offset, up to 9 fraction digits). */
+  static parse(text: string): Timestamp {
+    const m = /^(-?\d{4,})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d\d:?\d\d(?::?\d\d)?)?$/i.exec(
+      text.trim(),
+    );
+    if (!m) throw new RangeError(`not an ISO 8601 datetime: ${JSON.stringify(text)}`);
+    const frac = (m[7] ?? "").padEnd(6, "0").slice(0, 6);
+    const base = Timestamp.fromParts(+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), +frac);
+    let offset = 0;
+    const tz = m[8];
+    if (tz && tz.toUpperCase() !== "Z") {
+      const digits = tz.replace(/:/g, "");
+      const sign = digits[0] === "-" ? -1 : 1;
+      offset = sign * (+digits.slice(1, 3) * 3600 + +digits.slice(3, 5) * 60 + +(digits.slice(5, 7) || 0));
+    }
+    return new Timestamp(base.seconds - offset, base.micros);
+  }
+
+  toMicros(): bigint {
+    return BigInt(this.seconds) * 1_000_000n + BigInt(this.micros);
+  }
+
+  /** Milliseconds since the epoch (microseconds truncated toward the past). */
+  toMillis(): number {
+    return this.seconds * 1000 + Math.floor(this.micros / 1000);
+  }
+
+  toDate(): Date {
+    return new Date(this.toMillis());
+  }
+
+  /** Seconds since the epoch as a float (loses precision beyond ~2^53 µs; for arithmetic, not storage). */
+  toSeconds(): number {
+    return this.seconds + this.micros / US_PER_S;
+  }
+
+  parts(): [number, number, number, number, number, number, number] {
+    const d = new Date(this.seconds * 1000);
+    return [
+      d.getUTCFullYear(),
+      d.getUTCMonth() + 1,
+      d.getUTCDate(),
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      this.micros,
+    ];
+  }
+
+  /** Python's datetime.isoformat(sep): the fraction is omitted when it is zero; always `+00:00`. */
+  isoformat(sep = "T"): string {
+    const [y, mo, d, h, mi, s, us] = this.parts();
+    const year = y < 0 ? "-" + String(-y).padStart(4, "0") : String(y).padStart(4, "0");
+    let out = `${year}-${p2(mo)}-${p2(d)}${sep}${p2(h)}:${p2(mi)}:${p2(s)}`;
+    if (us) out += "." + String(us).padStart(6, "0");
+    return out + "+00:00";
+  }
+
+  /** ISO 8601 with `T` (what flow.record's JSON writer emits). */
+  toJSON(): string {
+    return this.isoformat("T");
+  }
+
+  /** flow.record's text form: space separator. */
+  toString(): string {
+    return this.isoformat(" ");
+  }
+
+  compare(other: Timestamp): number {
+    return this.seconds - other.seconds || this.micros - other.micros;
+  }
+
+  equals(other: Timestamp | null | undefined): boolean {
+    return !!other && this.seconds === other.seconds && this.micros === other.micros;
+  }
+}
+
+function p2(n: number): string {
+  return n < 10 ? "0" + n : String(n);
+}

@@ -1,0 +1,36 @@
+// Messages to the analyst on stderr, by level: errors always, warnings by default, information (such as an
+// artefact that is absent) by default too but plainly labelled, debug with -v.
+
+export type Level = "error" | "warning" | "info" | "debug";
+const RANK: Record<Level, number> = { error: 0, warning: 1, info: 2, debug: 3 };
+
+export class Logger {
+  constructor(
+    private readonly write: (line: string) => void,
+    /** The most verbose level shown: error (-q), info (default), debug (-v). */
+    readonly level: Level = "info",
+  ) {}
+
+  enabled(level: Level): boolean {
+    return RANK[level] <= RANK[this.level];
+  }
+
+  log(level: Level, message: string): void {
+    if (this.enabled(level)) this.write(`${level}: ${message}\n`);
+  }
+
+  error(m: string): void {
+    this.log("error", m);
+  }
+  warn(m: string): void {
+    this.log("warning", m);
+  }
+  info(m: string): void {
+    this.log("info", m);
+  }
+  debug(m: string): void {
+    this.log("debug", m);
+  }
+}
+
+export const silentLogger = new Logger(() => {}, "error");
