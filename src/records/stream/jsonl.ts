@@ -1,0 +1,185 @@
+// Reads JSON lines back into records: flow.record's jsonfile shape (descriptor lines, then records with
+// "_type": "record" and "_recorddescriptor") and plain objects (rdump -J, other tools), which become
+// `json/record` records with types inferred from their values.
+import { DESCRIPTOR, RecordDescriptor, type AnyRecord, type FieldDef } from "../descriptor.js";
+import { Timestamp } from "../timestamp.js";
+import type { DescriptorStats } from "./reader.js";
+
+export class JsonLinesError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(`${message} (line ${line})`);
+  }
+}
+
+type Conv = (v: unknown) => unknown;
+
+function converterFor(type: string): Conv | null {
+  if (type.endsWith("[]")) {
+    const el = converterFor(type.slice(0, -2));
+    return el ? (v) => (Array.isArray(v) ? v.map((x) => (x === null ? null : el(x))) : v) : null;
+  }
+  switch (type) {
+    case "datetime":
+      return (v) => (typeof v === "string" ? Timestamp.parse(v) : typeof v === "number" ? Timestamp.fromUnix(v) : v);
+    case "bytes":
+      return (v) => (typeof v === "string" ? new Uint8Array(Buffer.from(v, "base64")) : v);
+    default:
+      return null;
+  }
+}
+
+const RESERVED_CONV: Record<string, Conv | null> = {
+  _source: null,
+  _classification: null,
+  _generated: converterFor("datetime"),
+  _version: null,
+};
+
+class JsonDescriptor {
+  readonly convs: Map<string, Conv | null>;
+  count = 0;
+  constructor(readonly desc: RecordDescriptor) {
+    this.convs = new Map(desc.allFields.map((f) => [f.name, RESERVED_CONV[f.name] ?? converterFor(f.type)]));
+  }
+
+  build(obj: Record<string, unknown>): AnyRecord {
+    const rec: AnyRecord = { [DESCRIPTOR]: this.desc };
+    for (const f of this.desc.allFields) {
+      const v = obj[f.name];
+      if (v === undefined || v === null) rec[f.name] = null;
+      else {
+        const c = this.convs.get(f.name);
+        rec[f.name] = c ? c(v) : v;
+      }
+    }
+    if (rec._version === null) rec._version = 1;
+    this.count++;
+    return rec;
+  }
+}
+
+function inferType(v: unknown): string {
+  if (typeof v === "boolean") return "boolean";
+  if (typeof v === "number") return Number.isInteger(v) ? "varint" : "float";
+  if (Array.isArray(v)) return v.every((x) => typeof x === "string") ? "string[]" : "dynamic";
+  if (v !== null && typeof v === "object") return "dynamic";
+  return "string";
+}
+
+function fieldName(k: string): string {
+  let n = k.replace(/[^a-zA-Z0-9_]/g, "_");
+  if (!/^[a-zA-Z]/.test(n)) n = "x" + n;
+  return n;
+}
+
+export class JsonLinesDecoder {
+  private readonly byKey = new Map<string, JsonDescriptor>();
+  private readonly byName = new Map<string, JsonDescriptor>();
+  private readonly seen: JsonDescriptor[] = [];
+  private readonly inferred = new Map<string, JsonDescriptor>();
+
+  stats(): DescriptorStats[] {
+    return this.seen.map((d) => ({ descriptor: d.desc, count: d.count }));
+  }
+
+  private register(name: string, fields: FieldDef[]): JsonDescriptor {
+    const desc = new RecordDescriptor(name, fields);
+    const key = name + "\0" + desc.hash;
+    let d = this.byKey.get(key);
+    if (!d) {
+      d = new JsonDescriptor(desc);
+      this.byKey.set(key, d);
+      this.seen.push(d);
+    }
+    this.byName.set(name, d);
+    return d;
+  }
+
+  /** One line of text → a record, or null for descriptor lines and blank lines. */
+  decodeLine(text: string, line: number): AnyRecord | null {
+    const t = text.trim();
+    if (!t) return null;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(t);
+    } catch (e) {
+      throw new JsonLinesError(`invalid JSON: ${(e as Error).message}`, line);
+    }
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new JsonLinesError("not a JSON object", line);
+    const o = obj as Record<string, unknown>;
+    if (o._type === "recorddescriptor") {
+      const data = o._data;
+      if (!Array.isArray(data) || typeof data[0] !== "string" || !Array.isArray(data[1])) {
+        throw new JsonLinesError("malformed record descriptor", line);
+      }
+      const fields: FieldDef[] = [];
+      for (const f of data[1] as unknown[]) {
+        if (!Array.isArray(f) || typeof f[0] !== "string" || typeof f[1] !== "string") throw new JsonLinesError("malformed descriptor field", line);
+        fields.push({ type: f[0], name: f[1] });
+      }
+      try {
+        this.register(data[0], fields);
+      } catch (e) {
+        throw new JsonLinesError((e as Error).message, line);
+      }
+      return null;
+    }
+    if (o._type === "record" && Array.isArray(o._recorddescriptor)) {
+      const [name, hash] = o._recorddescriptor as [unknown, unknown];
+      const d = this.byKey.get(String(name) + "\0" + String(hash)) ?? this.byName.get(String(name));
+      if (!d) throw new JsonLinesError(`record of unknown descriptor ${String(name)}: no descriptor line came before it`, line);
+      return d.build(o);
+    }
+    return this.inferredRecord(o);
+  }
+
+  private inferredRecord(o: Record<string, unknown>): AnyRecord {
+    const fields: FieldDef[] = [];
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      if (k === "_type" || k === "_recorddescriptor") continue;
+      if (k in RESERVED_CONV) {
+        values[k] = v;
+        continue;
+      }
+      const n = fieldName(k);
+      if (n in values) continue;
+      fields.push({ name: n, type: inferType(v) });
+      values[n] = v;
+    }
+    const sig = fields.map((f) => f.name + ":" + f.type).join(",");
+    let d = this.inferred.get(sig);
+    if (!d) {
+      d = this.register("json/record", fields);
+      this.inferred.set(sig, d);
+    }
+    return d.build(values);
+  }
+}
+
+/** Split a byte stream into lines and decode them (UTF-8). */
+export async function* readJsonLines(source: AsyncIterable<Uint8Array>, decoder = new JsonLinesDecoder()): AsyncGenerator<AnyRecord> {
+  const td = new TextDecoder("utf-8");
+  let rest = "";
+  let line = 0;
+  for await (const chunk of source) {
+    rest += td.decode(chunk, { stream: true });
+    let nl: number;
+    let start = 0;
+    while ((nl = rest.indexOf("\n", start)) >= 0) {
+      line++;
+      const r = decoder.decodeLine(rest.slice(start, nl), line);
+      start = nl + 1;
+      if (r) yield r;
+    }
+    rest = rest.slice(start);
+  }
+  rest += td.decode();
+  if (rest.trim()) {
+    const r = decoder.decodeLine(rest, ++line);
+    if (r) yield r;
+  }
+}

@@ -1,0 +1,292 @@
+// Reads flow.record streams, ours and Python's: length-prefixed msgpack frames, headers anywhere (so
+// concatenated streams read as one), descriptors registered as they come, records decoded per field type.
+// Hostile input is expected: every length is checked against what is there, and an error names the byte offset.
+import { DESCRIPTOR, RecordDescriptor, type AnyRecord, type FieldDef } from "../descriptor.js";
+import { formatIpv4, formatIpv6 } from "../ip.js";
+import { Timestamp } from "../timestamp.js";
+import {
+  EXT_TYPE,
+  SUBTYPE_DATETIME,
+  SUBTYPE_DESCRIPTOR,
+  SUBTYPE_GROUPEDRECORD,
+  SUBTYPE_RECORD,
+  SUBTYPE_VARINT,
+  isMagic,
+} from "./format.js";
+import { MsgpackError, Unpacker } from "./msgpack.js";
+
+export class StreamError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`${message} (at byte offset ${offset})`);
+  }
+}
+
+/** Frames larger than this are taken as corruption, not buffered. */
+export const MAX_FRAME = 256 * 1024 * 1024;
+
+type Dec = (v: unknown) => unknown;
+
+const TWO_32 = 4294967296;
+
+function decodeIp(v: unknown): unknown {
+  // flow.record packs addresses as integers and reads them back with ip_address(int): below 2^32 is IPv4.
+  if (typeof v === "number") return v < TWO_32 && v >= 0 ? formatIpv4(v) : formatIpv6(BigInt(v));
+  if (typeof v === "bigint") return v < BigInt(TWO_32) && v >= 0n ? formatIpv4(Number(v)) : formatIpv6(v);
+  return v;
+}
+
+function decodePath(v: unknown): unknown {
+  if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string") return v[0];
+  return v;
+}
+
+function decoderFor(type: string): Dec | null {
+  if (type.endsWith("[]")) {
+    const el = decoderFor(type.slice(0, -2));
+    if (!el) return null;
+    return (v) => (Array.isArray(v) ? v.map((x) => (x === null ? null : el(x))) : v);
+  }
+  switch (type) {
+    case "path":
+      return decodePath;
+    case "net.ipaddress":
+    case "net.IPAddress":
+      return decodeIp;
+    case "command":
+      return decodePath;
+    case "boolean":
+      return (v) => (typeof v === "number" ? v !== 0 : v);
+    case "float":
+      return (v) => (typeof v === "bigint" ? Number(v) : v);
+    default:
+      return null;
+  }
+}
+
+class DescriptorDecoder {
+  readonly names: readonly string[];
+  readonly decoders: readonly (Dec | null)[];
+  readonly nDeclared: number;
+  count = 0;
+  constructor(readonly desc: RecordDescriptor) {
+    this.names = desc.allFields.map((f) => f.name);
+    this.decoders = desc.allFields.map((f) => decoderFor(f.type));
+    this.nDeclared = desc.fields.length;
+  }
+
+  build(values: unknown[]): AnyRecord {
+    const rec: AnyRecord = { [DESCRIPTOR]: this.desc };
+    const names = this.names;
+    const decs = this.decoders;
+    const expected = names.length;
+    // A newer writer may add reserved fields: drop the extras but keep the last value as _version (as flow.record).
+    if (values.length > expected) values = [...values.slice(0, expected - 1), values[values.length - 1]];
+    for (let i = 0; i < expected; i++) {
+      const v = values[i];
+      if (v === undefined || v === null) rec[names[i]!] = null;
+      else {
+        const d = decs[i];
+        rec[names[i]!] = d ? d(v) : v;
+      }
+    }
+    if (rec._version === null) rec._version = 1;
+    return rec;
+  }
+}
+
+export interface DescriptorStats {
+  descriptor: RecordDescriptor;
+  count: number;
+}
+
+/** A grouped record (ext 0x12, dissect's --hash/--resolve): its records, read as records of their own. */
+interface Grouped {
+  readonly grouped: string;
+  readonly records: AnyRecord[];
+}
+
+const DESCRIPTOR_FRAME = Symbol("descriptor frame");
+
+/**
+ * Decodes frames into records. One instance per logical input: descriptors persist across repeated headers,
+ * so `target-query` output (a header and descriptors per target) and concatenated files read as one.
+ */
+export class RecordStreamDecoder {
+  private readonly byKey = new Map<string, DescriptorDecoder>();
+  private readonly byName = new Map<string, DescriptorDecoder>();
+  /** Descriptors in the order they were first seen. */
+  readonly seen: DescriptorDecoder[] = [];
+  private frameOffset = 0;
+
+  constructor(private readonly shared?: { intern(desc: RecordDescriptor): RecordDescriptor }) {}
+
+  /** Descriptors seen so far with the number of records read for each. */
+  stats(): DescriptorStats[] {
+    return this.seen.map((d) => ({ descriptor: d.desc, count: d.count }));
+  }
+
+  private register(name: string, fields: FieldDef[]): DescriptorDecoder {
+    let desc = new RecordDescriptor(name, fields);
+    const key = name + "\0" + desc.hash;
+    const known = this.byKey.get(key);
+    if (known) {
+      this.byName.set(name, known);
+      return known;
+    }
+    if (this.shared) desc = this.shared.intern(desc);
+    const d = new DescriptorDecoder(desc);
+    this.byKey.set(key, d);
+    this.byName.set(name, d);
+    this.seen.push(d);
+    return d;
+  }
+
+  private readonly ext = (type: number, data: Uint8Array): unknown => {
+    if (type !== EXT_TYPE) throw new StreamError(`unknown msgpack ext type ${type}`, this.frameOffset);
+    const inner = new Unpacker(data, 0, data.length, this.ext).next();
+    if (!Array.isArray(inner) || inner.length !== 2) throw new StreamError("malformed flow.record ext value", this.frameOffset);
+    const [subtype, value] = inner as [unknown, unknown];
+    switch (subtype) {
+      case SUBTYPE_DATETIME:
+        return this.datetime(value);
+      case SUBTYPE_VARINT: {
+        if (!Array.isArray(value) || value.length !== 2 || !(value[1] instanceof Uint8Array)) {
+          throw new StreamError("malformed varint ext", this.frameOffset);
+        }
+        let v = 0n;
+        for (const b of value[1] as Uint8Array) v = (v << 8n) | BigInt(b);
+        if (value[0]) v = -v;
+        return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v;
+      }
+      case SUBTYPE_RECORD:
+        return this.record(value);
+      case SUBTYPE_DESCRIPTOR: {
+        if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== "string" || !Array.isArray(value[1])) {
+          throw new StreamError("malformed record descriptor", this.frameOffset);
+        }
+        const fields: FieldDef[] = [];
+        for (const f of value[1] as unknown[]) {
+          if (!Array.isArray(f) || f.length !== 2 || typeof f[0] !== "string" || typeof f[1] !== "string") {
+            throw new StreamError(`malformed field in descriptor ${value[0]}`, this.frameOffset);
+          }
+          fields.push({ type: f[0], name: f[1] });
+        }
+        try {
+          this.register(value[0], fields);
+        } catch (e) {
+          throw new StreamError(`invalid record descriptor: ${(e as Error).message}`, this.frameOffset);
+        }
+        return DESCRIPTOR_FRAME;
+      }
+      case SUBTYPE_GROUPEDRECORD: {
+        if (!Array.isArray(value) || value.length !== 2 || !Array.isArray(value[1])) {
+          throw new StreamError("malformed grouped record", this.frameOffset);
+        }
+        return { grouped: String(value[0]), records: (value[1] as unknown[]).map((r) => this.record(r)) } satisfies Grouped;
+      }
+      default:
+        throw new StreamError(`unknown flow.record ext subtype 0x${Number(subtype).toString(16)}`, this.frameOffset);
+    }
+  };
+
+  private datetime(value: unknown): Timestamp {
+    if (!Array.isArray(value)) throw new StreamError("malformed datetime", this.frameOffset);
+    if (value.length === 1 && typeof value[0] === "string") return Timestamp.parse(value[0]);
+    const n = value.map(Number);
+    if (n.length < 3 || n.length > 7 || n.some((x) => !Number.isFinite(x))) {
+      throw new StreamError("malformed datetime", this.frameOffset);
+    }
+    return Timestamp.fromParts(n[0]!, n[1]!, n[2]!, n[3] ?? 0, n[4] ?? 0, n[5] ?? 0, n[6] ?? 0);
+  }
+
+  private record(value: unknown): AnyRecord {
+    if (!Array.isArray(value) || value.length !== 2 || !Array.isArray(value[1])) {
+      throw new StreamError("malformed record", this.frameOffset);
+    }
+    const [ident, values] = value as [unknown, unknown[]];
+    let d: DescriptorDecoder | undefined;
+    let label: string;
+    if (Array.isArray(ident) && ident.length === 2) {
+      d = this.byKey.get(String(ident[0]) + "\0" + String(ident[1]));
+      label = `${String(ident[0])} (hash 0x${Number(ident[1]).toString(16).padStart(8, "0")})`;
+    } else {
+      d = this.byName.get(String(ident));
+      label = String(ident);
+    }
+    if (!d) throw new StreamError(`record of unknown descriptor ${label}: no descriptor frame came before it`, this.frameOffset);
+    d.count++;
+    return d.build(values);
+  }
+
+  /**
+   * Decode one frame's value (without its length prefix) that started at `offset` in the input; pushes the
+   * records it holds (none for headers and descriptors, several for a grouped record).
+   */
+  decodeFrame(buf: Uint8Array, start: number, end: number, offset: number, out: AnyRecord[]): void {
+    this.frameOffset = offset;
+    let v: unknown;
+    try {
+      const u = new Unpacker(buf, start, end, this.ext);
+      v = u.next();
+    } catch (e) {
+      if (e instanceof StreamError) throw e;
+      if (e instanceof MsgpackError) throw new StreamError(`corrupt frame: ${e.message}`, offset);
+      throw new StreamError((e as Error).message, offset);
+    }
+    if (v === DESCRIPTOR_FRAME || isMagic(v)) return;
+    if (v && typeof v === "object" && DESCRIPTOR in v) out.push(v as AnyRecord);
+    else if (v && typeof v === "object" && "grouped" in v) out.push(...(v as Grouped).records);
+    else throw new StreamError("frame holds neither a record, a descriptor nor a header", offset);
+  }
+}
+
+/**
+ * Split a byte stream into frames and decode them. `source` yields raw (already decompressed) chunks.
+ * Records come out as they are decoded; memory holds at most one frame plus one chunk.
+ */
+export async function* readStream(source: AsyncIterable<Uint8Array>, decoder = new RecordStreamDecoder()): AsyncGenerator<AnyRecord> {
+  let buf: Buffer = Buffer.alloc(0);
+  let off = 0;
+  let base = 0; // absolute offset of buf[0]
+  let first = true;
+  const out: AnyRecord[] = [];
+  for await (const chunk of source) {
+    if (off < buf.length) buf = Buffer.concat([buf.subarray(off), chunk]);
+    else buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    base += off;
+    off = 0;
+    if (first) {
+      if (buf.length < 19) continue;
+      first = false;
+      if (!(buf[4] === 0xc4 && buf[5] === 13 && isMagic(buf.subarray(6, 19)))) {
+        throw new StreamError("not a flow.record stream: the RECORDSTREAM header is missing", 0);
+      }
+    }
+    while (buf.length - off >= 4) {
+      const len = buf.readUInt32BE(off);
+      if (len > MAX_FRAME) throw new StreamError(`frame length ${len} is implausible (corrupt stream)`, base + off);
+      if (buf.length - off - 4 < len) break;
+      decoder.decodeFrame(buf, off + 4, off + 4 + len, base + off, out);
+      off += 4 + len;
+      if (out.length) {
+        for (const r of out) yield r;
+        out.length = 0;
+      }
+    }
+  }
+  if (first && buf.length > 0) throw new StreamError("not a flow.record stream: too short for a header", 0);
+  if (off < buf.length) throw new StreamError(`truncated frame: ${buf.length - off} bytes at the end`, base + off);
+}
+
+/** Read all records of an in-memory stream (tests, small inputs). */
+export async function decodeStream(bytes: Uint8Array, decoder = new RecordStreamDecoder()): Promise<AnyRecord[]> {
+  const out: AnyRecord[] = [];
+  async function* one(): AsyncGenerator<Uint8Array> {
+    yield bytes;
+  }
+  for await (const r of readStream(one(), decoder)) out.push(r);
+  return out;
+}

@@ -1,0 +1,90 @@
+// Opens a record source whatever it holds: a flow.record stream (plain or gzip), or JSON lines, told apart
+// by their first bytes, not by a file name.
+import fs from "node:fs";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { AnyRecord } from "../descriptor.js";
+import { startsWithHeader } from "./format.js";
+import { JsonLinesDecoder, readJsonLines } from "./jsonl.js";
+import { RecordStreamDecoder, StreamError, readStream, type DescriptorStats } from "./reader.js";
+
+export type SourceKind = "stream" | "jsonl";
+
+export interface RecordSource {
+  readonly kind: SourceKind;
+  readonly compressed: boolean;
+  readonly records: AsyncIterable<AnyRecord>;
+  /** Descriptors seen so far and how many records each one had. */
+  stats(): DescriptorStats[];
+}
+
+/** Read at least `n` bytes (or everything), returning them and an iterable that yields everything again. */
+async function peek(src: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Buffer; all: AsyncIterable<Uint8Array> }> {
+  const it = src[Symbol.asyncIterator]();
+  const got: Buffer[] = [];
+  let len = 0;
+  let done = false;
+  while (len < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    got.push(b);
+    len += b.length;
+  }
+  const head = Buffer.concat(got);
+  async function* all(): AsyncGenerator<Uint8Array> {
+    if (head.length) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { head, all: all() };
+}
+
+const COMPRESSIONS: [string, number[]][] = [
+  ["bzip2", [0x42, 0x5a, 0x68]],
+  ["zstd", [0x28, 0xb5, 0x2f, 0xfd]],
+  ["lz4", [0x04, 0x22, 0x4d, 0x18]],
+  ["xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+];
+
+function startsWith(b: Uint8Array, magic: number[]): boolean {
+  return b.length >= magic.length && magic.every((m, i) => b[i] === m);
+}
+
+/** Detect what `input` holds and return its records. `name` is only used in error messages. */
+export async function openRecordSource(input: AsyncIterable<Uint8Array>, name = "<input>"): Promise<RecordSource> {
+  let { head, all } = await peek(input, 32);
+  let compressed = false;
+  if (startsWith(head, [0x1f, 0x8b])) {
+    compressed = true;
+    const gunzip = Readable.from(all).pipe(createGunzip());
+    ({ head, all } = await peek(gunzip as AsyncIterable<Uint8Array>, 32));
+  }
+  for (const [kind, magic] of COMPRESSIONS) {
+    if (startsWith(head, magic)) throw new StreamError(`${name}: ${kind}-compressed input is not supported; decompress it first`, 0);
+  }
+  if (startsWithHeader(head) || head.length === 0) {
+    const dec = new RecordStreamDecoder();
+    return { kind: "stream", compressed, records: readStream(all, dec), stats: () => dec.stats() };
+  }
+  const firstText = head.toString("latin1").trimStart();
+  if (firstText.startsWith("{")) {
+    const dec = new JsonLinesDecoder();
+    return { kind: "jsonl", compressed, records: readJsonLines(all, dec), stats: () => dec.stats() };
+  }
+  if (firstText.startsWith("<")) {
+    throw new StreamError(`${name}: this looks like text output (<record …>), not a record stream; write with -w - or pipe target-query without -s`, 0);
+  }
+  throw new StreamError(`${name}: not a flow.record stream or JSON lines`, 0);
+}
+
+export async function openRecordFile(path: string): Promise<RecordSource> {
+  return openRecordSource(fs.createReadStream(path, { highWaterMark: 1 << 16 }), path);
+}
