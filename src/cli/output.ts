@@ -1,29 +1,147 @@
-// Which sink a run writes to, chosen once per run from the flags and where stdout goes.
+// Which sink a run writes to, chosen once per run from the flags and where stdout goes — as dissect does it:
+// text on a terminal (or with -s), the flow.record binary stream into a pipe (so `target-query … | rdump`
+// works), JSON lines with -j; plus -w FILE (format from the extension), -C CSV and --timesketch.
+import fs from "node:fs";
+import { finished } from "node:stream/promises";
+import type { Writable } from "node:stream";
+import { createGzip } from "node:zlib";
+import type { AnyRecord } from "../records/descriptor.js";
 import { Output } from "../records/output.js";
+import { CsvSink } from "../records/sinks/csv.js";
+import type { FieldFilter } from "../records/sinks/fields.js";
+import { FormatSink, jsonLinesFormatter, prettyJsonFormatter, textFormatter } from "../records/sinks/format.js";
 import { JsonLinesSink } from "../records/sinks/jsonl.js";
+import { LineSink } from "../records/sinks/line.js";
 import type { RecordSink } from "../records/sinks/sink.js";
+import { RecordStreamSink } from "../records/sinks/stream.js";
 import { TextSink } from "../records/sinks/text.js";
-import type { CliIO } from "./common.js";
+import { TimesketchSink } from "../records/sinks/timesketch.js";
+import { UsageError, type CliIO } from "./common.js";
 
-export type OutputFormat = "text" | "jsonl";
+export type OutputFormat =
+  | "text" // <name field=repr …>
+  | "jsonl" // JSON lines with descriptor lines (target-query -j, flow.record's jsonfile)
+  | "json-plain" // JSON lines without descriptors (rdump -J)
+  | "json-pretty" // indented JSON objects (rdump -j)
+  | "stream" // the flow.record binary stream
+  | "csv"
+  | "csv-noheader"
+  | "line"
+  | "line-verbose"
+  | "timesketch";
 
 export interface OutputFlags {
   json?: boolean;
   strings?: boolean;
+  csv?: boolean;
+  timesketch?: boolean;
+  /** -w FILE: the format comes from the extension unless a format flag is given. */
+  write?: string;
 }
 
+/** The format a file name asks for (`.rec`, `.rec.gz`, `.jsonl`, `.csv`, …; any `.gz` is compressed). */
+export function formatForPath(path: string): { format: OutputFormat; gzip: boolean } {
+  let p = path.toLowerCase();
+  const gzip = p.endsWith(".gz");
+  if (gzip) p = p.slice(0, -3);
+  if (p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".ndjson")) return { format: "jsonl", gzip };
+  if (p.endsWith(".csv")) return { format: "csv", gzip };
+  if (p.endsWith(".txt")) return { format: "text", gzip };
+  return { format: "stream", gzip }; // .rec, .records, anything else: the binary stream (flow.record's default)
+}
+
+/** target-query's choice: -j, -C, --timesketch, -w by extension, text on a TTY or with -s, else the stream. */
 export function chooseFormat(flags: OutputFlags, io: CliIO): OutputFormat {
-  if (flags.json) return "jsonl";
+  const explicit = [flags.json && "jsonl", flags.csv && "csv", flags.timesketch && "timesketch"].filter(Boolean) as OutputFormat[];
+  if (explicit.length > 1) throw new UsageError("choose one of -j, -C and --timesketch");
+  if (explicit.length === 1) return explicit[0]!;
+  if (flags.write && flags.write !== "-") return formatForPath(flags.write).format;
+  if (flags.write === "-") return "stream";
   if (flags.strings || io.stdoutIsTTY) return "text";
-  return "text";
+  return "stream";
 }
 
-export function openSink(format: OutputFormat, io: CliIO): RecordSink {
-  const out = new Output(io.stdout);
+export interface SinkOptions {
+  /** Write to this file instead of stdout ("-" is stdout). */
+  path?: string;
+  /** Compress with gzip (default: when the path ends in .gz). */
+  gzip?: boolean;
+  /** -F / -X field selection. */
+  filter?: FieldFilter;
+}
+
+/** Open the destination: stdout (never closed) or a file, optionally through gzip. */
+function destination(io: CliIO, opts: SinkOptions): { out: Output; done: () => Promise<void> } {
+  const toFile = opts.path !== undefined && opts.path !== "-";
+  const gzip = opts.gzip ?? (toFile && opts.path!.toLowerCase().endsWith(".gz"));
+  if (!toFile && !gzip) return { out: new Output(io.stdout), done: async () => {} };
+  let fd: number | null = null;
+  if (toFile) {
+    try {
+      fd = fs.openSync(opts.path!, "w");
+    } catch (e) {
+      throw new UsageError(`cannot write ${opts.path}: ${(e as Error).message}`);
+    }
+  }
+  const file: Writable = fd !== null ? fs.createWriteStream("", { fd, highWaterMark: 1 << 16 }) : io.stdout;
+  if (!gzip) return { out: new Output(file, true), done: () => finished(file) };
+  const gz = createGzip();
+  gz.pipe(file, { end: fd !== null });
+  return {
+    out: new Output(gz, true),
+    done: async () => {
+      await finished(gz);
+      if (fd !== null) await finished(file);
+    },
+  };
+}
+
+class ClosingSink implements RecordSink {
+  constructor(
+    private readonly inner: RecordSink,
+    private readonly done: () => Promise<void>,
+  ) {}
+  write(rec: AnyRecord): void | Promise<void> {
+    return this.inner.write(rec);
+  }
+  async close(): Promise<void> {
+    await this.inner.close();
+    await this.done();
+  }
+}
+
+export function openSink(format: OutputFormat, io: CliIO, opts: SinkOptions = {}): RecordSink {
+  const { out, done } = destination(io, opts);
+  const filter = opts.filter;
+  let sink: RecordSink;
   switch (format) {
     case "jsonl":
-      return new JsonLinesSink(out);
+      // -F/-X with descriptor lines would describe fields the records lack: use plain objects then.
+      sink = filter?.include?.length || filter?.exclude?.length ? new FormatSink(out, jsonLinesFormatter(filter)) : new JsonLinesSink(out);
+      break;
+    case "json-plain":
+      sink = new FormatSink(out, jsonLinesFormatter(filter));
+      break;
+    case "json-pretty":
+      sink = new FormatSink(out, prettyJsonFormatter(filter));
+      break;
     case "text":
-      return new TextSink(out);
+      sink = filter ? new FormatSink(out, textFormatter(filter)) : new TextSink(out);
+      break;
+    case "stream":
+      sink = new RecordStreamSink(out, filter);
+      break;
+    case "csv":
+    case "csv-noheader":
+      sink = new CsvSink(out, { header: format === "csv", filter });
+      break;
+    case "line":
+    case "line-verbose":
+      sink = new LineSink(out, { verbose: format === "line-verbose", filter });
+      break;
+    case "timesketch":
+      sink = new TimesketchSink(out);
+      break;
   }
+  return new ClosingSink(sink, done);
 }

@@ -13,6 +13,7 @@ import { chooseFormat, openSink } from "./output.js";
 const KNOWN = new Set([
   "_", "$0", "f", "function", "xf", "excluded-functions", "l", "list", "L", "loader", "j", "json", "s", "strings",
   "limit", "q", "quiet", "v", "verbose", "h", "help", "generated",
+  "w", "write", "C", "csv", "timesketch",
 ]);
 
 export function parseArgs(argv: readonly string[]) {
@@ -27,6 +28,9 @@ export function parseArgs(argv: readonly string[]) {
     .option("loader", { alias: "L", type: "string", describe: "force a loader (see -l)" })
     .option("json", { alias: "j", type: "boolean", describe: "JSON lines (dissect's -j shape, with descriptor lines)" })
     .option("strings", { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" })
+    .option("write", { alias: "w", type: "string", describe: "write records to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv" })
+    .option("csv", { alias: "C", type: "boolean", describe: "CSV (a header per record type)" })
+    .option("timesketch", { type: "boolean", describe: "Timesketch JSON lines: one line per datetime field of each record" })
     .option("limit", { type: "number", describe: "stop after N records per target" })
     .option("quiet", { alias: "q", type: "boolean", describe: "errors only on stderr" })
     .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
@@ -68,7 +72,8 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
   let generated: Timestamp | undefined;
   if (args.generated) generated = Timestamp.parse(args.generated);
 
-  const sink = openSink(chooseFormat({ json: args.json, strings: args.strings }, io), io);
+  const outFlags = { json: args.json, strings: args.strings, csv: args.csv, timesketch: args.timesketch, write: args.write };
+  const sink = openSink(chooseFormat(outFlags, io), io, { path: args.write });
   let failed = false;
   try {
     for (const p of targets) {
@@ -119,10 +124,16 @@ async function helpText(): Promise<string> {
       .option("loader", { alias: "L", type: "string", describe: "force a loader" })
       .option("json", { alias: "j", type: "boolean", describe: "JSON lines" })
       .option("strings", { alias: "s", type: "boolean", describe: "text even when piped" })
+      .option("write", { alias: "w", type: "string", describe: "write to FILE (.rec, .rec.gz, .jsonl, .csv)" })
+      .option("csv", { alias: "C", type: "boolean", describe: "CSV" })
+      .option("timesketch", { type: "boolean", describe: "Timesketch JSON lines" })
       .option("limit", { type: "number", describe: "stop after N records per target" })
       .option("quiet", { alias: "q", type: "boolean", describe: "errors only" })
       .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
-      .epilog("Targets may be @FILE (one per line). Exit: 0 all well, 1 finished with errors, 2 usage error.")
+      .epilog(
+        "Output: text on a terminal or with -s, the flow.record binary stream when piped (read it with rdump), -j JSON lines.\n" +
+          "Targets may be @FILE (one per line). Exit: 0 all well, 1 finished with errors, 2 usage error.",
+      )
       .version(false)
       .showHelp((s: string) => resolve(s + "\n"));
   });

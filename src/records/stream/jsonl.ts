@@ -75,6 +75,43 @@ function fieldName(k: string): string {
   return n;
 }
 
+const BIG_MARK = "\u0000bigint:";
+
+/**
+ * JSON.parse, except that integers beyond 2^53 stay exact (as bigints): flow.record writes varints of any
+ * size as plain JSON numbers. Long integer literals outside strings are quoted with a marker first.
+ */
+export function parseJsonExact(text: string): unknown {
+  if (!/\d{16}/.test(text)) return JSON.parse(text);
+  let out = "";
+  let last = 0;
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inStr) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inStr = false;
+      continue;
+    }
+    if (c === 0x22) {
+      inStr = true;
+      continue;
+    }
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1;
+      while (j < text.length && /[0-9.eE+-]/.test(text[j]!)) j++;
+      const tok = text.slice(i, j);
+      if (/^-?\d{16,}$/.test(tok) && !Number.isSafeInteger(Number(tok))) {
+        out += text.slice(last, i) + JSON.stringify(BIG_MARK + tok);
+        last = j;
+      }
+      i = j - 1;
+    }
+  }
+  out += text.slice(last);
+  return JSON.parse(out, (_k, v: unknown) => (typeof v === "string" && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v));
+}
+
 export class JsonLinesDecoder {
   private readonly byKey = new Map<string, JsonDescriptor>();
   private readonly byName = new Map<string, JsonDescriptor>();
@@ -104,7 +141,7 @@ export class JsonLinesDecoder {
     if (!t) return null;
     let obj: unknown;
     try {
-      obj = JSON.parse(t);
+      obj = parseJsonExact(t);
     } catch (e) {
       throw new JsonLinesError(`invalid JSON: ${(e as Error).message}`, line);
     }

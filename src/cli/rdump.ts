@@ -1,0 +1,202 @@
+// rdump: read records (flow.record binary streams, plain or gzip, and JSON lines; files or stdin), select
+// them with the safe selector language, and write them as text, lines, JSON, CSV or a binary stream.
+import yargs from "yargs";
+import type { RecordDescriptor } from "../records/descriptor.js";
+import { Selector, SelectorError } from "../records/selector/index.js";
+import type { FieldFilter } from "../records/sinks/fields.js";
+import type { RecordSink } from "../records/sinks/sink.js";
+import { openRecordFile, openRecordSource, type RecordSource } from "../records/stream/source.js";
+import { EXIT_ERRORS, EXIT_OK, UsageError, makeLogger, preprocessArgv, type CliIO } from "./common.js";
+import { formatForPath, openSink, type OutputFormat } from "./output.js";
+
+const MODES: Record<string, OutputFormat> = {
+  text: "text",
+  csv: "csv",
+  "csv-no-header": "csv-noheader",
+  json: "json-pretty",
+  jsonlines: "json-plain",
+  line: "line",
+  "line-verbose": "line-verbose",
+  stream: "stream",
+  timesketch: "timesketch",
+};
+
+const KNOWN = new Set([
+  "_", "$0", "writer", "w", "selector", "s", "fields", "F", "exclude", "X", "count", "c", "skip", "list", "l", "stats",
+  "mode", "m", "line", "L", "line-verbose", "Lv", "json", "j", "jsonlines", "J", "csv", "C", "csv-no-header", "Cn",
+  "timesketch", "quiet", "q", "verbose", "v", "help", "h",
+]);
+
+function builder(argv: readonly string[]) {
+  return yargs(preprocessArgv(argv))
+    .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false })
+    .scriptName("rdump")
+    .usage("$0 [options] [SOURCE...]\n\nRead flow.record streams (plain or gzip) and JSON lines from files or stdin (-), select and write records.")
+    .option("writer", { alias: "w", type: "string", describe: "write to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv (- = binary stream on stdout)" })
+    .option("selector", { alias: "s", type: "string", describe: 'only records matching EXPR, e.g. \'r.ut_user == "root"\' (see docs/records.md)' })
+    .option("fields", { alias: "F", type: "string", describe: "only these fields (comma list)" })
+    .option("exclude", { alias: "X", type: "string", describe: "leave these fields out (comma list)" })
+    .option("count", { alias: "c", type: "number", describe: "stop after N records" })
+    .option("skip", { type: "number", describe: "skip the first N matching records" })
+    .option("list", { alias: "l", type: "boolean", describe: "list the descriptors seen and their record counts (no records)" })
+    .option("stats", { type: "boolean", describe: "print record counts on stderr at the end" })
+    .option("mode", { alias: "m", type: "string", choices: Object.keys(MODES), describe: "output mode" })
+    .option("line", { alias: "L", type: "boolean", describe: "one field per line" })
+    .option("line-verbose", { alias: "Lv", type: "boolean", describe: "one field per line, with field types" })
+    .option("json", { alias: "j", type: "boolean", describe: "JSON, indented" })
+    .option("jsonlines", { alias: "J", type: "boolean", describe: "JSON lines (one object per record)" })
+    .option("csv", { alias: "C", type: "boolean", describe: "CSV with a header" })
+    .option("csv-no-header", { alias: "Cn", type: "boolean", describe: "CSV without a header" })
+    .option("timesketch", { type: "boolean", describe: "Timesketch JSON lines (one line per datetime field)" })
+    .option("quiet", { alias: "q", type: "boolean", describe: "errors only on stderr" })
+    .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
+    .option("help", { alias: "h", type: "boolean", describe: "this help" })
+    .epilog("Exit: 0 all well, 1 a source could not be read (or finished with errors), 2 usage error.")
+    .version(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+}
+
+function list(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** The output format from the mode flags, or null when none is given. */
+function modeFormat(args: Record<string, unknown>): OutputFormat | null {
+  const picked: OutputFormat[] = [];
+  if (typeof args.mode === "string") picked.push(MODES[args.mode]!);
+  if (args.line) picked.push("line");
+  if (args["line-verbose"]) picked.push("line-verbose");
+  if (args.json) picked.push("json-pretty");
+  if (args.jsonlines) picked.push("json-plain");
+  if (args.csv) picked.push("csv");
+  if (args["csv-no-header"]) picked.push("csv-noheader");
+  if (args.timesketch) picked.push("timesketch");
+  const unique = [...new Set(picked)];
+  if (unique.length > 1) throw new UsageError("choose one output mode (-L, -Lv, -j, -J, -C, -Cn, --timesketch, -m)");
+  return unique[0] ?? null;
+}
+
+export function describeDescriptor(desc: RecordDescriptor, count: number): string {
+  let out = `# ${desc.name} (hash 0x${desc.hash.toString(16).padStart(8, "0")}): ${count} record${count === 1 ? "" : "s"}\n`;
+  const width = desc.fields.reduce((w, f) => Math.max(w, f.type.length), 0);
+  for (const f of desc.fields) out += `    ${f.type.padEnd(width)} ${f.name}\n`;
+  return out;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  // "-w -" (a binary stream on stdout): yargs would take the lone "-" for a positional.
+  argv = argv.flatMap((a, i) => (a === "-" && (argv[i - 1] === "-w" || argv[i - 1] === "--writer") ? [] : (a === "-w" || a === "--writer") && argv[i + 1] === "-" ? ["--writer=-"] : [a]));
+  const y = builder(argv);
+  const args = y.parseSync();
+  if (args.help) {
+    io.stdout.write((await y.getHelp()) + "\n");
+    return EXIT_OK;
+  }
+  for (const k of Object.keys(args)) {
+    if (!KNOWN.has(k)) throw new UsageError(`unknown option ${k.length === 1 ? "-" : "--"}${k}`);
+  }
+  const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
+  const sources = (args._ as (string | number)[]).map(String);
+  if (sources.length === 0) sources.push("-");
+  if (sources.filter((s) => s === "-").length > 1) throw new UsageError("stdin (-) can be read only once");
+
+  let selector: Selector | null = null;
+  if (args.selector !== undefined && args.selector.trim() !== "") {
+    try {
+      selector = new Selector(args.selector);
+    } catch (e) {
+      if (e instanceof SelectorError) throw new UsageError(`invalid selector: ${e.message}`);
+      throw e;
+    }
+  }
+  const filter: FieldFilter = { include: list(args.fields), exclude: list(args.exclude) };
+  const limit = args.count;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError("-c expects a whole number >= 0");
+  let skip = args.skip ?? 0;
+  if (!Number.isInteger(skip) || skip < 0) throw new UsageError("--skip expects a whole number >= 0");
+
+  let format = modeFormat(args);
+  const path = args.writer;
+  if (path !== undefined) format ??= path === "-" ? "stream" : formatForPath(path).format;
+  format ??= "text"; // without -w, rdump writes text even into a pipe (as flow.record's rdump does)
+
+  // --list: descriptors and counts across all sources, in the order first seen.
+  const seen = new Map<string, { desc: RecordDescriptor; count: number }>();
+  const note = (desc: RecordDescriptor, n: number): void => {
+    const key = desc.name + "\0" + desc.hash;
+    const e = seen.get(key);
+    if (e) e.count += n;
+    else seen.set(key, { desc, count: n });
+  };
+
+  let sink: RecordSink | null = null;
+  if (!args.list) sink = openSink(format, io, { path, filter });
+
+  let processed = 0;
+  let matched = 0;
+  let written = 0;
+  let failed = false;
+  let done = limit === 0;
+  try {
+    for (const name of sources) {
+      if (done) break;
+      let src: RecordSource;
+      try {
+        src = name === "-" ? await openRecordSource(stdinOf(io), "<stdin>") : await openRecordFile(name);
+      } catch (e) {
+        failed = true;
+        log.error(`${name}: ${(e as Error).message}`);
+        continue;
+      }
+      try {
+        for await (const rec of src.records) {
+          processed++;
+          if (selector && !selector.match(rec)) continue;
+          matched++;
+          if (args.list) continue;
+          if (skip > 0) {
+            skip--;
+            continue;
+          }
+          const p = sink!.write(rec);
+          if (p) await p;
+          written++;
+          if (limit !== undefined && written >= limit) {
+            done = true;
+            break;
+          }
+        }
+      } catch (e) {
+        failed = true;
+        log.error(`${name}: ${(e as Error).message}`);
+      } finally {
+        if (args.list) for (const s of src.stats()) note(s.descriptor, s.count);
+      }
+    }
+  } finally {
+    if (sink) await sink.close();
+  }
+
+  if (args.list) {
+    let out = "";
+    for (const { desc, count } of seen.values()) out += describeDescriptor(desc, count) + "\n";
+    out += `Processed ${processed} records (${seen.size} descriptor${seen.size === 1 ? "" : "s"})\n`;
+    io.stdout.write(out);
+  }
+  if (selector?.errors) log.warn(`the selector could not be evaluated on ${selector.errors} record(s): ${selector.lastError?.message}`);
+  if (args.stats) io.stderr.write(`Processed ${processed} records (matched=${matched}, unmatched=${processed - matched})\n`);
+  return failed ? EXIT_ERRORS : EXIT_OK;
+}
+
+function stdinOf(io: CliIO): AsyncIterable<Uint8Array> {
+  if (!io.stdin) throw new UsageError("no stdin to read from");
+  return io.stdin as AsyncIterable<Uint8Array>;
+}
+
