@@ -51,3 +51,13 @@ export function civil(seconds: number): [number, number, number, number, number,
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   return [y, m, d, h, mi, s];
 }
+
+/** Days since the epoch of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}

@@ -231,40 +231,56 @@ export class Packer {
 
   /** Start an ext value whose payload is packed next; finish with `endExt(mark)`. */
   beginExt(): number {
-    this.ensure(6);
+    this.ensure(3);
     const mark = this.pos;
-    this.pos += 6; // room for the largest header (ext32: c9 + u32 + type)
+    this.pos += 3; // room for the common header (ext8: c7 len type); endExt moves the payload if another fits
     return mark;
   }
 
-  /** Close an ext started at `mark`: choose the smallest header for the payload length and slide it in place. */
+  /** Close an ext started at `mark`: the smallest header for the payload length, the payload slid to fit. */
   endExt(mark: number, type: number): void {
-    const start = mark + 6;
+    const start = mark + 3;
     const n = this.pos - start;
-    const b = this.buf;
     let h: number;
+    let b0: number;
     if (n === 1 || n === 2 || n === 4 || n === 8 || n === 16) {
       h = 2;
-      b[mark] = n === 1 ? 0xd4 : n === 2 ? 0xd5 : n === 4 ? 0xd6 : n === 8 ? 0xd7 : 0xd8;
-      b[mark + 1] = type;
+      b0 = n === 1 ? 0xd4 : n === 2 ? 0xd5 : n === 4 ? 0xd6 : n === 8 ? 0xd7 : 0xd8;
     } else if (n < 256) {
-      h = 3;
+      const b = this.buf;
       b[mark] = 0xc7;
       b[mark + 1] = n;
       b[mark + 2] = type;
+      return;
     } else if (n < 65536) {
       h = 4;
-      b[mark] = 0xc8;
+      b0 = 0xc8;
+    } else {
+      h = 6;
+      b0 = 0xc9;
+    }
+    if (h > 3) this.ensure(h - 3);
+    const b = this.buf;
+    b.copyWithin(mark + h, start, this.pos);
+    b[mark] = b0;
+    if (h === 2) b[mark + 1] = type;
+    else if (h === 4) {
       this.view.setUint16(mark + 1, n);
       b[mark + 3] = type;
     } else {
-      h = 6;
-      b[mark] = 0xc9;
       this.view.setUint32(mark + 1, n);
       b[mark + 5] = type;
     }
-    if (h !== 6) b.copyWithin(mark + h, start, this.pos);
     this.pos = mark + h + n;
+  }
+
+  /** Hand out the packed bytes without copying; the packer continues in a fresh buffer. */
+  detach(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.pos = 0;
+    return out;
   }
 
   /** Start a length-prefixed frame (u32 big-endian); finish with `endFrame(mark)`. */
@@ -342,18 +358,38 @@ export class MsgpackError extends Error {
  * Decodes msgpack values from a byte range. Ints become numbers when safe and bigints beyond; str is decoded
  * with surrogateescape; bin becomes a copied Uint8Array; ext values go through `ext` (or become ExtValue).
  */
+/**
+ * An ext hook: called with the unpacker positioned at the ext's payload (and its `end` narrowed to the
+ * payload), so that the hook decodes the payload in place with `u.next()`.
+ */
+export type ExtHook = (u: Unpacker, type: number, length: number) => unknown;
+
 export class Unpacker {
   pos: number;
-  private readonly view: DataView;
+  end: number;
+  buf: Uint8Array;
+  private view: DataView;
 
   constructor(
-    readonly buf: Uint8Array,
+    buf: Uint8Array,
     start = 0,
-    readonly end = buf.length,
-    private readonly ext?: (type: number, data: Uint8Array, offset: number) => unknown,
+    end = buf.length,
+    private readonly ext?: ExtHook,
   ) {
+    this.buf = buf;
     this.pos = start;
+    this.end = end;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** Point the unpacker at another range (reusing it saves an allocation per frame). */
+  reset(buf: Uint8Array, start: number, end: number): void {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.pos = start;
+    this.end = end;
   }
 
   private need(n: number): void {
@@ -414,11 +450,22 @@ export class Unpacker {
     this.need(1 + n);
     const type = this.view.getInt8(this.pos);
     this.pos++;
-    const at = this.pos;
-    const data = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    if (this.ext) return this.ext(type, data, at);
-    return { type, data: data.slice() } satisfies ExtValue;
+    const stop = this.pos + n;
+    if (!this.ext) {
+      const data = this.buf.slice(this.pos, stop);
+      this.pos = stop;
+      return { type, data } satisfies ExtValue;
+    }
+    const outer = this.end;
+    this.end = stop;
+    try {
+      const v = this.ext(this, type, n);
+      if (this.pos !== stop) throw new MsgpackError("trailing bytes in an ext value", this.pos);
+      return v;
+    } finally {
+      this.end = outer;
+      this.pos = stop;
+    }
   }
 
   private int64(signed: boolean): number | bigint {

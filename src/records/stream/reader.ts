@@ -11,6 +11,7 @@ import {
   SUBTYPE_GROUPEDRECORD,
   SUBTYPE_RECORD,
   SUBTYPE_VARINT,
+  daysFromCivil,
   isMagic,
 } from "./format.js";
 import { MsgpackError, Unpacker } from "./msgpack.js";
@@ -31,11 +32,19 @@ type Dec = (v: unknown) => unknown;
 
 const TWO_32 = 4294967296;
 
+const ipText = new Map<number | bigint, string>();
+
 function decodeIp(v: unknown): unknown {
   // flow.record packs addresses as integers and reads them back with ip_address(int): below 2^32 is IPv4.
-  if (typeof v === "number") return v < TWO_32 && v >= 0 ? formatIpv4(v) : formatIpv6(BigInt(v));
-  if (typeof v === "bigint") return v < BigInt(TWO_32) && v >= 0n ? formatIpv4(Number(v)) : formatIpv6(v);
-  return v;
+  if (typeof v !== "number" && typeof v !== "bigint") return v;
+  let s = ipText.get(v);
+  if (s === undefined) {
+    if (typeof v === "number") s = v < TWO_32 && v >= 0 ? formatIpv4(v) : formatIpv6(BigInt(v));
+    else s = v < BigInt(TWO_32) && v >= 0n ? formatIpv4(Number(v)) : formatIpv6(v);
+    if (ipText.size >= 4096) ipText.clear();
+    ipText.set(v, s);
+  }
+  return s;
 }
 
 function decodePath(v: unknown): unknown {
@@ -120,6 +129,8 @@ export class RecordStreamDecoder {
   /** Descriptors in the order they were first seen. */
   readonly seen: DescriptorDecoder[] = [];
   private frameOffset = 0;
+  private last: DescriptorDecoder | null = null;
+  private unpacker: Unpacker | null = null;
 
   constructor(private readonly shared?: { intern(desc: RecordDescriptor): RecordDescriptor }) {}
 
@@ -144,9 +155,9 @@ export class RecordStreamDecoder {
     return d;
   }
 
-  private readonly ext = (type: number, data: Uint8Array): unknown => {
+  private readonly ext = (u: Unpacker, type: number): unknown => {
     if (type !== EXT_TYPE) throw new StreamError(`unknown msgpack ext type ${type}`, this.frameOffset);
-    const inner = new Unpacker(data, 0, data.length, this.ext).next();
+    const inner = u.next();
     if (!Array.isArray(inner) || inner.length !== 2) throw new StreamError("malformed flow.record ext value", this.frameOffset);
     const [subtype, value] = inner as [unknown, unknown];
     switch (subtype) {
@@ -195,11 +206,12 @@ export class RecordStreamDecoder {
   private datetime(value: unknown): Timestamp {
     if (!Array.isArray(value)) throw new StreamError("malformed datetime", this.frameOffset);
     if (value.length === 1 && typeof value[0] === "string") return Timestamp.parse(value[0]);
-    const n = value.map(Number);
-    if (n.length < 3 || n.length > 7 || n.some((x) => !Number.isFinite(x))) {
-      throw new StreamError("malformed datetime", this.frameOffset);
-    }
-    return Timestamp.fromParts(n[0]!, n[1]!, n[2]!, n[3] ?? 0, n[4] ?? 0, n[5] ?? 0, n[6] ?? 0);
+    const len = value.length;
+    if (len < 3 || len > 7) throw new StreamError("malformed datetime", this.frameOffset);
+    for (let i = 0; i < len; i++) if (typeof value[i] !== "number") throw new StreamError("malformed datetime", this.frameOffset);
+    const [y, mo, d, h = 0, mi = 0, s = 0, us = 0] = value as number[];
+    if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || us < 0 || us > 999999) throw new StreamError("malformed datetime", this.frameOffset);
+    return Timestamp.fromUnix(daysFromCivil(y!, mo!, d!) * 86400 + h * 3600 + mi * 60 + s, us);
   }
 
   private record(value: unknown): AnyRecord {
@@ -208,15 +220,18 @@ export class RecordStreamDecoder {
     }
     const [ident, values] = value as [unknown, unknown[]];
     let d: DescriptorDecoder | undefined;
-    let label: string;
     if (Array.isArray(ident) && ident.length === 2) {
-      d = this.byKey.get(String(ident[0]) + "\0" + String(ident[1]));
-      label = `${String(ident[0])} (hash 0x${Number(ident[1]).toString(16).padStart(8, "0")})`;
-    } else {
-      d = this.byName.get(String(ident));
-      label = String(ident);
+      const last = this.last;
+      if (last && ident[0] === last.desc.name && ident[1] === last.desc.hash) d = last;
+      else d = this.byKey.get(String(ident[0]) + "\0" + String(ident[1]));
+    } else d = this.byName.get(String(ident));
+    if (!d) {
+      const label = Array.isArray(ident)
+        ? `${String(ident[0])} (hash 0x${Number(ident[1]).toString(16).padStart(8, "0")})`
+        : String(ident);
+      throw new StreamError(`record of unknown descriptor ${label}: no descriptor frame came before it`, this.frameOffset);
     }
-    if (!d) throw new StreamError(`record of unknown descriptor ${label}: no descriptor frame came before it`, this.frameOffset);
+    this.last = d;
     d.count++;
     return d.build(values);
   }
@@ -229,8 +244,11 @@ export class RecordStreamDecoder {
     this.frameOffset = offset;
     let v: unknown;
     try {
-      const u = new Unpacker(buf, start, end, this.ext);
+      let u = this.unpacker;
+      if (!u) u = this.unpacker = new Unpacker(buf, start, end, this.ext);
+      else u.reset(buf, start, end);
       v = u.next();
+      if (u.pos !== end) throw new MsgpackError("trailing bytes after the frame's value", u.pos);
     } catch (e) {
       if (e instanceof StreamError) throw e;
       if (e instanceof MsgpackError) throw new StreamError(`corrupt frame: ${e.message}`, offset);

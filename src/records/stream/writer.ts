@@ -18,18 +18,33 @@ import { Packer } from "./msgpack.js";
 
 type Enc = (p: Packer, v: unknown) => void;
 
+// Calendar dates of recent days: a record's timestamps mostly fall on a few days.
+const dayCache = new Map<number, readonly [number, number, number]>();
+
 export function packDatetime(p: Packer, ts: Timestamp): void {
   const m = p.beginExt();
   p.byte(0x92);
   p.byte(SUBTYPE_DATETIME);
   p.byte(0x97);
-  const [y, mo, d, h, mi, s] = civil(ts.seconds);
-  p.int(y);
-  p.int(mo);
-  p.int(d);
+  const secs = ts.seconds;
+  const day = Math.floor(secs / 86400);
+  let ymd = dayCache.get(day);
+  if (!ymd) {
+    const c = civil(secs);
+    ymd = [c[0], c[1], c[2]];
+    if (dayCache.size >= 4096) dayCache.clear();
+    dayCache.set(day, ymd);
+  }
+  let sod = secs - day * 86400;
+  const h = Math.floor(sod / 3600);
+  sod -= h * 3600;
+  const mi = Math.floor(sod / 60);
+  p.int(ymd[0]);
+  p.int(ymd[1]);
+  p.int(ymd[2]);
   p.int(h);
   p.int(mi);
-  p.int(s);
+  p.int(sod - mi * 60);
   p.int(ts.micros);
   p.endExt(m, EXT_TYPE);
 }
@@ -37,18 +52,15 @@ export function packDatetime(p: Packer, ts: Timestamp): void {
 /** An integer outside int64/uint64: ext 14 [0x11, [negative, magnitude big-endian]]. */
 export function packVarintExt(p: Packer, v: bigint): void {
   const neg = v < 0n;
-  let mag = neg ? -v : v;
-  const bytes: number[] = [];
-  while (mag > 0n) {
-    bytes.unshift(Number(mag & 0xffn));
-    mag >>= 8n;
-  }
+  let hex = (neg ? -v : v).toString(16);
+  if (hex === "0") hex = "";
+  else if (hex.length & 1) hex = "0" + hex;
   const m = p.beginExt();
   p.byte(0x92);
   p.byte(SUBTYPE_VARINT);
   p.byte(0x92);
   p.bool(neg);
-  p.bin(Uint8Array.from(bytes));
+  p.bin(Buffer.from(hex, "hex"));
   p.endExt(m, EXT_TYPE);
 }
 
@@ -77,15 +89,27 @@ function dynamicExt(p: Packer, v: unknown): boolean {
 
 const packDynamic: Enc = (p, v) => p.value(v, dynamicExt);
 
+// Addresses repeat (a host's logins come from a few places): their packed bytes are cached.
+const ipCache = new Map<string, Uint8Array>();
+const ipPacker = new Packer(64);
+
 function packIp(p: Packer, v: unknown): void {
   if (typeof v !== "string") {
     if (typeof v === "number" || typeof v === "bigint") return packInteger(p, v);
     return packDynamic(p, v);
   }
-  const ip = parseIp(v);
-  if (!ip) throw new TypeError(`not an IP address: ${JSON.stringify(v)}`);
-  if (ip.version === 4) p.int(Number(ip.value));
-  else packInteger(p, ip.value);
+  let bytes = ipCache.get(v);
+  if (!bytes) {
+    const ip = parseIp(v);
+    if (!ip) throw new TypeError(`not an IP address: ${JSON.stringify(v)}`);
+    ipPacker.reset();
+    if (ip.version === 4) ipPacker.int(Number(ip.value));
+    else packInteger(ipPacker, ip.value);
+    bytes = Uint8Array.from(ipPacker.bytes());
+    if (ipCache.size >= 4096) ipCache.clear();
+    ipCache.set(v, bytes);
+  }
+  p.raw(bytes);
 }
 
 const ENCODERS: Record<string, Enc> = {
@@ -103,7 +127,9 @@ const ENCODERS: Record<string, Enc> = {
     if (typeof v !== "string") return packDynamic(p, v);
     p.byte(0x92);
     p.str(v);
-    p.int(isWindowsPath(v) ? 1 : 0);
+    // Only "X:\\…" and "\\\\…" are windows paths; test the cheap characters before the regex.
+    const windows = v.length > 2 && (v.charCodeAt(1) === 0x3a || v.charCodeAt(0) === 0x5c) && isWindowsPath(v);
+    p.int(windows ? 1 : 0);
   },
   command: (p, v) => {
     if (typeof v !== "string") return packDynamic(p, v);
@@ -131,6 +157,17 @@ export function encoderFor(type: string): Enc {
   return (p, v) => (v === null || v === undefined ? p.nil() : enc(p, v));
 }
 
+const C_OTHER = 0;
+const C_STRING = 1;
+const C_INT = 2;
+const C_DATETIME = 3;
+const C_BOOL = 4;
+const CODES: Record<string, number> = {
+  string: C_STRING, wstring: C_STRING, uri: C_STRING,
+  varint: C_INT, uint16: C_INT, uint32: C_INT, filesize: C_INT, unix_file_mode: C_INT,
+  datetime: C_DATETIME, boolean: C_BOOL,
+};
+
 /** What one descriptor needs on the wire: its descriptor frame and the constant start of each record. */
 class DescriptorCodec {
   readonly descriptorFrame: Uint8Array;
@@ -138,6 +175,7 @@ class DescriptorCodec {
   readonly recordPrefix: Uint8Array;
   readonly names: readonly string[];
   readonly encoders: readonly Enc[];
+  readonly codes: readonly number[];
 
   constructor(readonly desc: RecordDescriptor) {
     const p = new Packer(256);
@@ -168,6 +206,7 @@ class DescriptorCodec {
     this.recordPrefix = Uint8Array.from(p.bytes());
     this.names = desc.allFields.map((x) => x.name);
     this.encoders = desc.allFields.map((x) => encoderFor(x.type));
+    this.codes = desc.allFields.map((x) => CODES[x.type] ?? C_OTHER);
   }
 
   packRecord(p: Packer, rec: AnyRecord): void {
@@ -176,13 +215,47 @@ class DescriptorCodec {
     p.raw(this.recordPrefix);
     const names = this.names;
     const encs = this.encoders;
+    const codes = this.codes;
     const n = names.length - 1;
-    for (let i = 0; i < n; i++) {
-      try {
-        encs[i]!(p, rec[names[i]!]);
-      } catch (e) {
-        throw new TypeError(`${this.desc.name}.${names[i]}: ${(e as Error).message}`);
+    let i = 0;
+    try {
+      // The common types inline (one monomorphic loop), the rest through their encoder.
+      for (; i < n; i++) {
+        const v = rec[names[i]!];
+        if (v === null || v === undefined) {
+          p.byte(0xc0);
+          continue;
+        }
+        switch (codes[i]) {
+          case C_STRING:
+            if (typeof v === "string") {
+              p.str(v);
+              continue;
+            }
+            break;
+          case C_INT:
+            if (typeof v === "number" && Number.isSafeInteger(v)) {
+              p.int(v);
+              continue;
+            }
+            break;
+          case C_DATETIME:
+            if (v instanceof Timestamp) {
+              packDatetime(p, v);
+              continue;
+            }
+            break;
+          case C_BOOL:
+            if (typeof v === "boolean") {
+              p.byte(v ? 0xc3 : 0xc2);
+              continue;
+            }
+            break;
+        }
+        encs[i]!(p, v);
       }
+    } catch (e) {
+      throw new TypeError(`${this.desc.name}.${names[i]}: ${(e as Error).message}`);
     }
     const version = rec._version;
     p.int(typeof version === "number" && Number.isSafeInteger(version) ? version : 1);
@@ -260,9 +333,7 @@ export class RecordStreamWriter {
   flush(): void | Promise<void> {
     const p = this.packer;
     if (p.pos === 0) return;
-    const chunk = Buffer.from(p.bytes());
-    p.reset();
-    return this.dest.write(chunk);
+    return this.dest.write(p.detach());
   }
 
   /** Flush, writing at least a header (an empty stream is still a valid stream). */
