@@ -168,6 +168,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           const p = sink!.write(rec);
           if (p) await p;
           written++;
+          if (!path && io.stdout.destroyed) {
+            done = true; // the reader went away (rdump … | head): stop reading
+            break;
+          }
           if (limit !== undefined && written >= limit) {
             done = true;
             break;

@@ -43,7 +43,14 @@ export class Output {
 
   private async waitDrain(): Promise<void> {
     if (this.broken) return;
-    await Promise.race([once(this.stream, "drain"), once(this.stream, "close")]);
+    // Remove the listener that did not fire: otherwise every wait leaves a "close" and an "error" listener
+    // behind, and a long run under backpressure piles up thousands of them.
+    const ac = new AbortController();
+    try {
+      await Promise.race([once(this.stream, "drain", { signal: ac.signal }), once(this.stream, "close", { signal: ac.signal })]);
+    } finally {
+      ac.abort();
+    }
   }
 
   async close(): Promise<void> {
