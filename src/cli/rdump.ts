@@ -168,7 +168,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           const p = sink!.write(rec);
           if (p) await p;
           written++;
-          if (!path && io.stdout.destroyed) {
+          if ((path === undefined || path === "-") && io.stdout.destroyed) {
             done = true; // the reader went away (rdump … | head): stop reading
             break;
           }

@@ -48,6 +48,10 @@ export class Output {
     const ac = new AbortController();
     try {
       await Promise.race([once(this.stream, "drain", { signal: ac.signal }), once(this.stream, "close", { signal: ac.signal })]);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EPIPE" || code === "ERR_STREAM_DESTROYED") this.broken = true; // the reader went away (| head)
+      else throw e;
     } finally {
       ac.abort();
     }
