@@ -39,6 +39,19 @@ export interface OutputFlags {
   write?: string;
 }
 
+/** `-w -` (stdout): yargs would take the lone "-" for a positional argument, so join it to the flag. */
+export function joinDashValue(argv: readonly string[], short: string, long: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if ((a === short || a === long) && argv[i + 1] === "-") {
+      out.push(`${long}=-`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** The format a file name asks for (`.rec`, `.rec.gz`, `.jsonl`, `.csv`, …; any `.gz` is compressed). */
 export function formatForPath(path: string): { format: OutputFormat; gzip: boolean } {
   let p = path.toLowerCase();
@@ -140,7 +153,7 @@ export function openSink(format: OutputFormat, io: CliIO, opts: SinkOptions = {}
       sink = new LineSink(out, { verbose: format === "line-verbose", filter });
       break;
     case "timesketch":
-      sink = new TimesketchSink(out);
+      sink = new TimesketchSink(out, (n) => io.stderr.write(`info: timesketch: ${n} record(s) without a datetime value left out\n`));
       break;
   }
   return new ClosingSink(sink, done);

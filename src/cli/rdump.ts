@@ -7,7 +7,7 @@ import type { FieldFilter } from "../records/sinks/fields.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { openRecordFile, openRecordSource, type RecordSource } from "../records/stream/source.js";
 import { EXIT_ERRORS, EXIT_OK, UsageError, makeLogger, preprocessArgv, type CliIO } from "./common.js";
-import { formatForPath, openSink, type OutputFormat } from "./output.js";
+import { formatForPath, joinDashValue, openSink, type OutputFormat } from "./output.js";
 
 const MODES: Record<string, OutputFormat> = {
   text: "text",
@@ -91,8 +91,7 @@ export function describeDescriptor(desc: RecordDescriptor, count: number): strin
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  // "-w -" (a binary stream on stdout): yargs would take the lone "-" for a positional.
-  argv = argv.flatMap((a, i) => (a === "-" && (argv[i - 1] === "-w" || argv[i - 1] === "--writer") ? [] : (a === "-w" || a === "--writer") && argv[i + 1] === "-" ? ["--writer=-"] : [a]));
+  argv = joinDashValue(argv, "-w", "--writer"); // "-w -": the binary stream on stdout
   const y = builder(argv);
   const args = y.parseSync();
   if (args.help) {

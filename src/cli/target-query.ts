@@ -8,7 +8,7 @@ import { Target } from "../target.js";
 import { defaultRegistry } from "../../plugins/index.js";
 import { LOADERS } from "../../loaders/index.js";
 import { EXIT_ERRORS, EXIT_OK, expandAtFiles, makeLogger, preprocessArgv, type CliIO } from "./common.js";
-import { chooseFormat, openSink } from "./output.js";
+import { chooseFormat, joinDashValue, openSink } from "./output.js";
 
 const KNOWN = new Set([
   "_", "$0", "f", "function", "xf", "excluded-functions", "l", "list", "L", "loader", "j", "json", "s", "strings",
@@ -17,7 +17,7 @@ const KNOWN = new Set([
 ]);
 
 export function parseArgs(argv: readonly string[]) {
-  return yargs(preprocessArgv(argv))
+  return yargs(joinDashValue(preprocessArgv(argv), "-w", "--write"))
     .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false, "halt-at-non-option": false })
     .scriptName("target-query")
     .usage("$0 [options] TARGET... -f FUNCTIONS")

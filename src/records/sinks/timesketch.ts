@@ -20,7 +20,11 @@ export class TimesketchSink implements RecordSink {
   /** Records that had no datetime value at all (they cannot go on a timeline). */
   skipped = 0;
 
-  constructor(private readonly out: Output) {}
+  constructor(
+    private readonly out: Output,
+    /** Told how many records had no datetime value (and so were left out), if any. */
+    private readonly onSkipped?: (count: number) => void,
+  ) {}
 
   private plan(desc: RecordDescriptor): Plan {
     let p = this.plans.get(desc);
@@ -55,6 +59,7 @@ export class TimesketchSink implements RecordSink {
   }
 
   close(): Promise<void> {
+    if (this.skipped && this.onSkipped) this.onSkipped(this.skipped);
     return this.out.close();
   }
 }
