@@ -6,8 +6,9 @@ import { Timestamp } from "./timestamp.js";
 export function reprValue(type: string, v: unknown): string {
   if (v === null || v === undefined) return "None";
   if (type.endsWith("[]")) {
+    if (!Array.isArray(v)) return reprDynamic(v); // a foreign stream may hold anything
     const el = type.slice(0, -2);
-    return "[" + (v as unknown[]).map((x) => reprValue(el, x)).join(", ") + "]";
+    return "[" + v.map((x) => reprValue(el, x)).join(", ") + "]";
   }
   switch (type) {
     case "string":
@@ -23,7 +24,7 @@ export function reprValue(type: string, v: unknown): string {
     case "net.ipaddress":
       return `net.ipaddress(${pyStr(String(v))})`;
     case "bytes":
-      return pyBytes(v as Uint8Array);
+      return v instanceof Uint8Array ? pyBytes(v) : reprDynamic(v);
     case "unix_file_mode":
       return "0o" + Number(v).toString(8);
     default:
@@ -41,7 +42,8 @@ export function reprDynamic(v: unknown): string {
   if (v instanceof Timestamp) return v.isoformat(" ");
   if (v instanceof Uint8Array) return pyBytes(v);
   if (Array.isArray(v)) return "[" + v.map(reprDynamic).join(", ") + "]";
-  return pyStr(JSON.stringify(v));
+  if (v instanceof Map) return "{" + [...v].map(([k, x]) => reprDynamic(k) + ": " + reprDynamic(x)).join(", ") + "}";
+  return pyStr(JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)));
 }
 
 /** str() of a value (CSV cells, rdump -L lines): like repr but strings unquoted. */
@@ -91,8 +93,9 @@ export function jsonFloat(x: number): string {
 export function jsonValue(type: string, v: unknown): string {
   if (v === null || v === undefined) return "null";
   if (type.endsWith("[]")) {
+    if (!Array.isArray(v)) return jsonDynamic(v); // a foreign stream may hold anything
     const el = type.slice(0, -2);
-    return "[" + (v as unknown[]).map((x) => jsonValue(el, x)).join(", ") + "]";
+    return "[" + v.map((x) => jsonValue(el, x)).join(", ") + "]";
   }
   switch (type) {
     case "string":
@@ -107,13 +110,13 @@ export function jsonValue(type: string, v: unknown): string {
     case "float":
       return jsonFloat(Number(v));
     case "bytes":
-      return '"' + Buffer.from(v as Uint8Array).toString("base64") + '"';
+      return v instanceof Uint8Array ? '"' + Buffer.from(v).toString("base64") + '"' : jsonDynamic(v);
     case "varint":
     case "uint16":
     case "uint32":
     case "filesize":
     case "unix_file_mode":
-      return typeof v === "bigint" ? v.toString() : String(v);
+      return typeof v === "bigint" ? v.toString() : typeof v === "number" ? String(v) : jsonDynamic(v);
     default:
       return jsonDynamic(v);
   }
@@ -128,6 +131,7 @@ export function jsonDynamic(v: unknown): string {
   if (v instanceof Timestamp) return '"' + v.isoformat("T") + '"';
   if (v instanceof Uint8Array) return '"' + Buffer.from(v).toString("base64") + '"';
   if (Array.isArray(v)) return "[" + v.map(jsonDynamic).join(", ") + "]";
+  if (v instanceof Map) return "{" + [...v].map(([k, x]) => jsonString(String(k)) + ": " + jsonDynamic(x)).join(", ") + "}";
   if (typeof v === "object") {
     return "{" + Object.entries(v).map(([k, x]) => jsonString(k) + ": " + jsonDynamic(x)).join(", ") + "}";
   }

@@ -52,7 +52,14 @@ class JsonDescriptor {
       if (v === undefined || v === null) rec[f.name] = null;
       else {
         const c = this.convs.get(f.name);
-        rec[f.name] = c ? c(v) : v;
+        if (!c) rec[f.name] = v;
+        else {
+          try {
+            rec[f.name] = c(v);
+          } catch {
+            rec[f.name] = v; // not what the type says (a bad datetime string): keep the value as it was written
+          }
+        }
       }
     }
     if (rec._version === null) rec._version = 1;
