@@ -1,7 +1,12 @@
 // How field values look in text (flow.record's repr) and in JSON (flow.record's JsonRecordPacker through
 // Python's json.dumps: ", " and ": " separators, ASCII only). Both are driven by the field's declared type.
 import { pyBytes, pyFloat, pyStr } from "../util/pyrepr.js";
+import { DESCRIPTOR, type AnyRecord } from "./descriptor.js";
 import { Timestamp } from "./timestamp.js";
+
+function isRecord(v: unknown): v is AnyRecord {
+  return typeof v === "object" && v !== null && DESCRIPTOR in v;
+}
 
 export function reprValue(type: string, v: unknown): string {
   if (v === null || v === undefined) return "None";
@@ -43,6 +48,10 @@ export function reprDynamic(v: unknown): string {
   if (v instanceof Uint8Array) return pyBytes(v);
   if (Array.isArray(v)) return "[" + v.map(reprDynamic).join(", ") + "]";
   if (v instanceof Map) return "{" + [...v].map(([k, x]) => reprDynamic(k) + ": " + reprDynamic(x)).join(", ") + "}";
+  if (isRecord(v)) {
+    const d = v[DESCRIPTOR];
+    return "<" + d.name + d.fields.map((f) => " " + f.name + "=" + reprValue(f.type, v[f.name])).join("") + ">";
+  }
   return pyStr(JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)));
 }
 
@@ -132,6 +141,9 @@ export function jsonDynamic(v: unknown): string {
   if (v instanceof Uint8Array) return '"' + Buffer.from(v).toString("base64") + '"';
   if (Array.isArray(v)) return "[" + v.map(jsonDynamic).join(", ") + "]";
   if (v instanceof Map) return "{" + [...v].map(([k, x]) => jsonString(String(k)) + ": " + jsonDynamic(x)).join(", ") + "}";
+  if (isRecord(v)) {
+    return "{" + v[DESCRIPTOR].allFields.map((f) => jsonString(f.name) + ": " + jsonValue(f.type, v[f.name])).join(", ") + "}";
+  }
   if (typeof v === "object") {
     return "{" + Object.entries(v).map(([k, x]) => jsonString(k) + ": " + jsonDynamic(x)).join(", ") + "}";
   }

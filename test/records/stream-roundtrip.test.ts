@@ -260,4 +260,22 @@ describe("flow.record stream reader", () => {
     expect(out[1]![DESCRIPTOR].name).toBe("json/record");
     expect(out[1]![DESCRIPTOR].fields.map((f) => `${f.name}:${f.type}`)).toEqual(["user:string", "n:varint", "x_y:float"]);
   });
+
+  it("writes nested records (flow.record's record type) after their descriptors, and reads them back", async () => {
+    const Inner = new RecordDescriptor("test/inner", [{ name: "n", type: "varint" }]);
+    const Outer = new RecordDescriptor("test/outer", [
+      { name: "one", type: "record" },
+      { name: "many", type: "record[]" },
+    ]);
+    const inner = (n: number): AnyRecord => ({ [DESCRIPTOR]: Inner, n, _source: null, _classification: null, _generated: null, _version: 1 });
+    const outer: AnyRecord = { [DESCRIPTOR]: Outer, one: inner(1), many: [inner(2), inner(3)], _source: "s", _classification: null, _generated: null, _version: 1 };
+    const bytes = encodeStream([outer]);
+    const [back] = await decodeStream(bytes);
+    expect(back![DESCRIPTOR].name).toBe("test/outer");
+    expect((back!.one as AnyRecord).n).toBe(1);
+    expect((back!.many as AnyRecord[]).map((r) => r.n)).toEqual([2, 3]);
+    expect(Buffer.from(encodeStream([back!])).equals(Buffer.from(bytes))).toBe(true);
+    const { formatRecordText } = await import("../../src/records/sinks/text.js");
+    expect(formatRecordText(back!)).toBe("<test/outer one=<test/inner n=1> many=[<test/inner n=2>, <test/inner n=3>]>");
+  });
 });

@@ -143,6 +143,12 @@ const ENCODERS: Record<string, Enc> = {
 for (const t of ["wstring", "uri", "net.ipnetwork", "net.ipinterface", "net.IPNetwork"]) ENCODERS[t] = ENCODERS.string!;
 for (const t of ["uint16", "uint32", "filesize", "unix_file_mode"]) ENCODERS[t] = ENCODERS.varint!;
 ENCODERS["net.IPAddress"] = packIp;
+// A nested record (flow.record's `record` type): its descriptor frame is sent before the outer record's frame.
+ENCODERS.record = (p, v) => (isRecord(v) ? codecOf(v[DESCRIPTOR]).packExt(p, v) : packDynamic(p, v));
+
+function isRecord(v: unknown): v is AnyRecord {
+  return typeof v === "object" && v !== null && DESCRIPTOR in v;
+}
 
 export function encoderFor(type: string): Enc {
   if (type.endsWith("[]")) {
@@ -176,6 +182,8 @@ class DescriptorCodec {
   readonly names: readonly string[];
   readonly encoders: readonly Enc[];
   readonly codes: readonly number[];
+  /** Fields holding records (their descriptors must be on the wire first). */
+  readonly nested: readonly string[];
 
   constructor(readonly desc: RecordDescriptor) {
     const p = new Packer(256);
@@ -207,10 +215,17 @@ class DescriptorCodec {
     this.names = desc.allFields.map((x) => x.name);
     this.encoders = desc.allFields.map((x) => encoderFor(x.type));
     this.codes = desc.allFields.map((x) => CODES[x.type] ?? C_OTHER);
+    this.nested = desc.fields.filter((x) => x.type === "record" || x.type === "record[]").map((x) => x.name);
   }
 
   packRecord(p: Packer, rec: AnyRecord): void {
     const f = p.beginFrame();
+    this.packExt(p, rec);
+    p.endFrame(f);
+  }
+
+  /** The record as ext 14 [0x01, [[name, hash], values]] (a frame's value, or a nested record field). */
+  packExt(p: Packer, rec: AnyRecord): void {
     const m = p.beginExt();
     p.raw(this.recordPrefix);
     const names = this.names;
@@ -260,7 +275,6 @@ class DescriptorCodec {
     const version = rec._version;
     p.int(typeof version === "number" && Number.isSafeInteger(version) ? version : 1);
     p.endExt(m, EXT_TYPE);
-    p.endFrame(f);
   }
 }
 
@@ -310,14 +324,8 @@ export class RecordStreamWriter {
     }
     const desc = rec[DESCRIPTOR];
     const codec = codecOf(desc);
-    if (!this.sent.has(desc)) {
-      this.sent.add(desc);
-      const key = desc.name + "\0" + desc.hash;
-      if (!this.sentKeys.has(key)) {
-        this.sentKeys.add(key);
-        p.raw(codec.descriptorFrame);
-      }
-    }
+    if (!this.sent.has(desc)) this.sendDescriptor(desc, codec);
+    if (codec.nested.length) this.sendNested(rec, codec, 0);
     const mark = p.pos;
     try {
       codec.packRecord(p, rec);
@@ -327,6 +335,30 @@ export class RecordStreamWriter {
     }
     this.count++;
     if (p.pos >= FLUSH_AT) return this.flush();
+  }
+
+  private sendDescriptor(desc: RecordDescriptor, codec: DescriptorCodec): void {
+    this.sent.add(desc);
+    const key = desc.name + "\0" + desc.hash;
+    if (!this.sentKeys.has(key)) {
+      this.sentKeys.add(key);
+      this.packer.raw(codec.descriptorFrame);
+    }
+  }
+
+  /** Descriptor frames for the records inside a record's `record` fields, before the record itself. */
+  private sendNested(rec: AnyRecord, codec: DescriptorCodec, depth: number): void {
+    if (depth > 32) throw new TypeError(`${codec.desc.name}: records nested more than 32 deep`);
+    for (const name of codec.nested) {
+      const v = rec[name];
+      for (const inner of Array.isArray(v) ? v : [v]) {
+        if (!isRecord(inner)) continue;
+        const d = inner[DESCRIPTOR];
+        const c = codecOf(d);
+        if (c.nested.length) this.sendNested(inner, c, depth + 1);
+        if (!this.sent.has(d)) this.sendDescriptor(d, c);
+      }
+    }
   }
 
   /** Hand the buffered bytes to the destination. */
