@@ -117,7 +117,10 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const src = await openRecordFile(file);
       let n = 0;
-      for await (const _ of src.records) if (++n % 20000 === 0) peak.sample();
+      for await (const batch of src.batches) {
+        n += batch.length;
+        if (n % 20000 < batch.length) peak.sample();
+      }
       const s = (performance.now() - t0) / 1000;
       if (n !== N) throw new Error(`read ${n} records, expected ${N}`);
       console.log(`read:  ${n} records in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString("en")} records/s, peak RSS ${mb(peak.rss)}`);

@@ -155,7 +155,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         continue;
       }
       try {
-        for await (const rec of src.records) {
+        batches: for await (const batch of src.batches) for (const rec of batch) {
           processed++;
           if (selector && !selector.match(rec)) continue;
           matched++;
@@ -169,11 +169,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           written++;
           if ((path === undefined || path === "-") && io.stdout.destroyed) {
             done = true; // the reader went away (rdump … | head): stop reading
-            break;
+            break batches;
           }
           if (limit !== undefined && written >= limit) {
             done = true;
-            break;
+            break batches;
           }
         }
       } catch (e) {

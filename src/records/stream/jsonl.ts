@@ -204,8 +204,11 @@ export class JsonLinesDecoder {
   }
 }
 
-/** Split a byte stream into lines and decode them (UTF-8). */
-export async function* readJsonLines(source: AsyncIterable<Uint8Array>, decoder = new JsonLinesDecoder()): AsyncGenerator<AnyRecord> {
+/** Split a byte stream into lines and decode them (UTF-8); the records of each chunk come out together. */
+export async function* readJsonLinesBatches(
+  source: AsyncIterable<Uint8Array>,
+  decoder = new JsonLinesDecoder(),
+): AsyncGenerator<AnyRecord[]> {
   const td = new TextDecoder("utf-8");
   let rest = "";
   let line = 0;
@@ -213,17 +216,29 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array>, decoder 
     rest += td.decode(chunk, { stream: true });
     let nl: number;
     let start = 0;
+    const out: AnyRecord[] = [];
     while ((nl = rest.indexOf("\n", start)) >= 0) {
       line++;
-      const r = decoder.decodeLine(rest.slice(start, nl), line);
+      let r: AnyRecord | null;
+      try {
+        r = decoder.decodeLine(rest.slice(start, nl), line);
+      } catch (e) {
+        if (out.length) yield out;
+        throw e;
+      }
       start = nl + 1;
-      if (r) yield r;
+      if (r) out.push(r);
     }
     rest = rest.slice(start);
+    if (out.length) yield out;
   }
   rest += td.decode();
   if (rest.trim()) {
     const r = decoder.decodeLine(rest, ++line);
-    if (r) yield r;
+    if (r) yield [r];
   }
+}
+
+export async function* readJsonLines(source: AsyncIterable<Uint8Array>, decoder = new JsonLinesDecoder()): AsyncGenerator<AnyRecord> {
+  for await (const batch of readJsonLinesBatches(source, decoder)) yield* batch;
 }

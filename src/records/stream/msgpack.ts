@@ -339,6 +339,9 @@ export class Packer {
   }
 }
 
+const INTERN_SIZE = 4096;
+const intern: (string | undefined)[] = new Array<string | undefined>(INTERN_SIZE);
+
 /** An ext value the decoder does not interpret itself (handed to the caller's hook). */
 export interface ExtValue {
   readonly type: number;
@@ -417,9 +420,41 @@ export class Unpacker {
 
   private str(n: number): string {
     this.need(n);
-    const s = decodeLenient(this.buf, this.pos, this.pos + n);
+    const b = this.buf;
+    const start = this.pos;
     this.pos += n;
-    return s;
+    if (n <= 24) {
+      // Short strings repeat (users, record types, paths, hostnames): look them up in a small table instead
+      // of allocating a new string each time. ASCII only; anything else takes the lenient decoder.
+      let h = n;
+      let ascii = true;
+      for (let i = start; i < start + n; i++) {
+        const c = b[i]!;
+        if (c >= 0x80) {
+          ascii = false;
+          break;
+        }
+        h = (Math.imul(h, 31) + c) | 0;
+      }
+      if (ascii) {
+        const slot = h & (INTERN_SIZE - 1);
+        const hit = intern[slot];
+        if (hit !== undefined && hit.length === n) {
+          let same = true;
+          for (let i = 0; i < n; i++) {
+            if (hit.charCodeAt(i) !== b[start + i]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) return hit;
+        }
+        const s = decodeLenient(b, start, start + n);
+        intern[slot] = s;
+        return s;
+      }
+    }
+    return decodeLenient(b, start, start + n);
   }
 
   private bytes(n: number): Uint8Array {

@@ -262,15 +262,18 @@ export class RecordStreamDecoder {
 }
 
 /**
- * Split a byte stream into frames and decode them. `source` yields raw (already decompressed) chunks.
- * Records come out as they are decoded; memory holds at most one frame plus one chunk.
+ * Split a byte stream into frames and decode them. `source` yields raw (already decompressed) chunks; the
+ * records decoded from each chunk come out together (one await per chunk, not per record). Memory holds at
+ * most one frame plus one chunk.
  */
-export async function* readStream(source: AsyncIterable<Uint8Array>, decoder = new RecordStreamDecoder()): AsyncGenerator<AnyRecord> {
+export async function* readStreamBatches(
+  source: AsyncIterable<Uint8Array>,
+  decoder = new RecordStreamDecoder(),
+): AsyncGenerator<AnyRecord[]> {
   let buf: Buffer = Buffer.alloc(0);
   let off = 0;
   let base = 0; // absolute offset of buf[0]
   let first = true;
-  const out: AnyRecord[] = [];
   for await (const chunk of source) {
     if (off < buf.length) buf = Buffer.concat([buf.subarray(off), chunk]);
     else buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -283,20 +286,28 @@ export async function* readStream(source: AsyncIterable<Uint8Array>, decoder = n
         throw new StreamError("not a flow.record stream: the RECORDSTREAM header is missing", 0);
       }
     }
+    const out: AnyRecord[] = [];
     while (buf.length - off >= 4) {
       const len = buf.readUInt32BE(off);
       if (len > MAX_FRAME) throw new StreamError(`frame length ${len} is implausible (corrupt stream)`, base + off);
       if (buf.length - off - 4 < len) break;
-      decoder.decodeFrame(buf, off + 4, off + 4 + len, base + off, out);
-      off += 4 + len;
-      if (out.length) {
-        for (const r of out) yield r;
-        out.length = 0;
+      try {
+        decoder.decodeFrame(buf, off + 4, off + 4 + len, base + off, out);
+      } catch (e) {
+        if (out.length) yield out; // what came before the bad frame still counts
+        throw e;
       }
+      off += 4 + len;
     }
+    if (out.length) yield out;
   }
   if (first && buf.length > 0) throw new StreamError("not a flow.record stream: too short for a header", 0);
   if (off < buf.length) throw new StreamError(`truncated frame: ${buf.length - off} bytes at the end`, base + off);
+}
+
+/** The records of a stream one by one (see readStreamBatches). */
+export async function* readStream(source: AsyncIterable<Uint8Array>, decoder = new RecordStreamDecoder()): AsyncGenerator<AnyRecord> {
+  for await (const batch of readStreamBatches(source, decoder)) yield* batch;
 }
 
 /** Read all records of an in-memory stream (tests, small inputs). */

@@ -5,14 +5,17 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { AnyRecord } from "../descriptor.js";
 import { startsWithHeader } from "./format.js";
-import { JsonLinesDecoder, readJsonLines } from "./jsonl.js";
-import { RecordStreamDecoder, StreamError, readStream, type DescriptorStats } from "./reader.js";
+import { JsonLinesDecoder, readJsonLinesBatches } from "./jsonl.js";
+import { RecordStreamDecoder, StreamError, readStreamBatches, type DescriptorStats } from "./reader.js";
 
 export type SourceKind = "stream" | "jsonl";
 
 export interface RecordSource {
   readonly kind: SourceKind;
   readonly compressed: boolean;
+  /** The records, a chunk's worth at a time (cheaper to iterate than one await per record). */
+  readonly batches: AsyncIterable<AnyRecord[]>;
+  /** The records one by one. */
   readonly records: AsyncIterable<AnyRecord>;
   /** Descriptors seen so far and how many records each one had. */
   stats(): DescriptorStats[];
@@ -58,6 +61,18 @@ function startsWith(b: Uint8Array, magic: number[]): boolean {
   return b.length >= magic.length && magic.every((m, i) => b[i] === m);
 }
 
+function source(kind: SourceKind, compressed: boolean, batches: AsyncIterable<AnyRecord[]>, stats: () => DescriptorStats[]): RecordSource {
+  return {
+    kind,
+    compressed,
+    batches,
+    records: (async function* () {
+      for await (const b of batches) yield* b;
+    })(),
+    stats,
+  };
+}
+
 /** Detect what `input` holds and return its records. `name` is only used in error messages. */
 export async function openRecordSource(input: AsyncIterable<Uint8Array>, name = "<input>"): Promise<RecordSource> {
   let { head, all } = await peek(input, 32);
@@ -72,12 +87,12 @@ export async function openRecordSource(input: AsyncIterable<Uint8Array>, name = 
   }
   if (startsWithHeader(head) || head.length === 0) {
     const dec = new RecordStreamDecoder();
-    return { kind: "stream", compressed, records: readStream(all, dec), stats: () => dec.stats() };
+    return source("stream", compressed, readStreamBatches(all, dec), () => dec.stats());
   }
   const firstText = head.toString("latin1").trimStart();
   if (firstText.startsWith("{")) {
     const dec = new JsonLinesDecoder();
-    return { kind: "jsonl", compressed, records: readJsonLines(all, dec), stats: () => dec.stats() };
+    return source("jsonl", compressed, readJsonLinesBatches(all, dec), () => dec.stats());
   }
   if (firstText.startsWith("<")) {
     throw new StreamError(`${name}: this looks like text output (<record …>), not a record stream; write with -w - or pipe target-query without -s`, 0);
