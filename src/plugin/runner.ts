@@ -119,12 +119,14 @@ export async function runOnTarget(
         opts.log.error(`${who}: ${ref.name}: ${formatIssue(issue)}`);
       },
     };
+    // _generated: when this function began producing records (one clock read per function, not per record).
+    const generated = opts.generated ?? Timestamp.now();
     const stamp = (rec: AnyRecord): AnyRecord => {
       rec.hostname = target.hostname;
       rec.domain = target.domain;
       rec._source = target.id;
       rec._classification = null;
-      rec._generated = opts.generated ?? Timestamp.now();
+      rec._generated = generated;
       rec._version = 1;
       return rec;
     };
