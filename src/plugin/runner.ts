@@ -3,6 +3,7 @@
 import { DESCRIPTOR, type AnyRecord } from "../records/descriptor.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
+import { CHECK_RECORDS, recordProblems } from "../records/validate.js";
 import type { Target } from "../target.js";
 import type { Logger } from "../util/log.js";
 import { bindArgs } from "./args.js";
@@ -145,6 +146,10 @@ export async function runOnTarget(
       } else {
         for await (const rec of ref.fn.run(target, ctx)) {
           if (!rec || !(rec as AnyRecord)[DESCRIPTOR]) throw new Error("function yielded something that is not a record");
+          if (CHECK_RECORDS) {
+            const problems = recordProblems(rec);
+            if (problems.length) throw new Error(`ill-typed record: ${problems.join("; ")}`);
+          }
           const p = sink.write(stamp(rec));
           if (p) await p;
           outcome.records++;

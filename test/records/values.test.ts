@@ -44,3 +44,20 @@ describe("IP addresses", () => {
     expect(parseIp("10.1.2.3")).toEqual({ version: 4, value: 0x0a010203n });
   });
 });
+
+import { defineRecord } from "../../src/records/descriptor.js";
+import { recordProblems } from "../../src/records/validate.js";
+
+describe("record validation", () => {
+  const R = defineRecord("test/valid", { n: "varint", ip: "net.ipaddress", ts: "datetime", l: "string[]", filepath: "path" });
+  it("accepts well-typed records and names every problem", () => {
+    expect(recordProblems(R.create({ n: 2n ** 64n, ip: "10.0.0.1", ts: Timestamp.fromUnix(0), l: ["a"], filepath: null }))).toEqual([]);
+    const bad = R.create({ n: 1.5, ip: "2001:DB8::1", ts: null, l: ["a"], filepath: "/x" });
+    (bad as Record<string, unknown>).extra = 1;
+    expect(recordProblems(bad)).toEqual([
+      "test/valid.n: not an integer (number or bigint)",
+      "test/valid.ip: not a canonical IP address: 2001:DB8::1",
+      "test/valid: undeclared field extra",
+    ]);
+  });
+});
