@@ -2,8 +2,9 @@
 import { Registry } from "../src/plugin/registry.js";
 import unixOs from "./os/unix/_os.js";
 import linuxOs from "./os/unix/linux/_os.js";
+import history from "./os/unix/history.js";
 import users from "./os/unix/users.js";
 
-export const PLUGINS = [unixOs, linuxOs, users];
+export const PLUGINS = [unixOs, linuxOs, users, history];
 
 export const defaultRegistry = new Registry(PLUGINS);

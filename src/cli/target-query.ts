@@ -16,11 +16,11 @@ const KNOWN = new Set([
   "w", "write", "C", "csv", "timesketch",
 ]);
 
-export function parseArgs(argv: readonly string[]) {
+function parser(argv: readonly string[]) {
   return yargs(joinDashValue(preprocessArgv(argv), "-w", "--write"))
     .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false, "halt-at-non-option": false })
     .scriptName("target-query")
-    .usage("$0 [options] TARGET... -f FUNCTIONS")
+    .usage("$0 [options] TARGET... -f FUNCTIONS\n\nRun plugin functions on targets (directories, tars, collections).")
     .help(false)
     .option("function", { alias: "f", type: "string", describe: "functions to run: names, namespaces (atop.*), module paths or globs; comma lists" })
     .option("excluded-functions", { alias: "xf", type: "string", describe: "functions to leave out (same syntax)" })
@@ -36,13 +36,20 @@ export function parseArgs(argv: readonly string[]) {
     .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
     .option("generated", { type: "string", hidden: true, describe: "fixed _generated time (reproducible output)" })
     .option("help", { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" })
+    .epilog(
+      "Output: text on a terminal or with -s, the flow.record binary stream when piped (read it with rdump), -j JSON lines.\n" +
+        "Targets may be @FILE (one per line). Exit: 0 all well, 1 finished with errors, 2 usage error.",
+    )
     .version(false)
     .strict(false)
     .exitProcess(false)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
-    })
-    .parseSync();
+    });
+}
+
+export function parseArgs(argv: readonly string[]) {
+  return parser(argv).parseSync();
 }
 
 export async function main(argv: string[], io: CliIO, registry: Registry = defaultRegistry): Promise<number> {
@@ -113,30 +120,8 @@ function functionHelp(registry: Registry, names: string[]): string {
   return out;
 }
 
-async function helpText(): Promise<string> {
-  return new Promise((resolve) => {
-    yargs([])
-      .scriptName("target-query")
-      .usage("$0 [options] TARGET... -f FUNCTIONS\n\nRun plugin functions on targets (directories, tars, collections).")
-      .option("function", { alias: "f", type: "string", describe: "functions: names, namespaces (atop.*), module paths, globs; comma lists" })
-      .option("excluded-functions", { alias: "xf", type: "string", describe: "functions to leave out" })
-      .option("list", { alias: "l", type: "boolean", describe: "list functions; with targets: which apply and why not" })
-      .option("loader", { alias: "L", type: "string", describe: "force a loader" })
-      .option("json", { alias: "j", type: "boolean", describe: "JSON lines" })
-      .option("strings", { alias: "s", type: "boolean", describe: "text even when piped" })
-      .option("write", { alias: "w", type: "string", describe: "write to FILE (.rec, .rec.gz, .jsonl, .csv)" })
-      .option("csv", { alias: "C", type: "boolean", describe: "CSV" })
-      .option("timesketch", { type: "boolean", describe: "Timesketch JSON lines" })
-      .option("limit", { type: "number", describe: "stop after N records per target" })
-      .option("quiet", { alias: "q", type: "boolean", describe: "errors only" })
-      .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
-      .epilog(
-        "Output: text on a terminal or with -s, the flow.record binary stream when piped (read it with rdump), -j JSON lines.\n" +
-          "Targets may be @FILE (one per line). Exit: 0 all well, 1 finished with errors, 2 usage error.",
-      )
-      .version(false)
-      .showHelp((s: string) => resolve(s + "\n"));
-  });
+function helpText(): Promise<string> {
+  return new Promise((resolve) => parser([]).showHelp((text: string) => resolve(text + "\n")));
 }
 
 async function listFunctions(io: CliIO, registry: Registry, only: string[] | null, targets: string[], loader?: string): Promise<number> {

@@ -3,6 +3,7 @@
 import { DESCRIPTOR, type AnyRecord } from "../records/descriptor.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
+import { CHECK_RECORDS, recordProblems } from "../records/validate.js";
 import type { Target } from "../target.js";
 import type { Logger } from "../util/log.js";
 import { bindArgs } from "./args.js";
@@ -119,12 +120,14 @@ export async function runOnTarget(
         opts.log.error(`${who}: ${ref.name}: ${formatIssue(issue)}`);
       },
     };
+    // _generated: when this function began producing records (one clock read per function, not per record).
+    const generated = opts.generated ?? Timestamp.now();
     const stamp = (rec: AnyRecord): AnyRecord => {
       rec.hostname = target.hostname;
       rec.domain = target.domain;
       rec._source = target.id;
       rec._classification = null;
-      rec._generated = opts.generated ?? Timestamp.now();
+      rec._generated = generated;
       rec._version = 1;
       return rec;
     };
@@ -143,6 +146,10 @@ export async function runOnTarget(
       } else {
         for await (const rec of ref.fn.run(target, ctx)) {
           if (!rec || !(rec as AnyRecord)[DESCRIPTOR]) throw new Error("function yielded something that is not a record");
+          if (CHECK_RECORDS) {
+            const problems = recordProblems(rec);
+            if (problems.length) throw new Error(`ill-typed record: ${problems.join("; ")}`);
+          }
           const p = sink.write(stamp(rec));
           if (p) await p;
           outcome.records++;

@@ -4,6 +4,9 @@
 const US_PER_S = 1_000_000;
 
 export class Timestamp {
+  /** Memoised ISO form: a Timestamp is immutable, and sinks format the same one many times (_generated). */
+  private isoT: string | undefined;
+
   /** Whole seconds since the epoch (may be negative) and the microseconds within that second (0..999999). */
   private constructor(
     readonly seconds: number,
@@ -90,25 +93,22 @@ export class Timestamp {
   }
 
   parts(): [number, number, number, number, number, number, number] {
-    const d = new Date(this.seconds * 1000);
-    return [
-      d.getUTCFullYear(),
-      d.getUTCMonth() + 1,
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      d.getUTCSeconds(),
-      this.micros,
-    ];
+    const days = Math.floor(this.seconds / 86400);
+    const sod = this.seconds - days * 86400;
+    const [y, mo, d] = civilFromDays(days);
+    return [y, mo, d, Math.floor(sod / 3600), Math.floor((sod % 3600) / 60), sod % 60, this.micros];
   }
 
   /** Python's datetime.isoformat(sep): the fraction is omitted when it is zero; always `+00:00`. */
   isoformat(sep = "T"): string {
+    if (sep === "T" && this.isoT !== undefined) return this.isoT;
     const [y, mo, d, h, mi, s, us] = this.parts();
-    const year = y < 0 ? "-" + String(-y).padStart(4, "0") : String(y).padStart(4, "0");
-    let out = `${year}-${p2(mo)}-${p2(d)}${sep}${p2(h)}:${p2(mi)}:${p2(s)}`;
+    const year = y < 0 ? "-" + String(-y).padStart(4, "0") : y >= 1000 ? String(y) : String(y).padStart(4, "0");
+    let out = year + "-" + p2(mo) + "-" + p2(d) + sep + p2(h) + ":" + p2(mi) + ":" + p2(s);
     if (us) out += "." + String(us).padStart(6, "0");
-    return out + "+00:00";
+    out += "+00:00";
+    if (sep === "T") this.isoT = out;
+    return out;
   }
 
   /** ISO 8601 with `T` (what flow.record's JSON writer emits). */
@@ -128,6 +128,19 @@ export class Timestamp {
   equals(other: Timestamp | null | undefined): boolean {
     return !!other && this.seconds === other.seconds && this.micros === other.micros;
   }
+}
+
+/** Days since 1970-01-01 → proleptic Gregorian [year, month, day] (Howard Hinnant's civil_from_days). */
+function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
 function p2(n: number): string {

@@ -3,6 +3,7 @@
 // with every field (reserved ones included), "_type": "record" and "_recorddescriptor": [name, hash].
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../descriptor.js";
 import type { Output } from "../output.js";
+import { jsonFormatter } from "../compiled.js";
 import { jsonString, jsonValue } from "../render.js";
 import type { RecordSink } from "./sink.js";
 
@@ -14,12 +15,9 @@ export function formatDescriptorJson(desc: RecordDescriptor): string {
 /** One record as a JSON object; `descriptors` adds the _type/_recorddescriptor keys (rdump -J leaves them out). */
 export function formatRecordJson(rec: AnyRecord, descriptors = true, fields?: readonly string[]): string {
   const desc = rec[DESCRIPTOR];
+  if (!fields) return jsonFormatter(desc, descriptors)(rec);
   const parts: string[] = [];
-  if (fields) {
-    for (const name of fields) parts.push(jsonString(name) + ": " + jsonValue(desc.fieldTypes.get(name) ?? "", rec[name]));
-  } else {
-    for (const f of desc.allFields) parts.push(jsonString(f.name) + ": " + jsonValue(f.type, rec[f.name]));
-  }
+  for (const name of fields) parts.push(jsonString(name) + ": " + jsonValue(desc.fieldTypes.get(name) ?? "", rec[name]));
   if (descriptors) parts.push(`"_type": "record"`, `"_recorddescriptor": [${jsonString(desc.name)}, ${desc.hash}]`);
   return "{" + parts.join(", ") + "}";
 }

@@ -1,0 +1,71 @@
+// Registry-wide invariants over every built-in plugin (dissect's "meta" tests).
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { defaultRegistry, PLUGINS } from "../../plugins/index.js";
+import { FunctionValueRecord } from "../../src/plugin/value.js";
+import { isFieldTypeName } from "../../src/records/fieldtypes.js";
+import type { RecordDescriptor } from "../../src/records/descriptor.js";
+
+const descriptors = new Map<string, RecordDescriptor>();
+for (const f of defaultRegistry.functions) {
+  if (f.fn.output === "records") for (const d of f.fn.records) descriptors.set(`${d.name}#${d.hash}`, d);
+}
+descriptors.set(`${FunctionValueRecord.name}#${FunctionValueRecord.hash}`, FunctionValueRecord);
+
+describe("registry invariants", () => {
+  it("descriptor names are unique (one definition per name)", () => {
+    const byName = new Map<string, number>();
+    for (const d of descriptors.values()) byName.set(d.name, (byName.get(d.name) ?? 0) + 1);
+    expect([...byName].filter(([, n]) => n > 1)).toEqual([]);
+  });
+
+  it("one field name never has two types across descriptors", () => {
+    const types = new Map<string, Set<string>>();
+    for (const d of descriptors.values()) {
+      for (const f of d.fields) {
+        if (!types.has(f.name)) types.set(f.name, new Set());
+        types.get(f.name)!.add(f.type);
+      }
+    }
+    expect([...types].filter(([, s]) => s.size > 1).map(([n, s]) => `${n}: ${[...s].join(", ")}`)).toEqual([]);
+  });
+
+  it("every record has hostname, domain and a filepath path, and uses known field types", () => {
+    for (const d of descriptors.values()) {
+      expect(d.fields[0]).toEqual({ name: "hostname", type: "string" });
+      expect(d.fields[1]).toEqual({ name: "domain", type: "string" });
+      expect(d.fieldTypes.get("filepath"), d.name).toBe("path");
+      for (const f of d.fields) expect(isFieldTypeName(f.type), `${d.name}.${f.name}: ${f.type}`).toBe(true);
+    }
+  });
+
+  it("every exported function is documented, and record functions declare their descriptors", () => {
+    for (const f of defaultRegistry.functions) {
+      expect(f.fn.description.trim().length, f.path).toBeGreaterThan(10);
+      if (f.fn.output === "records") expect(f.fn.records.length, f.path).toBeGreaterThan(0);
+      for (const a of f.fn.args ?? []) expect(a.help.trim().length, `${f.path} --${a.name}`).toBeGreaterThan(3);
+    }
+    for (const p of PLUGINS) expect(p.description.trim().length, p.name).toBeGreaterThan(5);
+  });
+
+  it("a plugin's module path mirrors its file, and every plugin file is registered", () => {
+    const root = path.resolve(import.meta.dirname, "../../plugins");
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith(".ts") && p !== path.join(root, "index.ts")) files.push(p);
+      }
+    };
+    walk(root);
+    const expected = new Set(
+      PLUGINS.map((p) => p.path),
+    );
+    const modulePaths = files
+      .filter((f) => /definePlugin\(/.test(fs.readFileSync(f, "utf8")))
+      .map((f) => path.relative(root, f).replace(/\.ts$/, "").replace(/\/(index|_plugin|plugin)$/, "").split(path.sep).join("."));
+    for (const m of modulePaths) expect(expected.has(m), `${m} is not registered (or its path differs)`).toBe(true);
+  });
+});
