@@ -21,6 +21,9 @@ const MODES: Record<string, OutputFormat> = {
   timesketch: "timesketch",
 };
 
+/** Unreadable records reported one by one per source; beyond this, a count. */
+const MAX_REPORTED = 10;
+
 const KNOWN = new Set([
   "_", "$0", "writer", "w", "selector", "s", "fields", "F", "exclude", "X", "count", "c", "skip", "list", "l", "stats",
   "mode", "m", "line", "L", "line-verbose", "Lv", "json", "j", "jsonlines", "J", "csv", "C", "csv-no-header", "Cn",
@@ -146,12 +149,19 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     for (const name of sources) {
       if (done) break;
+      const label = name === "-" ? "<stdin>" : name;
       let src: RecordSource;
+      // A record that cannot be read is reported (the first few per source) and skipped; the rest is read.
+      let bad = 0;
+      const onBadRecord = (e: Error): void => {
+        failed = true;
+        if (++bad <= MAX_REPORTED) log.error(`${label}: skipped: ${e.message}`);
+      };
       try {
-        src = name === "-" ? await openRecordSource(stdinOf(io), "<stdin>") : await openRecordFile(name);
+        src = name === "-" ? await openRecordSource(stdinOf(io), "<stdin>", { onBadRecord }) : await openRecordFile(name, { onBadRecord });
       } catch (e) {
         failed = true;
-        log.error(`${name}: ${(e as Error).message}`);
+        log.error(`${label}: ${(e as Error).message}`);
         continue;
       }
       try {
@@ -178,8 +188,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         }
       } catch (e) {
         failed = true;
-        log.error(`${name}: ${(e as Error).message}`);
+        log.error(`${label}: ${(e as Error).message}`);
       } finally {
+        if (bad > MAX_REPORTED) log.error(`${label}: skipped ${bad} unreadable records in all (${bad - MAX_REPORTED} not shown)`);
         if (args.list) for (const s of src.stats()) note(s.descriptor, s.count);
       }
     }

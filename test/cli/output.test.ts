@@ -51,4 +51,16 @@ describe("rdump --list on a stream with three record types", () => {
     expect(out).toContain("    net.ipaddress[] ips\n");
     expect(out.endsWith("Processed 9 records (3 descriptors)\n")).toBe(true);
   });
+
+  it("reports a record it cannot read with its offset, skips it, and reads the rest (exit 1)", async () => {
+    const A = defineRecord("test/a", { x: "varint", s: "string" });
+    const mk = (x: number, str: unknown): AnyRecord =>
+      Object.assign(A.create({ x, s: "ok" }) as unknown as AnyRecord, { s: str, hostname: "h", domain: null, _source: null, _classification: null, _generated: null, _version: 1 });
+    // A string field holding an integer: our writer packs it as given (a dynamic value), our reader refuses it.
+    const bytes = encodeStream([mk(1, "a"), mk(2, 12345), mk(3, "c")]);
+    const c = captureIO({ stdin: bytes });
+    expect(await rdump(["-F", "x"], c.io)).toBe(1);
+    expect(c.stdout().toString()).toBe("<test/a x=1>\n<test/a x=3>\n");
+    expect(c.stderr()).toMatch(/^error: <stdin>: skipped: bad record: test\/a\.s: a number where the descriptor says string \(at byte offset \d+\)\n$/);
+  });
 });

@@ -3,7 +3,7 @@
 // `json/record` records with types inferred from their values.
 import { DESCRIPTOR, RecordDescriptor, type AnyRecord, type FieldDef } from "../descriptor.js";
 import { Timestamp } from "../timestamp.js";
-import type { DescriptorStats } from "./reader.js";
+import { checkFor, typeName, type Check, type DescriptorStats } from "./reader.js";
 
 export class JsonLinesError extends Error {
   constructor(
@@ -40,11 +40,14 @@ const RESERVED_CONV: Record<string, Conv | null> = {
 
 class JsonDescriptor {
   readonly convs: Map<string, Conv | null>;
+  readonly checks: Map<string, Check>;
   count = 0;
   constructor(readonly desc: RecordDescriptor) {
     this.convs = new Map(desc.allFields.map((f) => [f.name, RESERVED_CONV[f.name] ?? converterFor(f.type)]));
+    this.checks = new Map(desc.allFields.map((f) => [f.name, f.name === "_version" ? null : checkFor(f.type)]));
   }
 
+  /** Throws (a TypeError naming the field) when a value is not of its field's type. */
   build(obj: Record<string, unknown>): AnyRecord {
     const rec: AnyRecord = { [DESCRIPTOR]: this.desc };
     for (const f of this.desc.allFields) {
@@ -61,6 +64,11 @@ class JsonDescriptor {
           }
         }
       }
+    }
+    for (const f of this.desc.allFields) {
+      const v = rec[f.name];
+      const check = this.checks.get(f.name);
+      if (v !== null && check && !check(v)) throw new TypeError(`${this.desc.name}.${f.name}: a ${typeName(v)} where the descriptor says ${f.type}`);
     }
     if (rec._version === null) rec._version = 1;
     this.count++;
@@ -175,9 +183,17 @@ export class JsonLinesDecoder {
       const [name, hash] = o._recorddescriptor as [unknown, unknown];
       const d = this.byKey.get(String(name) + "\0" + String(hash)) ?? this.byName.get(String(name));
       if (!d) throw new JsonLinesError(`record of unknown descriptor ${String(name)}: no descriptor line came before it`, line);
-      return d.build(o);
+      try {
+        return d.build(o);
+      } catch (e) {
+        throw new JsonLinesError(`bad record: ${(e as Error).message}`, line);
+      }
     }
-    return this.inferredRecord(o);
+    try {
+      return this.inferredRecord(o);
+    } catch (e) {
+      throw new JsonLinesError(`bad record: ${(e as Error).message}`, line);
+    }
   }
 
   private inferredRecord(o: Record<string, unknown>): AnyRecord {
@@ -208,6 +224,8 @@ export class JsonLinesDecoder {
 export async function* readJsonLinesBatches(
   source: AsyncIterable<Uint8Array>,
   decoder = new JsonLinesDecoder(),
+  /** Told about a line that is not a record (bad JSON, a value of the wrong type); reading goes on. */
+  onBadLine?: (err: JsonLinesError) => void,
 ): AsyncGenerator<AnyRecord[]> {
   const td = new TextDecoder("utf-8");
   let rest = "";
@@ -223,8 +241,13 @@ export async function* readJsonLinesBatches(
       try {
         r = decoder.decodeLine(rest.slice(start, nl), line);
       } catch (e) {
-        if (out.length) yield out;
-        throw e;
+        if (onBadLine && e instanceof JsonLinesError) {
+          onBadLine(e);
+          r = null;
+        } else {
+          if (out.length) yield out;
+          throw e;
+        }
       }
       start = nl + 1;
       if (r) out.push(r);
@@ -234,11 +257,21 @@ export async function* readJsonLinesBatches(
   }
   rest += td.decode();
   if (rest.trim()) {
-    const r = decoder.decodeLine(rest, ++line);
+    let r: AnyRecord | null = null;
+    try {
+      r = decoder.decodeLine(rest, ++line);
+    } catch (e) {
+      if (!(onBadLine && e instanceof JsonLinesError)) throw e;
+      onBadLine(e);
+    }
     if (r) yield [r];
   }
 }
 
-export async function* readJsonLines(source: AsyncIterable<Uint8Array>, decoder = new JsonLinesDecoder()): AsyncGenerator<AnyRecord> {
-  for await (const batch of readJsonLinesBatches(source, decoder)) yield* batch;
+export async function* readJsonLines(
+  source: AsyncIterable<Uint8Array>,
+  decoder = new JsonLinesDecoder(),
+  onBadLine?: (err: JsonLinesError) => void,
+): AsyncGenerator<AnyRecord> {
+  for await (const batch of readJsonLinesBatches(source, decoder, onBadLine)) yield* batch;
 }

@@ -75,14 +75,63 @@ function decoderFor(type: string): Dec | null {
   }
 }
 
+/** What a value of a field type must be once decoded; sinks rely on it (null is always allowed). */
+export type Check = ((v: unknown) => boolean) | null;
+
+const isString = (v: unknown): boolean => typeof v === "string";
+const isInteger = (v: unknown): boolean => typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v));
+
+export function checkFor(type: string): Check {
+  if (type.endsWith("[]")) return Array.isArray;
+  switch (type) {
+    case "string":
+    case "wstring":
+    case "uri":
+    case "path":
+    case "net.ipaddress":
+    case "net.ipnetwork":
+    case "net.ipinterface":
+      return isString;
+    case "varint":
+    case "uint16":
+    case "uint32":
+    case "filesize":
+    case "unix_file_mode":
+      return isInteger;
+    case "float":
+      return (v) => typeof v === "number";
+    case "boolean":
+      return (v) => typeof v === "boolean";
+    case "datetime":
+      return (v) => v instanceof Timestamp;
+    case "bytes":
+      return (v) => v instanceof Uint8Array;
+    default:
+      return null;
+  }
+}
+
+export function typeName(v: unknown): string {
+  if (v instanceof Timestamp) return "datetime";
+  if (v instanceof Uint8Array) return "bytes";
+  if (Array.isArray(v)) return "array";
+  if (v instanceof Map) return "map";
+  if (v && typeof v === "object" && DESCRIPTOR in v) return "record";
+  return typeof v;
+}
+
 class DescriptorDecoder {
   readonly names: readonly string[];
+  readonly types: readonly string[];
   readonly decoders: readonly (Dec | null)[];
+  readonly checks: readonly Check[];
   readonly nDeclared: number;
   count = 0;
   constructor(readonly desc: RecordDescriptor) {
     this.names = desc.allFields.map((f) => f.name);
+    this.types = desc.allFields.map((f) => f.type);
     this.decoders = desc.allFields.map((f) => decoderFor(f.type));
+    this.checks = desc.allFields.map((f) => (f.name === "_version" ? null : checkFor(f.type)));
     this.nDeclared = desc.fields.length;
   }
 
@@ -98,7 +147,12 @@ class DescriptorDecoder {
       if (v === undefined || v === null) rec[names[i]!] = null;
       else {
         const d = decs[i];
-        rec[names[i]!] = d ? d(v) : v;
+        const x = d ? d(v) : v;
+        const check = this.checks[i];
+        if (check && !check(x)) {
+          throw new TypeError(`${this.desc.name}.${names[i]}: a ${typeName(x)} where the descriptor says ${this.types[i]}`);
+        }
+        rec[names[i]!] = x;
       }
     }
     if (rec._version === null) rec._version = 1;
@@ -232,8 +286,14 @@ export class RecordStreamDecoder {
       throw new StreamError(`record of unknown descriptor ${label}: no descriptor frame came before it`, this.frameOffset);
     }
     this.last = d;
+    let rec: AnyRecord;
+    try {
+      rec = d.build(values);
+    } catch (e) {
+      throw new StreamError(`bad record: ${(e as Error).message}`, this.frameOffset);
+    }
     d.count++;
-    return d.build(values);
+    return rec;
   }
 
   /**
@@ -269,6 +329,12 @@ export class RecordStreamDecoder {
 export async function* readStreamBatches(
   source: AsyncIterable<Uint8Array>,
   decoder = new RecordStreamDecoder(),
+  /**
+   * Told about a frame that cannot be decoded (corrupt value, unknown descriptor, a value of the wrong type);
+   * reading goes on with the next frame. Without it, such a frame ends the stream with the error. A broken
+   * frame *length* always ends the stream: there is no way to find the next frame.
+   */
+  onBadFrame?: (err: StreamError) => void,
 ): AsyncGenerator<AnyRecord[]> {
   let buf: Buffer = Buffer.alloc(0);
   let off = 0;
@@ -291,11 +357,16 @@ export async function* readStreamBatches(
       const len = buf.readUInt32BE(off);
       if (len > MAX_FRAME) throw new StreamError(`frame length ${len} is implausible (corrupt stream)`, base + off);
       if (buf.length - off - 4 < len) break;
+      const before = out.length;
       try {
         decoder.decodeFrame(buf, off + 4, off + 4 + len, base + off, out);
       } catch (e) {
-        if (out.length) yield out; // what came before the bad frame still counts
-        throw e;
+        out.length = before; // a grouped record counts whole or not at all
+        if (!onBadFrame || !(e instanceof StreamError)) {
+          if (out.length) yield out; // what came before the bad frame still counts
+          throw e;
+        }
+        onBadFrame(e);
       }
       off += 4 + len;
     }
@@ -306,8 +377,12 @@ export async function* readStreamBatches(
 }
 
 /** The records of a stream one by one (see readStreamBatches). */
-export async function* readStream(source: AsyncIterable<Uint8Array>, decoder = new RecordStreamDecoder()): AsyncGenerator<AnyRecord> {
-  for await (const batch of readStreamBatches(source, decoder)) yield* batch;
+export async function* readStream(
+  source: AsyncIterable<Uint8Array>,
+  decoder = new RecordStreamDecoder(),
+  onBadFrame?: (err: StreamError) => void,
+): AsyncGenerator<AnyRecord> {
+  for await (const batch of readStreamBatches(source, decoder, onBadFrame)) yield* batch;
 }
 
 /** Read all records of an in-memory stream (tests, small inputs). */

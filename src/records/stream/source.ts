@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { AnyRecord } from "../descriptor.js";
 import { startsWithHeader } from "./format.js";
-import { JsonLinesDecoder, readJsonLinesBatches } from "./jsonl.js";
+import { JsonLinesDecoder, readJsonLinesBatches, type JsonLinesError } from "./jsonl.js";
 import { RecordStreamDecoder, StreamError, readStreamBatches, type DescriptorStats } from "./reader.js";
 
 export type SourceKind = "stream" | "jsonl";
@@ -73,8 +73,16 @@ function source(kind: SourceKind, compressed: boolean, batches: AsyncIterable<An
   };
 }
 
-/** Detect what `input` holds and return its records. `name` is only used in error messages. */
-export async function openRecordSource(input: AsyncIterable<Uint8Array>, name = "<input>"): Promise<RecordSource> {
+export interface SourceOptions {
+  /**
+   * Told about a record that cannot be read (a corrupt frame, an unknown descriptor, a bad JSON line); the
+   * reader goes on with the next one. Without it, the first such record ends the source with its error.
+   */
+  onBadRecord?: (err: StreamError | JsonLinesError) => void;
+}
+
+/** Detect what `input` holds and return its records. (`name`: the source as the caller shows it; kept for callers and future messages.) */
+export async function openRecordSource(input: AsyncIterable<Uint8Array>, name = "<input>", opts: SourceOptions = {}): Promise<RecordSource> {
   let { head, all } = await peek(input, 32);
   let compressed = false;
   if (startsWith(head, [0x1f, 0x8b])) {
@@ -83,23 +91,23 @@ export async function openRecordSource(input: AsyncIterable<Uint8Array>, name = 
     ({ head, all } = await peek(gunzip as AsyncIterable<Uint8Array>, 32));
   }
   for (const [kind, magic] of COMPRESSIONS) {
-    if (startsWith(head, magic)) throw new StreamError(`${name}: ${kind}-compressed input is not supported; decompress it first`, 0);
+    if (startsWith(head, magic)) throw new StreamError(`${kind}-compressed input is not supported; decompress it first`, 0);
   }
   if (startsWithHeader(head) || head.length === 0) {
     const dec = new RecordStreamDecoder();
-    return source("stream", compressed, readStreamBatches(all, dec), () => dec.stats());
+    return source("stream", compressed, readStreamBatches(all, dec, opts.onBadRecord), () => dec.stats());
   }
   const firstText = head.toString("latin1").trimStart();
   if (firstText.startsWith("{")) {
     const dec = new JsonLinesDecoder();
-    return source("jsonl", compressed, readJsonLinesBatches(all, dec), () => dec.stats());
+    return source("jsonl", compressed, readJsonLinesBatches(all, dec, opts.onBadRecord), () => dec.stats());
   }
   if (firstText.startsWith("<")) {
-    throw new StreamError(`${name}: this looks like text output (<record …>), not a record stream; write with -w - or pipe target-query without -s`, 0);
+    throw new StreamError(`this looks like text output (<record …>), not a record stream; write with -w - or pipe target-query without -s`, 0);
   }
-  throw new StreamError(`${name}: not a flow.record stream or JSON lines`, 0);
+  throw new StreamError(`not a flow.record stream or JSON lines`, 0);
 }
 
-export async function openRecordFile(path: string): Promise<RecordSource> {
-  return openRecordSource(fs.createReadStream(path, { highWaterMark: 1 << 16 }), path);
+export async function openRecordFile(path: string, opts: SourceOptions = {}): Promise<RecordSource> {
+  return openRecordSource(fs.createReadStream(path, { highWaterMark: 1 << 16 }), path, opts);
 }
