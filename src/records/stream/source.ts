@@ -81,8 +81,8 @@ export interface SourceOptions {
   onBadRecord?: (err: StreamError | JsonLinesError) => void;
 }
 
-/** Detect what `input` holds and return its records. (`name`: the source as the caller shows it; kept for callers and future messages.) */
-export async function openRecordSource(input: AsyncIterable<Uint8Array>, name = "<input>", opts: SourceOptions = {}): Promise<RecordSource> {
+/** Detect what `input` holds and return its records (`_name`: how the caller names the input; messages leave it to the caller). */
+export async function openRecordSource(input: AsyncIterable<Uint8Array>, _name = "<input>", opts: SourceOptions = {}): Promise<RecordSource> {
   let { head, all } = await peek(input, 32);
   let compressed = false;
   if (startsWith(head, [0x1f, 0x8b])) {
