@@ -3,7 +3,10 @@ import { Registry } from "../src/plugin/registry.js";
 import unixOs from "./os/unix/_os.js";
 import linuxOs from "./os/unix/linux/_os.js";
 import users from "./os/unix/users.js";
+import btmp from "./os/unix/log/utmp/btmp.js";
+import utmp from "./os/unix/log/utmp/utmp.js";
+import wtmp from "./os/unix/log/utmp/wtmp.js";
 
-export const PLUGINS = [unixOs, linuxOs, users];
+export const PLUGINS = [unixOs, linuxOs, users, wtmp, btmp, utmp];
 
 export const defaultRegistry = new Registry(PLUGINS);
