@@ -137,6 +137,17 @@ function nulPadded(buf: Uint8Array, start: number, len: number): boolean {
   return true;
 }
 
+/** Why a record is BAD, for the warning that names it. */
+export function badReason(buf: Uint8Array, base: number, layout: Layout, order: ByteOrder): string {
+  const le = order === "le";
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const t = v.getInt16(base, le);
+  if (t < 0 || t > 9) return `unknown ut_type ${t}`;
+  const usec = readTvUsec(v, base, layout, le);
+  if (usec < 0 || usec >= 1_000_000) return `tv_usec out of range (${usec})`;
+  return `impossible tv_sec (${readTvSec(v, base, layout, le)})`;
+}
+
 /** The int16 at offset 0, for messages about BAD records. */
 export function rawType(buf: Uint8Array, base: number, order: ByteOrder): number {
   return new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getInt16(base, order === "le");

@@ -6,7 +6,7 @@
 //  * a misaligned file (bytes inserted or lost): when a record is implausible and the next ones are too, the
 //    walker looks for the offset, within one record, from which two consecutive records are sound again,
 //    reports the bytes it skips, and carries on from there instead of decoding garbage to the end.
-import { BAD, EMPTY, GOOD, plausibility, rawType, type ByteOrder, type Layout, type Plausibility } from "./layout.js";
+import { BAD, badReason, EMPTY, GOOD, plausibility, rawType, type ByteOrder, type Layout, type Plausibility } from "./layout.js";
 import type { ChunkReader } from "./source.js";
 
 /** Realignment searches per file; beyond it damage is only reported record by record (bounded cost on junk). */
@@ -63,7 +63,7 @@ export function* walkForward(
       index = reader.at(pos, 3 * S);
     }
     if (p === BAD) {
-      onDamage({ kind: "implausible", offset: pos, message: `implausible record (ut_type ${rawType(reader.buf, index, order)}, or an impossible time): emitted as read` });
+      onDamage({ kind: "implausible", offset: pos, message: `implausible record (${badReason(reader.buf, index, layout, order)}): emitted as read, skipped by the analysis` });
     }
     yield { offset: pos, index, plausibility: p };
     pos += S;
