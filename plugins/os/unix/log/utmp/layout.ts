@@ -80,6 +80,11 @@ function readTvUsec(v: DataView, base: number, layout: Layout, le: boolean): num
   return layout.tvWidth === 4 ? v.getInt32(base + layout.tvUsec, le) : Number(v.getBigInt64(base + layout.tvUsec, le));
 }
 
+/** A 64-bit value as a number when exact, else kept as a bigint (varint fields take both). */
+function narrow(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
 export function decodeRaw(buf: Uint8Array, base: number, layout: Layout, order: ByteOrder): RawUtmp {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const le = order === "le";
@@ -92,7 +97,7 @@ export function decodeRaw(buf: Uint8Array, base: number, layout: Layout, order: 
     host: cString(buf, base + OFF.host, LEN.host),
     exitTermination: i16(v, base + OFF.exitTermination, le),
     exitStatus: i16(v, base + OFF.exitStatus, le),
-    session: layout.tvWidth === 4 ? v.getInt32(base + layout.session, le) : v.getBigInt64(base + layout.session, le),
+    session: layout.tvWidth === 4 ? v.getInt32(base + layout.session, le) : narrow(v.getBigInt64(base + layout.session, le)),
     tvSec: readTvSec(v, base, layout, le),
     tvUsec: readTvUsec(v, base, layout, le),
     addr: buf.slice(base + layout.addr, base + layout.addr + LEN.addr),
