@@ -7,7 +7,7 @@ import { canonicalIp } from "../../../../../src/records/ip.js";
 import { Timestamp } from "../../../../../src/records/timestamp.js";
 import { utmpAddress } from "./address.js";
 import { detectLayout } from "./detect.js";
-import { BAD, BOOT_TIME, decodeRaw, EMPTY, plausibility, RUN_LVL, typeName, USER_PROCESS, type ByteOrder, type Layout } from "./layout.js";
+import { BOOT_TIME, decodeRaw, EMPTY, isBad, RUN_LVL, typeName, USER_PROCESS, type ByteOrder, type Layout } from "./layout.js";
 import { ChunkReader, openSource, type ByteSource } from "./source.js";
 import { offsetsBackward, segmentsOf, walkForward, type Damage } from "./walk.js";
 import { loadSqlJs, WTMPDB_TYPES, wtmpdbRows, type WtmpdbRow } from "./wtmpdb.js";
@@ -253,7 +253,7 @@ export function* entriesForward(f: OpenedFile, SQL: SqlJsStatic | null, rep: Rep
   const log = new DamageLog(f.path, rep);
   try {
     for (const step of walkForward(f.reader, f.layout, f.order, log.add)) {
-      yield utmpEntry(f, step.index, step.offset, step.plausibility === BAD);
+      yield utmpEntry(f, step.index, step.offset, step.bad);
     }
     log.finish();
   } finally {
@@ -274,7 +274,7 @@ export function* entriesBackward(f: OpenedFile, SQL: SqlJsStatic | null, rep: Re
     const S = f.layout.size;
     for (const off of offsetsBackward(segments, S)) {
       const index = f.reader.at(off, S, true);
-      yield utmpEntry(f, index, off, plausibility(f.reader.buf, index, f.layout, f.order) === BAD);
+      yield utmpEntry(f, index, off, isBad(f.reader.buf, index, f.layout, f.order));
     }
   } finally {
     f.source.close();

@@ -6,7 +6,7 @@
 //  * a misaligned file (bytes inserted or lost): when a record is implausible and the next ones are too, the
 //    walker looks for the offset, within one record, from which two consecutive records are sound again,
 //    reports the bytes it skips, and carries on from there instead of decoding garbage to the end.
-import { BAD, badReason, EMPTY, GOOD, plausibility, rawType, type ByteOrder, type Layout, type Plausibility } from "./layout.js";
+import { badReason, EMPTY, GOOD, isBad, plausibility, rawType, type ByteOrder, type Layout } from "./layout.js";
 import type { ChunkReader } from "./source.js";
 
 /** Realignment searches per file; beyond it damage is only reported record by record (bounded cost on junk). */
@@ -21,7 +21,8 @@ export interface WalkStep {
   offset: number;
   /** Index of the record in `reader.buf` (valid until the next step). */
   index: number;
-  plausibility: Plausibility;
+  /** An implausible record (unknown type, garbage time). */
+  bad: boolean;
 }
 
 export function* walkForward(
@@ -44,8 +45,9 @@ export function* walkForward(
   };
   while (pos + S <= size) {
     let index = reader.at(pos, 3 * S);
-    const p = plausibility(reader.buf, index, layout, order);
-    const suspicious = p === BAD || (p !== GOOD && rawType(reader.buf, index, order) === EMPTY);
+    // the full test (clean padding, NUL-padded strings) only where a shift shows first: EMPTY-looking records
+    const bad = isBad(reader.buf, index, layout, order);
+    const suspicious = bad || (reader.buf[index] === EMPTY && reader.buf[index + 1] === EMPTY && plausibility(reader.buf, index, layout, order) !== GOOD);
     if (suspicious && searches < MAX_REALIGN_SEARCHES && pos + S < size && !(pos + 2 * S > size || sound(pos + S))) {
       searches++;
       let k = 1;
@@ -62,10 +64,10 @@ export function* walkForward(
       }
       index = reader.at(pos, 3 * S);
     }
-    if (p === BAD) {
+    if (bad) {
       onDamage({ kind: "implausible", offset: pos, message: `implausible record (${badReason(reader.buf, index, layout, order)}): emitted as read, skipped by the analysis` });
     }
-    yield { offset: pos, index, plausibility: p };
+    yield { offset: pos, index, bad };
     pos += S;
   }
   if (pos < size) {
