@@ -33,8 +33,10 @@ export function detectLayout(reader: ChunkReader, forced?: ByteOrder, forcedSize
         if (p === GOOD) good++;
       }
       // Fraction of good and plausible records, then the size the file divides into, then the order of the lists.
-      let score = n ? (good * 2 + plausible) / (3 * n) : 0;
-      if (size % layout.size === 0) score += 1e-3;
+      // At a stride the size does not divide into, only clean records count (misaligned reads often look EMPTY).
+      const divides = size % layout.size === 0;
+      let score = n ? (divides ? (good * 2 + plausible) / (3 * n) : good / n) : 0;
+      if (divides) score += 1e-3;
       if (!best || score > best.score) best = { layout, order, sampled: n, plausible, score };
     }
   }

@@ -131,7 +131,7 @@ export function openLoginFile(fs: RootFilesystem, path: string, opts: ReadOption
   }
   const forced = opts.byteOrder && opts.byteOrder !== "auto" ? opts.byteOrder : undefined;
   const det = detectLayout(reader, forced);
-  if (det.sampled > 0 && det.plausible === 0) {
+  if (!forced && det.sampled > 0 && det.plausible === 0) {
     rep.error({
       message: `not a utmp file: none of the first ${det.sampled} records is plausible in either byte order or record size`,
       file: path,

@@ -1,0 +1,104 @@
+// npm run bench -- utmp: 1,000,000-record btmp and wtmp files (fixtures/utmp/gen_large.py) through
+// `target-query -f btmp -j` and `-f sessions -j`, beside utmpdump (and last) on the same files in the same run:
+// wall time, records/s and peak RSS from /usr/bin/time -v. Never run by `npm test`.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const GEN_CANDIDATES = ["/work/shared/fixtures/utmp/gen_large.py", path.join(root, "fixtures/utmp/gen_large.py")];
+const SIZE = 384_000_000;
+
+interface Measure {
+  label: string;
+  wall: number;
+  rssKb: number;
+  records: number;
+  rc: number;
+}
+
+function timed(label: string, cmd: string[], records: number): Measure {
+  const r = spawnSync("/usr/bin/time", ["-v", ...cmd], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
+  const err = r.stderr.toString();
+  const wallText = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)/.exec(err)?.[1] ?? "0";
+  const wall = wallText
+    .split(":")
+    .map(Number)
+    .reduce((acc, v) => acc * 60 + v, 0);
+  const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0);
+  return { label, wall, rssKb, records, rc: r.status ?? -1 };
+}
+
+function main(): number {
+  const gen = GEN_CANDIDATES.find((p) => fs.existsSync(p));
+  if (!gen) {
+    console.log(`utmp bench skipped: gen_large.py not found (looked at ${GEN_CANDIDATES.join(", ")})`);
+    return 0;
+  }
+  if (!fs.existsSync("/usr/bin/time")) {
+    console.log("utmp bench skipped: /usr/bin/time is not installed");
+    return 0;
+  }
+  const work = process.env.QUARRY_UTMP_BENCH_DIR ?? path.join(os.tmpdir(), "quarry-utmp-bench");
+  const large = path.join(work, "large");
+  fs.mkdirSync(large, { recursive: true });
+  const have = (f: string): boolean => fs.existsSync(path.join(large, f)) && fs.statSync(path.join(large, f)).size === SIZE;
+  if (!have("wtmp_large") || !have("btmp_large") || !fs.existsSync(path.join(large, "large.summary.json"))) {
+    console.log(`generating 1,000,000-record files with ${gen} …`);
+    const g = spawnSync("python3", [gen, large], { stdio: "inherit" });
+    if (g.status !== 0) {
+      console.log("gen_large.py failed");
+      return 1;
+    }
+  }
+  const summary = JSON.parse(fs.readFileSync(path.join(large, "large.summary.json"), "utf8")) as {
+    wtmp_large: { sessions: number; records: number };
+    btmp_large: { records: number };
+  };
+  // a directory target: etc/hostname, var/log/{wtmp,btmp} (hard links when possible: no 768 MB copy)
+  const target = path.join(work, "target");
+  fs.mkdirSync(path.join(target, "etc"), { recursive: true });
+  fs.mkdirSync(path.join(target, "var/log"), { recursive: true });
+  fs.writeFileSync(path.join(target, "etc/hostname"), "bench\n");
+  for (const [src, dst] of [
+    ["wtmp_large", "wtmp"],
+    ["btmp_large", "btmp"],
+  ] as const) {
+    const to = path.join(target, "var/log", dst);
+    if (fs.existsSync(to) && fs.statSync(to).size === SIZE) continue;
+    fs.rmSync(to, { force: true });
+    try {
+      fs.linkSync(path.join(large, src), to);
+    } catch {
+      fs.copyFileSync(path.join(large, src), to);
+    }
+  }
+  const tq = path.join(root, "dist/src/cli/bin/target-query.js");
+  const node = process.execPath;
+  const rows: Measure[] = [];
+  const btmp = summary.btmp_large.records;
+  const wtmp = summary.wtmp_large.records;
+  const sessions = summary.wtmp_large.sessions;
+  rows.push(timed("utmpdump btmp_large", ["utmpdump", path.join(large, "btmp_large")], btmp));
+  rows.push(timed("target-query -f btmp -j", [node, tq, target, "-f", "btmp", "-j", "-q"], btmp));
+  rows.push(timed("utmpdump wtmp_large", ["utmpdump", path.join(large, "wtmp_large")], wtmp));
+  rows.push(timed("target-query -f wtmp -j", [node, tq, target, "-f", "wtmp", "-j", "-q"], wtmp));
+  rows.push(timed("last -F -i -x -w wtmp_large", ["last", "-f", path.join(large, "wtmp_large"), "-F", "-i", "-x", "-w"], sessions));
+  rows.push(timed("target-query -f sessions -j", [node, tq, target, "-f", "sessions", "-j", "-q"], sessions));
+  console.log(`\n${"command".padEnd(34)} ${"wall s".padStart(7)} ${"records".padStart(9)} ${"records/s".padStart(10)} ${"peak RSS MB".padStart(11)} rc`);
+  for (const m of rows) {
+    const rate = m.wall > 0 ? Math.round(m.records / m.wall) : 0;
+    console.log(
+      `${m.label.padEnd(34)} ${m.wall.toFixed(2).padStart(7)} ${String(m.records).padStart(9)} ${String(rate).padStart(10)} ${(m.rssKb / 1024).toFixed(1).padStart(11)} ${m.rc}`,
+    );
+  }
+  const ratio = (a: number, b: number): string => (rows[b]!.wall > 0 ? (rows[a]!.wall / rows[b]!.wall).toFixed(2) : "n/a");
+  console.log(`\nbtmp: target-query / utmpdump = ${ratio(1, 0)}×; wtmp: ${ratio(3, 2)}×; sessions / utmpdump(wtmp) = ${ratio(5, 2)}× (goal ≤ 1.5×)`);
+  console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  return rows.some((m) => m.rc !== 0) ? 1 : 0;
+}
+
+process.exitCode = main();
