@@ -113,6 +113,7 @@ export function openLoginFile(fs: RootFilesystem, path: string, opts: ReadOption
     rep.error({ message: `cannot read: ${(e as Error).message}`, file: path });
     return null;
   }
+  if (src.damage) rep.error({ message: src.damage, file: path });
   if (src.magic === "sqlite") {
     const data = Buffer.allocUnsafe(src.source.size);
     let off = 0;

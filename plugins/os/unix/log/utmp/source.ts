@@ -2,6 +2,7 @@
 // rotation (detected by magic, not by name). A ChunkReader keeps a window of the file resident so that
 // records are decoded in place, forwards or backwards, without ever holding a plain file whole.
 import zlib from "node:zlib";
+import { Gunzip } from "fflate";
 import type { RootFilesystem } from "../../../../../src/fs/root.js";
 
 export interface ByteSource {
@@ -39,6 +40,8 @@ export interface OpenedSource {
   /** What the (inflated) bytes are. */
   magic: Magic;
   compressed: boolean;
+  /** A damaged gzip stream: what went wrong (the bytes inflated before it are the source). */
+  damage?: string;
 }
 
 /** Open a file of the target; a gzip file is inflated (its content sniffed again). Throws on I/O or gzip errors. */
@@ -48,15 +51,43 @@ export function openSource(fs: RootFilesystem, path: string): OpenedSource {
   readFully(h, head, 0);
   const magic = magicOf(head);
   if (magic !== "gzip") return { source: closeOnce(h), magic, compressed: false };
-  let data: Buffer;
+  const packed = Buffer.allocUnsafe(h.size);
   try {
-    const packed = Buffer.allocUnsafe(h.size);
     readFully(h, packed, 0);
-    data = zlib.gunzipSync(packed, { maxOutputLength: MAX_INFLATED });
   } finally {
     h.close();
   }
-  return { source: bufferSource(data), magic: magicOf(data.subarray(0, 16)), compressed: true };
+  let data: Buffer;
+  let damage: string | undefined;
+  try {
+    data = zlib.gunzipSync(packed, { maxOutputLength: MAX_INFLATED });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
+      throw new Error(`gzip content larger than ${MAX_INFLATED} bytes: refused`);
+    }
+    // truncated or corrupt: keep what inflates before the damage
+    const r = inflatePartial(packed);
+    data = r.data;
+    damage = `damaged gzip stream (${(e as Error).message}); ${data.length} bytes recovered`;
+  }
+  return { source: bufferSource(data), magic: magicOf(data.subarray(0, 16)), compressed: true, damage };
+}
+
+/** Inflate as far as the stream allows (fflate's streaming Gunzip emits every block before the damage). */
+function inflatePartial(packed: Uint8Array): { data: Buffer } {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const g = new Gunzip((chunk) => {
+    if (total + chunk.length > MAX_INFLATED) throw new Error("too large");
+    chunks.push(chunk);
+    total += chunk.length;
+  });
+  try {
+    g.push(packed, true);
+  } catch {
+    // the damage itself: what was emitted before it is kept
+  }
+  return { data: Buffer.concat(chunks, total) };
 }
 
 /** close() may be called again (a function stopped early closes what it opened); the handle closes once. */

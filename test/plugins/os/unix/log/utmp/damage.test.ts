@@ -159,3 +159,23 @@ describe("fuzz: truncated and corrupted copies never crash and keep the good rec
     }
   });
 });
+
+describe("damaged gzip rotations", () => {
+  const gz = fixture("wtmp_basic.1.gz");
+  it("a truncated .gz gives the records inflated before the cut, an error and a tail warning", async () => {
+    const { records, outcome } = await run({ "/var/log/wtmp.1.gz": gz.subarray(0, 800) }, "wtmp");
+    expect(records.length).toBe(Math.floor(13320 / S));
+    expect(outcome.errors).toEqual([{ file: "/var/log/wtmp.1.gz", message: expect.stringMatching(/damaged gzip stream .*13320 bytes recovered/) }]);
+    expect(outcome.warnings.map((w) => w.offset)).toEqual([34 * S]);
+  });
+  it("a corrupted .gz never crashes", async () => {
+    const rnd = prng(5);
+    for (let k = 0; k < 20; k++) {
+      const b = Buffer.from(gz);
+      const at = 10 + Math.floor(rnd() * (b.length - 10));
+      b[at] = b[at]! ^ (1 + Math.floor(rnd() * 255));
+      const r = await run({ "/var/log/wtmp.1.gz": b }, "sessions");
+      expect(r.outcome.reason).toBeUndefined();
+    }
+  });
+});
