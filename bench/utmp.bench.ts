@@ -6,6 +6,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { defaultRegistry } from "../plugins/index.js";
+import { runOnTarget } from "../src/plugin/runner.js";
+import { Target } from "../src/target.js";
+import { Timestamp } from "../src/records/timestamp.js";
+import { Logger } from "../src/util/log.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -30,6 +35,23 @@ function timed(label: string, cmd: string[], records: number): Measure {
     .reduce((acc, v) => acc * 60 + v, 0);
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0);
   return { label, wall, rssKb, records, rc: r.status ?? -1 };
+}
+
+/** `--inner FN TARGET`: run one function into a counting sink (decoding and analysis without the JSON sink). */
+async function inner(fn: string, target: string): Promise<number> {
+  const t = await Target.open(target);
+  let n = 0;
+  const sink = {
+    write() {
+      n++;
+    },
+    async close() {},
+  };
+  const generated = Timestamp.fromUnix(0);
+  await runOnTarget(t, defaultRegistry.resolve(fn).groups, defaultRegistry, sink, { log: new Logger(() => {}, "error"), generated });
+  t.close();
+  process.stderr.write(`${fn}: ${n} records\n`);
+  return 0;
 }
 
 function main(): number {
@@ -82,12 +104,15 @@ function main(): number {
   const btmp = summary.btmp_large.records;
   const wtmp = summary.wtmp_large.records;
   const sessions = summary.wtmp_large.sessions;
+  const self = fileURLToPath(import.meta.url);
   rows.push(timed("utmpdump btmp_large", ["utmpdump", path.join(large, "btmp_large")], btmp));
   rows.push(timed("target-query -f btmp -j", [node, tq, target, "-f", "btmp", "-j", "-q"], btmp));
+  rows.push(timed("  (btmp, no sink: decode only)", [node, self, "--inner", "btmp", target], btmp));
   rows.push(timed("utmpdump wtmp_large", ["utmpdump", path.join(large, "wtmp_large")], wtmp));
   rows.push(timed("target-query -f wtmp -j", [node, tq, target, "-f", "wtmp", "-j", "-q"], wtmp));
   rows.push(timed("last -F -i -x -w wtmp_large", ["last", "-f", path.join(large, "wtmp_large"), "-F", "-i", "-x", "-w"], sessions));
   rows.push(timed("target-query -f sessions -j", [node, tq, target, "-f", "sessions", "-j", "-q"], sessions));
+  rows.push(timed("  (sessions, no sink)", [node, self, "--inner", "sessions", target], sessions));
   console.log(`\n${"command".padEnd(34)} ${"wall s".padStart(7)} ${"records".padStart(9)} ${"records/s".padStart(10)} ${"peak RSS MB".padStart(11)} rc`);
   for (const m of rows) {
     const rate = m.wall > 0 ? Math.round(m.records / m.wall) : 0;
@@ -96,9 +121,13 @@ function main(): number {
     );
   }
   const ratio = (a: number, b: number): string => (rows[b]!.wall > 0 ? (rows[a]!.wall / rows[b]!.wall).toFixed(2) : "n/a");
-  console.log(`\nbtmp: target-query / utmpdump = ${ratio(1, 0)}×; wtmp: ${ratio(3, 2)}×; sessions / utmpdump(wtmp) = ${ratio(5, 2)}× (goal ≤ 1.5×)`);
+  console.log(
+    `\nbtmp: target-query / utmpdump = ${ratio(1, 0)}× (no sink ${ratio(2, 0)}×); wtmp: ${ratio(4, 3)}×; ` +
+      `sessions / last = ${ratio(6, 5)}× (no sink ${ratio(7, 5)}×) (goal ≤ 1.5×)`,
+  );
   console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   return rows.some((m) => m.rc !== 0) ? 1 : 0;
 }
 
-process.exitCode = main();
+if (process.argv[2] === "--inner") process.exitCode = await inner(process.argv[3]!, process.argv[4]!);
+else process.exitCode = main();
