@@ -54,7 +54,59 @@ async function inner(fn: string, target: string): Promise<number> {
   return 0;
 }
 
-function main(): number {
+/** Counts from the analysis on the large files against gen_large.py's own summary (exact). */
+async function verify(target: string, summary: Summary): Promise<boolean> {
+  const t = await Target.open(target);
+  const collect = async (fn: string, args: Record<string, unknown> = {}) => {
+    const recs: Record<string, unknown>[] = [];
+    const sink = {
+      write(r: Record<string, unknown>) {
+        recs.push(r.key !== undefined ? { key: r.key, count: r.count } : { end_reason: r.end_reason });
+      },
+      async close() {},
+    };
+    await runOnTarget(t, defaultRegistry.resolve(fn).groups, defaultRegistry, sink, { args, log: new Logger(() => {}, "error") });
+    return recs;
+  };
+  const byReason = (recs: Record<string, unknown>[]) => {
+    const c: Record<string, number> = {};
+    for (const r of recs) c[String(r.end_reason)] = (c[String(r.end_reason)] ?? 0) + 1;
+    return c;
+  };
+  const w = summary.wtmp_large;
+  const sessions = byReason(await collect("sessions"));
+  const uptime = byReason(await collect("uptime"));
+  const addrs = await collect("failed_logins", { by: "addr" });
+  const users = await collect("failed_logins", { by: "user" });
+  t.close();
+  const checks: [string, unknown, unknown][] = [
+    ["sessions by end reason", sessions, w.sessions_by_end_reason],
+    ["uptime windows (boots)", Object.values(uptime).reduce((a, b) => a + b, 0), w.boots],
+    ["crashes", uptime.crash ?? 0, w.crashes],
+    ["distinct addresses", addrs.length, summary.btmp_large.distinct_addrs],
+    ["top 10 addresses", addrs.slice(0, 10).map((r) => [r.key, r.count]), summary.btmp_large.top10_addr],
+    ["distinct users", users.length, summary.btmp_large.distinct_users],
+  ];
+  let ok = true;
+  for (const [what, got, want] of checks) {
+    const same = JSON.stringify(sortKeys(got)) === JSON.stringify(sortKeys(want));
+    ok &&= same;
+    console.log(`${same ? "ok  " : "FAIL"} ${what}${same ? "" : `: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`}`);
+  }
+  return ok;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+interface Summary {
+  wtmp_large: { sessions: number; records: number; boots: number; crashes: number; sessions_by_end_reason: Record<string, number> };
+  btmp_large: { records: number; distinct_addrs: number; distinct_users: number; top10_addr: [string, number][] };
+}
+
+async function main(): Promise<number> {
   const gen = GEN_CANDIDATES.find((p) => fs.existsSync(p));
   if (!gen) {
     console.log(`utmp bench skipped: gen_large.py not found (looked at ${GEN_CANDIDATES.join(", ")})`);
@@ -76,10 +128,7 @@ function main(): number {
       return 1;
     }
   }
-  const summary = JSON.parse(fs.readFileSync(path.join(large, "large.summary.json"), "utf8")) as {
-    wtmp_large: { sessions: number; records: number };
-    btmp_large: { records: number };
-  };
+  const summary = JSON.parse(fs.readFileSync(path.join(large, "large.summary.json"), "utf8")) as Summary;
   // a directory target: etc/hostname, var/log/{wtmp,btmp} (hard links when possible: no 768 MB copy)
   const target = path.join(work, "target");
   fs.mkdirSync(path.join(target, "etc"), { recursive: true });
@@ -126,8 +175,10 @@ function main(): number {
       `sessions / last = ${ratio(6, 5)}× (no sink ${ratio(7, 5)}×) (goal ≤ 1.5×)`,
   );
   console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  return rows.some((m) => m.rc !== 0) ? 1 : 0;
+  console.log("\nanalysis of the large files against gen_large.py's summary:");
+  const ok = await verify(target, summary);
+  return rows.some((m) => m.rc !== 0) || !ok ? 1 : 0;
 }
 
 if (process.argv[2] === "--inner") process.exitCode = await inner(process.argv[3]!, process.argv[4]!);
-else process.exitCode = main();
+else process.exitCode = await main();
