@@ -18,5 +18,6 @@ export function isBoot(e: LoginEntry): boolean {
 /** Seconds from a to b with microsecond precision (a float), or null when either is unknown. */
 export function secondsBetween(a: Timestamp | null, b: Timestamp | null): number | null {
   if (!a || !b) return null;
-  return Number(b.toMicros() - a.toMicros()) / 1e6;
+  // exact integer microseconds (below 2^53 for any span under 285 years), then one division
+  return ((b.seconds - a.seconds) * 1_000_000 + (b.micros - a.micros)) / 1e6;
 }

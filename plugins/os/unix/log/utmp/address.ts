@@ -5,26 +5,52 @@
 //                                 stored ones (then that IPv6: `1337:1::`)
 //   otherwise                   → IPv6
 // ut_host is never rewritten from the address, nor the address from ut_host.
-import { formatIpv4, formatIpv6, ipv6FromBytes, parseIpv6 } from "../../../../../src/records/ip.js";
+import { formatIpv6, ipv6FromBytes, parseIpv6 } from "../../../../../src/records/ip.js";
 
-export function utmpAddress(a: Uint8Array, host: string): string | null {
+/** The address of the 16 bytes at `at` in `a` (ut_addr_v6), by the rule above. */
+export function utmpAddress(a: Uint8Array, host: string, at = 0): string | null {
   let tailZero = true;
-  for (let i = 4; i < 16; i++) {
+  for (let i = at + 4; i < at + 16; i++) {
     if (a[i] !== 0) {
       tailZero = false;
       break;
     }
   }
   if (tailZero) {
-    if (a[0] === 0 && a[1] === 0 && a[2] === 0 && a[3] === 0) return null;
+    if (a[at] === 0 && a[at + 1] === 0 && a[at + 2] === 0 && a[at + 3] === 0) return null;
     if (host.includes(":")) {
       const h = parseIpv6(host);
-      if (h !== null && h === ipv6FromBytes(a)) return formatIpv6(h);
+      if (h !== null && h === ipv6FromBytes(a, at)) return formatIpv6(h);
     }
-    return formatIpv4(((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0);
+    return `${a[at]}.${a[at + 1]}.${a[at + 2]}.${a[at + 3]}`;
   }
-  let mapped = a[10] === 0xff && a[11] === 0xff;
-  for (let i = 0; mapped && i < 10; i++) if (a[i] !== 0) mapped = false;
-  if (mapped) return formatIpv4(((a[12]! << 24) | (a[13]! << 16) | (a[14]! << 8) | a[15]!) >>> 0);
-  return formatIpv6(ipv6FromBytes(a));
+  let mapped = a[at + 10] === 0xff && a[at + 11] === 0xff;
+  for (let i = at; mapped && i < at + 10; i++) if (a[i] !== 0) mapped = false;
+  if (mapped) return `${a[at + 12]}.${a[at + 13]}.${a[at + 14]}.${a[at + 15]}`;
+  return ipv6Text(a, at);
+}
+
+/** RFC 5952 text of 16 bytes (what formatIpv6 gives, without BigInt: this runs once per record). */
+export function ipv6Text(a: Uint8Array, at: number): string {
+  const g: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 8; i++) g[i] = (a[at + 2 * i]! << 8) | a[at + 2 * i + 1]!;
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) return g.map((x) => x.toString(16)).join(":");
+  const left = g.slice(0, bestStart).map((x) => x.toString(16)).join(":");
+  const right = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(":");
+  return `${left}::${right}`;
 }

@@ -196,7 +196,7 @@ function utmpEntry(f: Extract<OpenedFile, { kind: "utmp" }>, index: number, offs
     line: r.line,
     id: r.id,
     host: r.host,
-    addr: utmpAddress(r.addr, r.host),
+    addr: utmpAddress(f.reader.buf, r.host, r.addrAt),
     session: r.session,
     exitTermination: r.exitTermination,
     exitStatus: r.exitStatus,

@@ -63,8 +63,8 @@ export interface RawUtmp {
   /** Seconds since the epoch: uint32 for the 384 layout (Y2038-safe to 2106), int64 for the 400 layout. */
   tvSec: number;
   tvUsec: number;
-  /** The 16 address bytes (network order), a copy. */
-  addr: Uint8Array;
+  /** Offset of the 16 address bytes (network order) in the buffer that was decoded. */
+  addrAt: number;
 }
 
 let lastBuf: Uint8Array | null = null;
@@ -135,7 +135,7 @@ export function decodeRaw(buf: Uint8Array, base: number, layout: Layout, order: 
     session: layout.tvWidth === 4 ? v.getInt32(base + layout.session, le) : narrow(v.getBigInt64(base + layout.session, le)),
     tvSec: readTvSec(v, base, layout, le),
     tvUsec: readTvUsec(v, base, layout, le),
-    addr: buf.slice(base + layout.addr, base + layout.addr + LEN.addr),
+    addrAt: base + layout.addr,
   };
 }
 
