@@ -21,6 +21,8 @@ interface Measure {
   label: string;
   wall: number;
   rssKb: number;
+  /** user + system CPU seconds (steadier than wall time on a busy machine). */
+  cpu: number;
   records: number;
   rc: number;
 }
@@ -34,7 +36,8 @@ function timed(label: string, cmd: string[], records: number): Measure {
     .map(Number)
     .reduce((acc, v) => acc * 60 + v, 0);
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0);
-  return { label, wall, rssKb, records, rc: r.status ?? -1 };
+  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0) + Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
+  return { label, wall, rssKb, cpu, records, rc: r.status ?? -1 };
 }
 
 /** `--inner FN TARGET`: run one function into a counting sink (decoding and analysis without the JSON sink). */
@@ -162,14 +165,15 @@ async function main(): Promise<number> {
   rows.push(timed("last -F -i -x -w wtmp_large", ["last", "-f", path.join(large, "wtmp_large"), "-F", "-i", "-x", "-w"], sessions));
   rows.push(timed("target-query -f sessions -j", [node, tq, target, "-f", "sessions", "-j", "-q"], sessions));
   rows.push(timed("  (sessions, no sink)", [node, self, "--inner", "sessions", target], sessions));
-  console.log(`\n${"command".padEnd(34)} ${"wall s".padStart(7)} ${"records".padStart(9)} ${"records/s".padStart(10)} ${"peak RSS MB".padStart(11)} rc`);
+  console.log(`\n${"command".padEnd(34)} ${"wall s".padStart(7)} ${"cpu s".padStart(6)} ${"records".padStart(9)} ${"records/s".padStart(10)} ${"peak RSS MB".padStart(11)} rc`);
   for (const m of rows) {
     const rate = m.wall > 0 ? Math.round(m.records / m.wall) : 0;
     console.log(
-      `${m.label.padEnd(34)} ${m.wall.toFixed(2).padStart(7)} ${String(m.records).padStart(9)} ${String(rate).padStart(10)} ${(m.rssKb / 1024).toFixed(1).padStart(11)} ${m.rc}`,
+      `${m.label.padEnd(34)} ${m.wall.toFixed(2).padStart(7)} ${m.cpu.toFixed(2).padStart(6)} ${String(m.records).padStart(9)} ${String(rate).padStart(10)} ${(m.rssKb / 1024).toFixed(1).padStart(11)} ${m.rc}`,
     );
   }
-  const ratio = (a: number, b: number): string => (rows[b]!.wall > 0 ? (rows[a]!.wall / rows[b]!.wall).toFixed(2) : "n/a");
+  const ratio = (a: number, b: number): string =>
+    rows[b]!.wall > 0 ? `${(rows[a]!.wall / rows[b]!.wall).toFixed(2)} (cpu ${(rows[a]!.cpu / Math.max(rows[b]!.cpu, 0.01)).toFixed(2)})` : "n/a";
   console.log(
     `\nbtmp: target-query / utmpdump = ${ratio(1, 0)}× (no sink ${ratio(2, 0)}×); wtmp: ${ratio(4, 3)}×; ` +
       `sessions / last = ${ratio(6, 5)}× (no sink ${ratio(7, 5)}×) (goal ≤ 1.5×)`,
