@@ -6,7 +6,7 @@
 //  * a misaligned file (bytes inserted or lost): when a record is implausible and the next ones are too, the
 //    walker looks for the offset, within one record, from which two consecutive records are sound again,
 //    reports the bytes it skips, and carries on from there instead of decoding garbage to the end.
-import { badReason, EMPTY, GOOD, isBad, plausibility, rawType, type ByteOrder, type Layout } from "./layout.js";
+import { badReason, EMPTY, GOOD, isBad, plausibility, type ByteOrder, type Layout } from "./layout.js";
 import type { ChunkReader } from "./source.js";
 
 /** Realignment searches per file; beyond it damage is only reported record by record (bounded cost on junk). */
