@@ -19,11 +19,10 @@ export function chooseFormat(flags: OutputFlags, io: CliIO): OutputFormat {
 }
 
 export function openSink(format: OutputFormat, io: CliIO): RecordSink {
-  const out = new Output(io.stdout);
   switch (format) {
     case "jsonl":
-      return new JsonLinesSink(out);
+      return new JsonLinesSink(new Output(io.stdout, { ascii: true }));
     case "text":
-      return new TextSink(out);
+      return new TextSink(new Output(io.stdout));
   }
 }
