@@ -154,7 +154,7 @@ export async function gunzipToSource(path: string, limit: number): Promise<{ src
     temp?.dispose();
     throw e;
   }
-  if (temp) return { src: new FdSource(temp.fd, total), temp };
+  if (temp) return { src: new FdSource(temp.fd, total, false), temp };
   return { src: new BufferSource(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)) };
 }
 

@@ -13,7 +13,8 @@ export class FdSource implements ByteSource {
   private fd: number | null;
   readonly size: number;
 
-  constructor(fd: number, size?: number) {
+  /** `owned`: close() closes the descriptor (false when a TempFile owns it). */
+  constructor(fd: number, size?: number, private readonly owned = true) {
     this.fd = fd;
     this.size = size ?? fs.fstatSync(fd).size;
   }
@@ -43,8 +44,9 @@ export class FdSource implements ByteSource {
 
   close(): void {
     if (this.fd !== null) {
-      fs.closeSync(this.fd);
+      const fd = this.fd;
       this.fd = null;
+      if (this.owned) fs.closeSync(fd);
     }
   }
 }
