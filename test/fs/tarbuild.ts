@@ -160,7 +160,7 @@ export function paxSparse00(name: string, realSize: number, segs: [number, Buffe
 }
 
 /** Build an archive with tar-stream (the ordinary cases). */
-export async function tarStream(entries: { header: Headers; data?: string | Buffer }[]): Promise<Buffer> {
+export async function tarStream(entries: { header: Partial<Headers> & { name: string }; data?: string | Buffer }[]): Promise<Buffer> {
   const p = tarStreamPack();
   const chunks: Buffer[] = [];
   p.on("data", (c) => chunks.push(c as Buffer));
@@ -169,7 +169,7 @@ export async function tarStream(entries: { header: Headers; data?: string | Buff
     p.on("error", reject);
   });
   for (const e of entries) {
-    await new Promise<void>((resolve, reject) => p.entry(e.header, e.data ?? "", (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => p.entry(e.header as Headers, e.data ?? "", (err) => (err ? reject(err) : resolve())));
   }
   p.finalize();
   await done;
