@@ -139,7 +139,7 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
     }
     case "walk": {
       let out = "";
-      for (const { path } of fs.walk(p)) {
+      for (const path of preorder(t, fs.realpath(p))) {
         out += path + "\n";
         if (out.length > 64 * 1024) {
           await write(io, out);
@@ -154,6 +154,21 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
       await write(io, hits.map((h) => h + "\n").join(""));
       return;
     }
+  }
+}
+
+/** Pre-order, depth first, sorted (like `find`); symlinked directories are listed, never descended. */
+function* preorder(t: Target, dir: string): Generator<string> {
+  let entries;
+  try {
+    entries = t.fs.scandir(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = dir === "/" ? "/" + e.name : dir + "/" + e.name;
+    yield p;
+    if (e.type === "dir") yield* preorder(t, p);
   }
 }
 
