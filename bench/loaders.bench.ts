@@ -228,4 +228,5 @@ async function mainBench(): Promise<void> {
 }
 
 if (process.argv[2] === "--child") await child(process.argv[3]!, process.argv[4]!);
+else if (process.argv[2] === "--gen") writeTar(process.argv[3]!, Number(process.argv[4]) * 1024 * 1024, Number(process.argv[5]));
 else await mainBench();

@@ -397,7 +397,7 @@ function layout(segs: [number, number][], dataPos: number, stored: number, name:
 
 /** Reads 512-byte blocks through a small window so that runs of small members cost one read per window. */
 class BlockReader {
-  private win = new Uint8Array(64 * 1024);
+  private win = new Uint8Array(8 * 1024);
   private winStart = 0;
   private winLen = 0;
 
