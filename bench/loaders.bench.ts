@@ -192,6 +192,7 @@ async function mainBench(): Promise<void> {
     const tarFile = path.join(dir, "big.tar");
     let t0 = process.hrtime.bigint();
     const g = writeTar(tarFile, mb * 1024 * 1024, members);
+    console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
     console.log(`generated ${tarFile}: ${(g.bytes / 1e6).toFixed(0)} MB, ${g.members} members (${(ms(t0) / 1000).toFixed(1)} s)`);
 
     console.log("\n[1] plain tar: index build (Target.open) and 20,000 random 4 KiB reads (page cache warm)");
@@ -220,6 +221,7 @@ async function mainBench(): Promise<void> {
     console.log("    zlib.gunzipSync whole:  ", JSON.stringify(run("zlib-whole", sgz)));
     console.log("    fflate.gunzipSync whole:", JSON.stringify(run("fflate-whole", sgz)));
     console.log("    detection sniff (64 KiB head):", JSON.stringify(run("sniff", sgz)));
+    console.log(`    load average now ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
     const leftovers = fs.readdirSync(dir).filter((f) => !["big.tar", "small.tar", "small.tar.gz"].includes(f));
     console.log(`\n    temp files left in ${dir} by quarry: ${leftovers.length === 0 ? "none" : leftovers.join(", ")}`);
   } finally {

@@ -2,6 +2,8 @@
 // (recognised by its magic bytes, whatever its name) is decompressed once, into memory when small, else into
 // an anonymous temporary file (see src/util/tempfile.ts) that is gone when the archive is closed.
 import fs from "node:fs";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { createTempFile, type TempFile } from "../../util/tempfile.js";
 import { isTarHeader, scanHeaders, type RawMember } from "./header.js";
@@ -113,49 +115,57 @@ export async function openTarArchive(path: string, opts: OpenTarOptions = {}): P
   }
 }
 
-/** Stream the gzip through node:zlib; keep the output in memory up to `limit`, then continue in a temp file. */
+/**
+ * Stream the gzip through node:zlib; keep the output in memory up to `limit`, then continue in a temp file.
+ * File writes are asynchronous (fs.write on the thread pool) so that inflating and writing overlap.
+ */
 export async function gunzipToSource(path: string, limit: number): Promise<{ src: ByteSource; temp?: TempFile }> {
   const chunks: Buffer[] = [];
   let total = 0;
   let temp: TempFile | undefined;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const input = fs.createReadStream(path, { highWaterMark: 1024 * 1024 });
-      const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
-      const fail = (e: Error): void => {
-        input.destroy();
-        gunzip.destroy();
-        reject(new Error(`gzip decompression failed: ${e.message}`));
-      };
-      input.on("error", fail);
-      gunzip.on("error", fail);
-      gunzip.on("data", (chunk: Buffer) => {
-        try {
-          if (!temp && total + chunk.length > limit) {
-            temp = createTempFile();
-            let at = 0;
-            for (const c of chunks) {
-              writeAll(temp.fd, c, at);
-              at += c.length;
-            }
-            chunks.length = 0;
+  const sink = new Writable({
+    highWaterMark: 8 * 1024 * 1024,
+    write(chunk: Buffer, _enc, cb) {
+      const at = total;
+      total += chunk.length;
+      if (!temp && total <= limit) {
+        chunks.push(chunk);
+        cb();
+        return;
+      }
+      try {
+        if (!temp) {
+          temp = createTempFile();
+          let p = 0;
+          for (const c of chunks) {
+            writeAll(temp.fd, c, p);
+            p += c.length;
           }
-          if (temp) writeAll(temp.fd, chunk, total);
-          else chunks.push(chunk);
-          total += chunk.length;
-        } catch (e) {
-          fail(e as Error);
+          chunks.length = 0;
         }
-      });
-      gunzip.on("end", resolve);
-      input.pipe(gunzip);
-    });
+      } catch (e) {
+        cb(e as Error);
+        return;
+      }
+      writeAsync(temp.fd, chunk, at, cb);
+    },
+  });
+  try {
+    await pipeline(fs.createReadStream(path, { highWaterMark: 1024 * 1024 }), zlib.createGunzip({ chunkSize: 256 * 1024 }), sink);
   } catch (e) {
     temp?.dispose();
-    throw e;
+    throw new Error(`gzip decompression failed: ${(e as Error).message}`);
   }
   if (temp) return { src: new FdSource(temp.fd, total, false), temp };
   return { src: new BufferSource(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)) };
+}
+
+function writeAsync(fd: number, buf: Buffer, position: number, cb: (e?: Error | null) => void): void {
+  fs.write(fd, buf, 0, buf.length, position, (err, n) => {
+    if (err) cb(err);
+    else if (n < buf.length) writeAsync(fd, buf.subarray(n), position + n, cb);
+    else cb();
+  });
 }
 
 function writeAll(fd: number, buf: Buffer, position: number): void {
