@@ -18,7 +18,8 @@ export interface TarLayout {
 export async function loadTar(path: string, layouts: readonly TarLayout[]): Promise<LoadedTarget> {
   const archive = await openTarArchive(path);
   try {
-    const layout = layouts.find((l) => l.detect(archive.names)) ?? layouts[layouts.length - 1]!;
+    const layout = layouts.find((l) => l.detect(archive.names));
+    if (!layout) throw new Error(`the archive does not have the ${layouts.map((l) => l.name).join(" or ")} layout`);
     const warnings = [...archive.warnings];
     const { fs, hints } = layout.map(archive, warnings);
     return {

@@ -145,6 +145,9 @@ describe("loader selection", () => {
     await expect(Target.open(p)).rejects.toThrow(/notes\.txt: no loader recognises this path/);
     await expect(Target.open(p, { loader: "tar" })).rejects.toThrow(/loader tar failed: not a tar archive/);
     await expect(Target.open(p, { loader: "nope" })).rejects.toThrow(/unknown loader "nope"/);
+    const plain = s.file("plain.tar", tar(entry({ name: "etc/hostname", data: "h\n" })));
+    await expect(Target.open(plain, { loader: "uac" })).rejects.toThrow(/loader uac failed: the archive does not have the uac layout/);
+    await expect(Target.open(plain, { loader: "acquire" })).rejects.toThrow(/does not have the acquire layout/);
   });
 
   it("a plain tar without a tar extension is found by its header", async () => {

@@ -11,7 +11,7 @@ import { sanitizeMemberName } from "./names.js";
 import { BufferSource, FdSource, type ByteSource } from "./source.js";
 
 /** Decompressed archives up to this size stay in memory (see docs/loaders.md for the measurements). */
-export const DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024;
+export const DEFAULT_MEMORY_LIMIT = 16 * 1024 * 1024;
 
 /** QUARRY_GZIP_MEMORY_LIMIT (bytes; 0 = always a temporary file), else the default. */
 export function memoryLimitFromEnv(): number {

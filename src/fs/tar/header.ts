@@ -112,7 +112,8 @@ export function scanHeaders(src: ByteSource): HeaderScan {
 
     const m: RawMember = {
       name,
-      type: typeOf(flag),
+      // v7 archives mark directories only by a trailing slash.
+      type: (flag === "0" || flag === "\0") && name.endsWith("/") ? "dir" : typeOf(flag),
       size,
       dataOffset: dataStart,
       linkname,
