@@ -6,6 +6,8 @@ import { decodeLenient } from "../../util/text.js";
 import type { ByteSource } from "./source.js";
 
 const BLOCK = 512;
+/** Largest PAX / GNU long-name record accepted (real ones are a few hundred bytes). */
+const MAX_META = 16 * 1024 * 1024;
 
 export type MemberType = "file" | "dir" | "symlink" | "hardlink" | "chardev" | "blockdev" | "fifo" | "other";
 
@@ -76,6 +78,10 @@ export function scanHeaders(src: ByteSource): HeaderScan {
 
     // Meta members: their data is a record for the next header.
     if (flag === "L" || flag === "K" || flag === "x" || flag === "g") {
+      if (size > MAX_META) {
+        warnings.push(`'${flag}' header at offset ${headerOffset} claims ${size} bytes (more than ${MAX_META}): the rest of the archive is ignored`);
+        break;
+      }
       const data = reader.bytes(dataStart, size);
       pos = dataStart + pad(size);
       if (data.length < size) {
@@ -144,7 +150,7 @@ export function scanHeaders(src: ByteSource): HeaderScan {
         m.dataOffset = dataStart;
         m.type = "file";
         m.size = num(h, 483, 12);
-        m.sparse = layout(segs, dataStart, size, m.name);
+        m.sparse = layout(segs, dataStart, size, m.name, num(h, 483, 12));
       } else if (attrs.has("GNU.sparse.major") || attrs.has("GNU.sparse.map") || attrs.has("GNU.sparse.size") || attrs.has("GNU.sparse.realsize") || (pax?.sparsePairs.length ?? 0) > 0) {
         const major = attrs.get("GNU.sparse.major");
         const minor = attrs.get("GNU.sparse.minor");
@@ -158,13 +164,13 @@ export function scanHeaders(src: ByteSource): HeaderScan {
           segs = pairs;
           dataStart += mapBytes;
           m.dataOffset = dataStart;
-          m.sparse = layout(segs, dataStart, size - mapBytes, m.name);
+          m.sparse = layout(segs, dataStart, size - mapBytes, m.name, real);
         } else if (major !== undefined && major !== "0" && major !== "1") {
           throw new Error(`unsupported GNU sparse format ${major}.${minor ?? "?"}`);
         } else {
           if (attrs.has("GNU.sparse.map")) segs = pairsOf(attrs.get("GNU.sparse.map")!.split(",").map(Number));
           else segs = pax?.sparsePairs ?? [];
-          m.sparse = layout(segs, dataStart, size, m.name);
+          m.sparse = layout(segs, dataStart, size, m.name, real);
         }
         m.size = real;
         m.type = "file";
@@ -185,6 +191,8 @@ export function scanHeaders(src: ByteSource): HeaderScan {
     if (m.type !== "file") m.size = m.type === "symlink" ? Buffer.byteLength(m.linkname) : 0;
     if (m.type === "file" && !noData && headerOffset + BLOCK + storedSize > src.size && !(flag === "S" && dataStart + size <= src.size)) {
       warnings.push(`member ${JSON.stringify(m.name)} at offset ${headerOffset} is truncated (the archive ends early)`);
+      // Report only the bytes that exist, so no reader sizes a buffer from a header the archive cannot back.
+      if (!m.sparse) m.size = Math.max(0, src.size - m.dataOffset);
     }
     members.push(m);
     pax = null;
@@ -381,7 +389,7 @@ function readSparseMap10(reader: BlockReader, start: number, size: number): { pa
   return { pairs: pairsOf(nums.slice(1)), mapBytes: pos - start };
 }
 
-function layout(segs: [number, number][], dataPos: number, stored: number, name: string): SparseSegment[] {
+function layout(segs: [number, number][], dataPos: number, stored: number, name: string, realSize: number): SparseSegment[] {
   const out: SparseSegment[] = [];
   let p = dataPos;
   let last = -1;
@@ -393,6 +401,7 @@ function layout(segs: [number, number][], dataPos: number, stored: number, name:
     p += length;
   }
   if (p - dataPos > stored) throw new Error(`sparse map needs ${p - dataPos} bytes but ${name} stores ${stored}`);
+  if (last > realSize) throw new Error(`sparse map reaches offset ${last}, beyond the file's size ${realSize}`);
   return out;
 }
 
