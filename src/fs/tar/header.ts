@@ -52,7 +52,7 @@ export function scanHeaders(src: ByteSource): HeaderScan {
   const warnings: string[] = [];
   const reader = new BlockReader(src);
   let pos = 0;
-  let globalPax: Map<string, string> = new Map();
+  const globalPax: Map<string, string> = new Map();
   let pax: PaxRecords | null = null;
   let longName: string | null = null;
   let longLink: string | null = null;
@@ -98,8 +98,12 @@ export function scanHeaders(src: ByteSource): HeaderScan {
       continue;
     }
 
-    const attrs = new Map(globalPax);
-    if (pax) for (const [k, v] of pax.map) attrs.set(k, v);
+    let attrs: ReadonlyMap<string, string> = EMPTY;
+    if (globalPax.size > 0 || pax) {
+      const merged = new Map(globalPax);
+      if (pax) for (const [k, v] of pax.map) merged.set(k, v);
+      attrs = merged;
+    }
 
     let name: string;
     if (longName !== null) name = longName;
@@ -111,10 +115,7 @@ export function scanHeaders(src: ByteSource): HeaderScan {
     let linkname = longLink ?? field(h, 157, 100);
     if (attrs.has("path")) name = attrs.get("path")!;
     if (attrs.has("linkpath")) linkname = attrs.get("linkpath")!;
-    if (attrs.has("size")) {
-      const s = Number(attrs.get("size"));
-      if (Number.isSafeInteger(s) && s >= 0) size = s;
-    }
+    size = paxInt(attrs, "size") ?? size;
 
     const m: RawMember = {
       name,
@@ -124,8 +125,8 @@ export function scanHeaders(src: ByteSource): HeaderScan {
       dataOffset: dataStart,
       linkname,
       mode: num(h, 100, 8) & 0o7777,
-      uid: attrs.has("uid") ? Number(attrs.get("uid")) : num(h, 108, 8),
-      gid: attrs.has("gid") ? Number(attrs.get("gid")) : num(h, 116, 8),
+      uid: paxInt(attrs, "uid") ?? num(h, 108, 8),
+      gid: paxInt(attrs, "gid") ?? num(h, 116, 8),
       mtime: attrs.has("mtime") ? paxTime(attrs.get("mtime")!) : epoch(num(h, 136, 12)),
       atime: attrs.has("atime") ? paxTime(attrs.get("atime")!) : isGnu ? epochOrNull(num(h, 345, 12)) : null,
       ctime: attrs.has("ctime") ? paxTime(attrs.get("ctime")!) : isGnu ? epochOrNull(num(h, 357, 12)) : null,
@@ -202,6 +203,16 @@ export function scanHeaders(src: ByteSource): HeaderScan {
   }
   if (pos + BLOCK > src.size && pos < src.size) warnings.push(`archive ends with ${src.size - pos} stray bytes`);
   return { members, warnings };
+}
+
+const EMPTY: ReadonlyMap<string, string> = new Map();
+
+/** A non-negative decimal PAX value, or undefined when absent or malformed (the header's field is used). */
+function paxInt(attrs: ReadonlyMap<string, string>, key: string): number | undefined {
+  const v = attrs.get(key);
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 function typeOf(flag: string): MemberType {
