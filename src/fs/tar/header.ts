@@ -255,14 +255,14 @@ export function isTarHeader(h: Uint8Array): boolean {
 
 function checksumOk(h: Uint8Array): boolean {
   const want = num(h, 148, 8);
-  let u = 0;
-  let s = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : h[i]!;
-    u += b;
-    s += b > 127 ? b - 256 : b;
-  }
-  return want === u || want === s;
+  // The checksum field counts as eight spaces. Unsigned sum first (what every writer uses today).
+  let u = 8 * 0x20;
+  for (let i = 0; i < 148; i++) u += h[i]!;
+  for (let i = 156; i < BLOCK; i++) u += h[i]!;
+  if (want === u) return true;
+  let high = 0; // old writers summed signed chars
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && h[i]! > 127) high++;
+  return want === u - 256 * high;
 }
 
 function ascii(h: Uint8Array, off: number, len: number): string {
