@@ -83,11 +83,14 @@ export interface SinkOptions {
   filter?: FieldFilter;
 }
 
+/** Formats whose every character is ASCII (JSON with ensure_ascii): the Output encodes them as latin1. */
+const ASCII_FORMATS: ReadonlySet<OutputFormat> = new Set(["jsonl", "json-plain", "json-pretty", "timesketch"]);
+
 /** Open the destination: stdout (never closed) or a file, optionally through gzip. */
-function destination(io: CliIO, opts: SinkOptions): { out: Output; done: () => Promise<void> } {
+function destination(io: CliIO, opts: SinkOptions, ascii: boolean): { out: Output; done: () => Promise<void> } {
   const toFile = opts.path !== undefined && opts.path !== "-";
   const gzip = opts.gzip ?? (toFile && opts.path!.toLowerCase().endsWith(".gz"));
-  if (!toFile && !gzip) return { out: new Output(io.stdout), done: async () => {} };
+  if (!toFile && !gzip) return { out: new Output(io.stdout, { ascii }), done: async () => {} };
   let fd: number | null = null;
   if (toFile) {
     try {
@@ -97,11 +100,11 @@ function destination(io: CliIO, opts: SinkOptions): { out: Output; done: () => P
     }
   }
   const file: Writable = fd !== null ? fs.createWriteStream("", { fd, highWaterMark: 1 << 16 }) : io.stdout;
-  if (!gzip) return { out: new Output(file, true), done: () => finished(file) };
+  if (!gzip) return { out: new Output(file, { ownsStream: true, ascii }), done: () => finished(file) };
   const gz = createGzip();
   gz.pipe(file, { end: fd !== null });
   return {
-    out: new Output(gz, true),
+    out: new Output(gz, { ownsStream: true, ascii }),
     done: async () => {
       await finished(gz);
       if (fd !== null) await finished(file);
@@ -124,7 +127,7 @@ class ClosingSink implements RecordSink {
 }
 
 export function openSink(format: OutputFormat, io: CliIO, opts: SinkOptions = {}): RecordSink {
-  const { out, done } = destination(io, opts);
+  const { out, done } = destination(io, opts, ASCII_FORMATS.has(format));
   const filter = opts.filter;
   let sink: RecordSink;
   switch (format) {

@@ -43,6 +43,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         os: t.os,
         version: t.version,
         mounts: t.fs.mountPoints.map((m) => `${m.point} (${m.kind})`),
+        warnings: [...t.warnings],
       };
       if (args.json) io.stdout.write(jsonDynamic(info) + "\n");
       else {

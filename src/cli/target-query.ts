@@ -92,6 +92,7 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
         failed = true;
         continue;
       }
+      for (const w of target.warnings) log.warn(`${target.id}: ${w}`);
       try {
         const outcomes = await runOnTarget(target, resolution.groups, registry, sink, { args: fnArgs, limit: args.limit, generated, log });
         if (outcomes.some((o) => o.status === "error")) failed = true;

@@ -3,19 +3,32 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 
-const FLUSH_AT = 1 << 16;
+const FLUSH_AT = 1 << 18;
+
+export interface OutputOptions {
+  /** Close the stream on close() (a file we opened; never stdout). */
+  ownsStream?: boolean;
+  /** Every string written is ASCII (JSON with ensure_ascii): encode as latin1, much cheaper than UTF-8. */
+  ascii?: boolean;
+}
 
 export class Output {
-  private chunks: (string | Uint8Array)[] = [];
+  private text = "";
+  private chunks: Uint8Array[] = [];
   private pending = 0;
   private closed = false;
+  private readonly ownsStream: boolean;
+  private readonly encoding: BufferEncoding;
   /** Set when the reader went away (EPIPE): further writes are dropped. */
   broken = false;
 
   constructor(
     private readonly stream: Writable,
-    private readonly ownsStream = false,
+    opts: OutputOptions | boolean = {},
   ) {
+    const o = typeof opts === "boolean" ? { ownsStream: opts } : opts;
+    this.ownsStream = o.ownsStream ?? false;
+    this.encoding = o.ascii ? "latin1" : "utf8";
     stream.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") this.broken = true;
       else throw err;
@@ -25,19 +38,31 @@ export class Output {
   /** Append a chunk; returns a promise only when the caller must wait for the destination. */
   write(chunk: string | Uint8Array): void | Promise<void> {
     if (this.broken) return;
-    this.chunks.push(chunk);
-    this.pending += chunk.length;
+    if (typeof chunk === "string") {
+      this.text += chunk;
+      this.pending += chunk.length;
+    } else {
+      this.moveText();
+      this.chunks.push(chunk);
+      this.pending += chunk.length;
+    }
     if (this.pending >= FLUSH_AT) return this.flush();
   }
 
+  private moveText(): void {
+    if (this.text) {
+      this.chunks.push(Buffer.from(this.text, this.encoding));
+      this.text = "";
+    }
+  }
+
   flush(): void | Promise<void> {
-    if (this.chunks.length === 0 || this.broken) return;
-    const chunks = this.chunks;
+    if (this.broken) return;
+    this.moveText();
+    if (this.chunks.length === 0) return;
+    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     this.chunks = [];
     this.pending = 0;
-    const data = chunks.every((c) => typeof c === "string")
-      ? (chunks as string[]).join("")
-      : Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c, "utf8") : c)));
     if (!this.stream.write(data)) return this.waitDrain();
   }
 

@@ -10,7 +10,7 @@ export const CommandHistoryRecord = defineRecord("unix/history", {
   command: "string",
   shell_name: "string",
   user: "string",
-  line: "varint",
+  lineno: "varint",
   filepath: "path",
 });
 
@@ -80,7 +80,7 @@ export default definePlugin({
               command = z[2]!;
             }
             pendingTs = null;
-            yield CommandHistoryRecord.create({ ts, command, shell_name: f.shell, user: f.user, line: i + 1, filepath: f.path });
+            yield CommandHistoryRecord.create({ ts, command, shell_name: f.shell, user: f.user, lineno: i + 1, filepath: f.path });
           }
         }
       },

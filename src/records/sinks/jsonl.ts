@@ -24,6 +24,7 @@ export function formatRecordJson(rec: AnyRecord, descriptors = true, fields?: re
 
 export class JsonLinesSink implements RecordSink {
   private readonly seen = new Set<string>();
+  private last: RecordDescriptor | null = null;
 
   constructor(
     private readonly out: Output,
@@ -32,6 +33,8 @@ export class JsonLinesSink implements RecordSink {
 
   write(rec: AnyRecord): void | Promise<void> {
     const desc = rec[DESCRIPTOR];
+    if (desc === this.last) return this.out.write(jsonFormatter(desc, this.descriptors)(rec) + "\n");
+    this.last = desc;
     let line = "";
     const key = desc.name + "\0" + desc.hash;
     if (this.descriptors && !this.seen.has(key)) {

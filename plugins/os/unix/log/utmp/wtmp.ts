@@ -1,0 +1,94 @@
+// wtmp: the login history (/var/log/wtmp*, rotated and gzip'd copies, and wtmpdb databases), and the login
+// analysis on it: sessions and uptime windows.
+import { absent, definePlugin, ok } from "../../../../../src/plugin/define.js";
+import type { AnyRecord } from "../../../../../src/records/descriptor.js";
+import { sessionsNewestFirst } from "../logins/sessions.js";
+import { uptimeWindows } from "../logins/uptime.js";
+import { backward, BYTE_ORDER_ARG, closeAll, forward, hasAny, openFiles, toRecord, WTMP_GLOBS } from "./common.js";
+import { SessionRecord, UptimeRecord, WtmpRecord } from "./records.js";
+
+export default definePlugin({
+  name: "wtmp",
+  path: "os.unix.log.utmp.wtmp",
+  description: "Login history from wtmp (utmp format, rotated, gzip'd) and wtmpdb",
+  paths: WTMP_GLOBS,
+  checkCompatible: (t) => (hasAny(t, WTMP_GLOBS) ? ok() : absent("no /var/log/wtmp*, /var/lib/wtmpdb/wtmp*.db")),
+  functions: {
+    wtmp: {
+      output: "records",
+      description: "Every wtmp record (and wtmpdb row), in file order, oldest rotation first",
+      records: [WtmpRecord],
+      args: [BYTE_ORDER_ARG],
+      async *run(t, ctx): AsyncGenerator<AnyRecord> {
+        const o = await openFiles(t, WTMP_GLOBS, ctx);
+        try {
+          for (const e of forward(o, ctx)) yield toRecord(WtmpRecord, e);
+        } finally {
+          closeAll(o);
+        }
+      },
+    },
+    sessions: {
+      output: "records",
+      description: "Login sessions from wtmp: login, logout and why it ended; newest appended login first",
+      records: [SessionRecord],
+      args: [BYTE_ORDER_ARG],
+      async *run(t, ctx): AsyncGenerator<AnyRecord> {
+        const o = await openFiles(t, WTMP_GLOBS, ctx);
+        try {
+          // wtmpdb databases (newer history) first, then the utmp-format files as one chain of rotations.
+          const db = o.files.filter((f) => f.kind === "wtmpdb");
+          const legacy = o.files.filter((f) => f.kind === "utmp");
+          for (const files of [db, legacy]) {
+            for (const s of sessionsNewestFirst(backward(o, ctx, files))) {
+              const e = s.login;
+              yield SessionRecord.create({
+                user: e.user,
+                line: e.line,
+                id: e.id,
+                host: e.host,
+                addr: e.addr,
+                pid: e.pid,
+                utmp_session: e.session,
+                login: e.ts,
+                logout: s.logout,
+                end_reason: s.endReason,
+                duration: s.duration,
+                filepath: e.file,
+              });
+            }
+          }
+        } finally {
+          closeAll(o);
+        }
+      },
+    },
+    uptime: {
+      output: "records",
+      description: "Uptime windows, one per boot: until shutdown, crash (a boot without shutdown) or still running",
+      records: [UptimeRecord],
+      args: [BYTE_ORDER_ARG],
+      async *run(t, ctx): AsyncGenerator<AnyRecord> {
+        const o = await openFiles(t, WTMP_GLOBS, ctx);
+        try {
+          const db = o.files.filter((f) => f.kind === "wtmpdb");
+          const legacy = o.files.filter((f) => f.kind === "utmp");
+          for (const files of [legacy, db]) {
+            for (const w of uptimeWindows(forward(o, ctx, files))) {
+              yield UptimeRecord.create({
+                boot: w.boot.ts,
+                end: w.end,
+                end_reason: w.endReason,
+                kernel: w.boot.host,
+                duration: w.duration,
+                filepath: w.boot.file,
+              });
+            }
+          }
+        } finally {
+          closeAll(o);
+        }
+      },
+    },
+  },
+});

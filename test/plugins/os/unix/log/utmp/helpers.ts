@@ -1,0 +1,108 @@
+// Shared test plumbing: fixtures, an in-memory target, running a function and collecting its records/issues.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Target } from "../../../../../../src/target.js";
+import type { MemoryTree } from "../../../../../../src/fs/memory.js";
+import { runOnTarget, type FunctionOutcome } from "../../../../../../src/plugin/runner.js";
+import { defaultRegistry } from "../../../../../../plugins/index.js";
+import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
+import { Logger } from "../../../../../../src/util/log.js";
+import { Timestamp } from "../../../../../../src/records/timestamp.js";
+import { parseIp } from "../../../../../../src/records/ip.js";
+import { encodeSurrogateEscape } from "../../../../../../src/util/text.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = path.resolve(here, "../../../../../../fixtures/utmp");
+
+export function fixture(name: string): Buffer {
+  return fs.readFileSync(path.join(FIXTURES, name));
+}
+
+export function fixtureText(name: string): string {
+  return fs.readFileSync(path.join(FIXTURES, name), "latin1");
+}
+
+export function expected<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name + ".expected.json"), "utf8")) as T;
+}
+
+export interface RunResult {
+  records: AnyRecord[];
+  outcome: FunctionOutcome;
+  log: string;
+}
+
+export async function run(tree: MemoryTree, fn: string, args: Record<string, unknown> = {}): Promise<RunResult> {
+  const target = Target.fromTree({ "/etc/hostname": "web01\n", ...tree });
+  const records: AnyRecord[] = [];
+  let log = "";
+  const sink = {
+    write(r: AnyRecord) {
+      records.push(r);
+    },
+    async close() {},
+  };
+  const res = defaultRegistry.resolve(fn);
+  if (res.invalid.length) throw new Error(`unknown function ${fn}`);
+  const outcomes = await runOnTarget(target, res.groups, defaultRegistry, sink, {
+    args,
+    log: new Logger((l) => (log += l), "debug"),
+    generated: Timestamp.fromUnix(0),
+  });
+  target.close();
+  return { records, outcome: outcomes[0]!, log };
+}
+
+/** One line of utmpdump's output. */
+export interface DumpLine {
+  type: number;
+  pid: number;
+  id: string;
+  user: string;
+  line: string;
+  host: string;
+  addr: string;
+  /** tv_sec as glibc 2.36 printed it (signed) and tv_usec as printed (raw). */
+  sec: number;
+  usec: number;
+}
+
+export function parseUtmpdump(text: string): DumpLine[] {
+  const out: DumpLine[] = [];
+  for (const l of text.split("\n")) {
+    if (!l.startsWith("[")) continue;
+    const f = l.slice(1, -1).split("] [");
+    if (f.length !== 8) throw new Error(`bad utmpdump line: ${l}`);
+    const m = /^(-?\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d),(-?\d+)\+00:00$/.exec(f[7]!);
+    if (!m) throw new Error(`bad time: ${f[7]}`);
+    const sec = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000;
+    out.push({ type: +f[0]!, pid: +f[1]!, id: f[2]!, user: f[3]!, line: f[4]!, host: f[5]!, addr: f[6]!.trim(), sec, usec: +m[7]! });
+  }
+  return out;
+}
+
+/** utmpdump's address text back to the 16 stored bytes (it prints IPv4 only when bytes 4–15 are zero). */
+export function addrBytes(text: string): Uint8Array {
+  const p = parseIp(text);
+  if (!p) throw new Error(`bad address ${text}`);
+  const b = new Uint8Array(16);
+  if (p.version === 4) {
+    const v = Number(p.value);
+    b.set([(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
+  } else for (let i = 0; i < 16; i++) b[i] = Number((p.value >> BigInt(8 * (15 - i))) & 0xffn);
+  return b;
+}
+
+/** What utmpdump shows of a string: each byte that is not printable ASCII, '[' or ']' becomes '?'. */
+export function dumpView(s: string): string {
+  let out = "";
+  for (const byte of encodeSurrogateEscape(s)) {
+    out += byte >= 0x20 && byte < 0x7f && byte !== 0x5b && byte !== 0x5d ? String.fromCharCode(byte) : "?";
+  }
+  return out;
+}
+
+export function ts(iso: string | null): Timestamp | null {
+  return iso === null ? null : Timestamp.parse(iso);
+}
