@@ -13,12 +13,13 @@ export interface OutputOptions {
 }
 
 export class Output {
-  private text = "";
-  private chunks: Uint8Array[] = [];
-  private pending = 0;
+  private buf = Buffer.allocUnsafe(FLUSH_AT);
+  private used = 0;
   private closed = false;
   private readonly ownsStream: boolean;
   private readonly encoding: BufferEncoding;
+  /** Bytes a string of length n can take in this encoding at most. */
+  private readonly maxBytesPerChar: number;
   /** Set when the reader went away (EPIPE): further writes are dropped. */
   broken = false;
 
@@ -29,6 +30,7 @@ export class Output {
     const o = typeof opts === "boolean" ? { ownsStream: opts } : opts;
     this.ownsStream = o.ownsStream ?? false;
     this.encoding = o.ascii ? "latin1" : "utf8";
+    this.maxBytesPerChar = o.ascii ? 1 : 3;
     stream.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") this.broken = true;
       else throw err;
@@ -38,31 +40,34 @@ export class Output {
   /** Append a chunk; returns a promise only when the caller must wait for the destination. */
   write(chunk: string | Uint8Array): void | Promise<void> {
     if (this.broken) return;
-    if (typeof chunk === "string") {
-      this.text += chunk;
-      this.pending += chunk.length;
-    } else {
-      this.moveText();
-      this.chunks.push(chunk);
-      this.pending += chunk.length;
+    const need = typeof chunk === "string" ? chunk.length * this.maxBytesPerChar : chunk.length;
+    if (this.used + need > this.buf.length) {
+      const wait = this.flush();
+      if (need > this.buf.length) {
+        const direct = typeof chunk === "string" ? Buffer.from(chunk, this.encoding) : chunk;
+        const ok = this.stream.write(direct);
+        return chainWait(wait, ok ? undefined : this.waitDrain());
+      }
+      this.append(chunk);
+      return wait;
     }
-    if (this.pending >= FLUSH_AT) return this.flush();
+    this.append(chunk);
   }
 
-  private moveText(): void {
-    if (this.text) {
-      this.chunks.push(Buffer.from(this.text, this.encoding));
-      this.text = "";
+  private append(chunk: string | Uint8Array): void {
+    if (typeof chunk === "string") this.used += this.buf.write(chunk, this.used, this.encoding);
+    else {
+      this.buf.set(chunk, this.used);
+      this.used += chunk.length;
     }
   }
 
   flush(): void | Promise<void> {
-    if (this.broken) return;
-    this.moveText();
-    if (this.chunks.length === 0) return;
-    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = [];
-    this.pending = 0;
+    if (this.broken || this.used === 0) return;
+    // The stream keeps the buffer it is given until written: hand it over and start a new one.
+    const data = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(FLUSH_AT);
+    this.used = 0;
     if (!this.stream.write(data)) return this.waitDrain();
   }
 
@@ -92,4 +97,10 @@ export class Output {
       });
     }
   }
+}
+
+function chainWait(a: void | Promise<void>, b: void | Promise<void>): void | Promise<void> {
+  if (!a) return b;
+  if (!b) return a;
+  return Promise.all([a, b]).then(() => undefined);
 }

@@ -72,13 +72,19 @@ export function strValue(type: string, v: unknown): string {
 
 // ---- JSON ----
 
-const JSON_ESCAPE = /["\\\x00-\x1f\x7f-\uffff]/;
-
 /** Python json.dumps(ensure_ascii=True) of a string. Lone surrogates (raw bytes) stay \udcXX escapes. */
 export function jsonString(s: string): string {
-  if (!JSON_ESCAPE.test(s)) return '"' + s + '"';
-  let out = '"';
+  // A plain loop beats a regular expression on the short strings records are made of.
   for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return jsonEscape(s, i);
+  }
+  return '"' + s + '"';
+}
+
+function jsonEscape(s: string, from: number): string {
+  let out = '"' + s.slice(0, from);
+  for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x22) out += '\\"';
     else if (c === 0x5c) out += "\\\\";

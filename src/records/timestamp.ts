@@ -102,10 +102,11 @@ export class Timestamp {
   /** Python's datetime.isoformat(sep): the fraction is omitted when it is zero; always `+00:00`. */
   isoformat(sep = "T"): string {
     if (sep === "T" && this.isoT !== undefined) return this.isoT;
-    const [y, mo, d, h, mi, s, us] = this.parts();
-    const year = y < 0 ? "-" + String(-y).padStart(4, "0") : y >= 1000 ? String(y) : String(y).padStart(4, "0");
-    let out = year + "-" + p2(mo) + "-" + p2(d) + sep + p2(h) + ":" + p2(mi) + ":" + p2(s);
-    if (us) out += "." + String(us).padStart(6, "0");
+    const days = Math.floor(this.seconds / 86400);
+    const sod = this.seconds - days * 86400;
+    let out =
+      dayText(days) + sep + p2(Math.floor(sod / 3600)) + ":" + p2(Math.floor((sod % 3600) / 60)) + ":" + p2(sod % 60);
+    if (this.micros) out += "." + String(this.micros).padStart(6, "0");
     out += "+00:00";
     if (sep === "T") this.isoT = out;
     return out;
@@ -128,6 +129,20 @@ export class Timestamp {
   equals(other: Timestamp | null | undefined): boolean {
     return !!other && this.seconds === other.seconds && this.micros === other.micros;
   }
+}
+
+// Records of one file mostly fall on few days: the date text of the last day asked for is kept.
+let lastDay = NaN;
+let lastDayText = "";
+
+function dayText(days: number): string {
+  if (days !== lastDay) {
+    const [y, mo, d] = civilFromDays(days);
+    const year = y < 0 ? "-" + String(-y).padStart(4, "0") : y >= 1000 ? String(y) : String(y).padStart(4, "0");
+    lastDayText = year + "-" + p2(mo) + "-" + p2(d);
+    lastDay = days;
+  }
+  return lastDayText;
 }
 
 /** Days since 1970-01-01 → proleptic Gregorian [year, month, day] (Howard Hinnant's civil_from_days). */
