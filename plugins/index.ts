@@ -3,7 +3,8 @@ import { Registry } from "../src/plugin/registry.js";
 import unixOs from "./os/unix/_os.js";
 import linuxOs from "./os/unix/linux/_os.js";
 import users from "./os/unix/users.js";
+import atop from "./os/unix/log/atop/index.js";
 
-export const PLUGINS = [unixOs, linuxOs, users];
+export const PLUGINS = [unixOs, linuxOs, users, atop];
 
 export const defaultRegistry = new Registry(PLUGINS);
