@@ -128,7 +128,7 @@ function systemLines(minor: number, s: R, disks: R[], intfs: R[]): Record<string
     });
   const NET: Tok[][] = [
     [...h("NET"), "upper", v(s.tcp_in), v(s.tcp_out), v(s.udp_in), v(s.udp_out), v(s.ip_in), v(s.ip_out), v(s.ip_deliver), v(s.ip_forward), REST],
-    ...intfs.map((i) => [...h("NET"), i.name as string, v(i.rpack), v(i.rbyte), v(i.spack), v(i.sbyte), v(i.speed), i.duplex ? 1 : 0, REST]),
+    ...intfs.map((i): Tok[] => [...h("NET"), i.name as string, v(i.rpack), v(i.rbyte), v(i.spack), v(i.sbyte), v(i.speed), i.duplex ? 1 : 0, REST]),
   ];
   return { CPU, cpu, MEM, SWP, DSK, NET };
 }
