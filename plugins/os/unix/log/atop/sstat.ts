@@ -136,7 +136,10 @@ export function sstatDecoder(layout: VersionLayout): SstatDecoder {
       }
       const f32 = (p: string): number | null => {
         const v = readNum(b, 0, F(p));
-        return typeof v === "number" ? Math.round(v * 100) / 100 : null;
+        if (typeof v !== "number") return null;
+        // the shortest decimal that reads back as the same f32 (2.49, not 2.490000009536743)
+        for (let p = 6; p < 9; p++) if (Math.fround(Number(v.toPrecision(p))) === v) return Number(v.toPrecision(p));
+        return v;
       };
       return {
         nrcpu: n,
