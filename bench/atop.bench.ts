@@ -2,7 +2,8 @@
 // non-boot samples of the real Debian 2.8.1 fixture behind its header (curtime advanced so the file stays
 // a plausible log), read by `target-query -f atop -j` and by Debian's `atop -r FILE -P PRG,PRC,PRM,PRD`
 // in the same run: wall time, records/s and peak RSS (/usr/bin/time -v). Also the decoder alone,
-// in-process, without a sink. Nothing here runs in CI.
+// in-process, without a sink. Output goes to /dev/null (ATOP_BENCH_OUT=file: a temp file, sizes shown);
+// ATOP_BENCH_RECORDS sets the size. Nothing here runs in CI.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,6 +16,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const FIXTURE = path.join(root, "fixtures/atop/atop_2.8.1-debian.raw");
 const TARGET_RECORDS = Number(process.env.ATOP_BENCH_RECORDS ?? 1_000_000);
+/** Where both tools write: /dev/null (default: parsing and formatting speed) or "file" (a temp file, sizes shown). */
+const TO_FILE = process.env.ATOP_BENCH_OUT === "file";
 
 function build(dir: string): { file: string; records: number; samples: number; bytes: number } {
   const raw = fs.readFileSync(FIXTURE);
@@ -64,14 +67,14 @@ interface Timed {
 }
 
 function timed(cmd: string, args: string[]): Timed {
-  const outFile = path.join(os.tmpdir(), `atop-bench-out-${process.pid}`);
+  const outFile = TO_FILE ? path.join(os.tmpdir(), `atop-bench-out-${process.pid}`) : "/dev/null";
   const fd = fs.openSync(outFile, "w");
   const start = process.hrtime.bigint();
   const r = spawnSync("/usr/bin/time", ["-v", cmd, ...args], { stdio: ["ignore", fd, "pipe"], maxBuffer: 64 << 20 });
   const wallS = Number(process.hrtime.bigint() - start) / 1e9;
   fs.closeSync(fd);
-  const outBytes = fs.statSync(outFile).size;
-  fs.rmSync(outFile, { force: true });
+  const outBytes = TO_FILE ? fs.statSync(outFile).size : NaN;
+  if (TO_FILE) fs.rmSync(outFile, { force: true });
   const err = r.stderr.toString();
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
   if (r.status !== 0) process.stderr.write(err.slice(-2000));
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
     const cli = path.join(root, "dist/src/cli/bin/target-query.js");
     const q = timed(process.execPath, [cli, "-q", "-f", "atop", "-j", dir]);
     console.log(
-      `target-query -f atop -j: ${q.wallS.toFixed(2)} s, ${Math.round(f.records / q.wallS)} records/s, peak RSS ${(q.rssKiB / 1024).toFixed(0)} MiB, ${(q.outBytes / 1e6).toFixed(0)} MB of JSON (exit ${q.status})`,
+      `target-query -f atop -j: ${q.wallS.toFixed(2)} s, ${Math.round(f.records / q.wallS)} records/s, peak RSS ${(q.rssKiB / 1024).toFixed(0)} MiB${TO_FILE ? `, ${(q.outBytes / 1e6).toFixed(0)} MB of JSON` : ", output to /dev/null"} (exit ${q.status})`,
     );
     const atop = spawnSync("sh", ["-c", "command -v atop"]).stdout.toString().trim();
     if (!atop) {
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
     }
     const a = timed(atop, ["-r", f.file, "-P", "PRG,PRC,PRM,PRD"]);
     console.log(
-      `atop -r FILE -P PRG,PRC,PRM,PRD: ${a.wallS.toFixed(2)} s, ${Math.round(f.records / a.wallS)} records/s, peak RSS ${(a.rssKiB / 1024).toFixed(0)} MiB, ${(a.outBytes / 1e6).toFixed(0)} MB of text (exit ${a.status})`,
+      `atop -r FILE -P PRG,PRC,PRM,PRD: ${a.wallS.toFixed(2)} s, ${Math.round(f.records / a.wallS)} records/s, peak RSS ${(a.rssKiB / 1024).toFixed(0)} MiB${TO_FILE ? `, ${(a.outBytes / 1e6).toFixed(0)} MB of text` : ", output to /dev/null"} (exit ${a.status})`,
     );
     console.log(`ratio target-query/atop wall time: ${(q.wallS / a.wallS).toFixed(2)}`);
   } finally {

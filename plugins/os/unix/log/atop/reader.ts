@@ -156,7 +156,9 @@ export class AtopFile {
         (tsize > 0 && sh.pcomplen * MAX_RATIO < tsize) ||
         tsize > MAX_BLOCK ||
         sh.coriglen > MAX_BLOCK ||
-        (sh.coriglen > 0 && sh.ccomplen * MAX_RATIO < sh.coriglen)
+        (sh.coriglen > 0 && sh.ccomplen * MAX_RATIO < sh.coriglen) ||
+        sh.ncgpids * 4 > MAX_BLOCK ||
+        (sh.ncgpids > 0 && sh.icomplen * MAX_RATIO < sh.ncgpids * 4)
       ) {
         issue({
           message: `implausible record header of sample ${n} (scomplen ${sh.scomplen}, pcomplen ${sh.pcomplen}, ndeviat ${sh.ndeviat}); cannot find the next sample, stopping`,
