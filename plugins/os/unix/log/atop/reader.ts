@@ -75,6 +75,8 @@ function readFully(src: Source, len: number, pos: number): Buffer {
 /** deflate cannot expand more than ~1032:1; a promised size beyond that (or absurd) marks a corrupt header. */
 const MAX_RATIO = 1100;
 const MAX_BLOCK = 512 * 1024 * 1024;
+/** 10000-01-01: a datetime past this cannot be rendered (and no atop wrote it). */
+export const MAX_EPOCH = 253402300800;
 
 function inflateExact(comp: Buffer, size: number, what: string): Buffer {
   if (size === 0) return Buffer.alloc(0);
@@ -170,6 +172,11 @@ export class AtopFile {
       if (size - pos < body) {
         issue({ message: `file ends inside sample ${n} (${size - pos} of ${body} block bytes present); ${index} complete samples`, offset: at });
         return;
+      }
+      if (!(sh.curtime >= 0 && sh.curtime < MAX_EPOCH)) {
+        issue({ message: `implausible sample time in sample ${n} (curtime ${sh.curtime}); sample skipped`, offset: at });
+        pos += body;
+        continue;
       }
       const bodyBuf = want.sstat || want.tstat || want.cgroups ? readFully(this.src, body, pos) : null;
       pos += body;

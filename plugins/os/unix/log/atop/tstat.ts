@@ -3,6 +3,7 @@ import type { RecordInput } from "../../../../../src/records/descriptor.js";
 import { Timestamp } from "../../../../../src/records/timestamp.js";
 import { cString } from "../../../../../src/util/text.js";
 import { ABSENT, field, readInt, readNum, type Field, type VersionLayout } from "./layout.js";
+import { MAX_EPOCH } from "./reader.js";
 import type { AtopTaskRecord } from "./records.js";
 
 export type TaskFields = typeof AtopTaskRecord extends { create(v: RecordInput<infer F>): unknown } ? RecordInput<F> : never;
@@ -135,7 +136,7 @@ export function taskDecoder(layout: VersionLayout): TaskDecoder {
       egid: b.readInt32LE(base + g.egid.off),
       sgid: b.readInt32LE(base + g.sgid.off),
       fsgid: b.readInt32LE(base + g.fsgid.off),
-      start: typeof btime === "number" ? Timestamp.fromUnix(btime) : null,
+      start: typeof btime === "number" && btime >= 0 && btime < MAX_EPOCH ? Timestamp.fromUnix(btime) : null,
       elaps: readNum(b, base, g.elaps),
       excode: atopExitCode(excodeRaw),
       excode_raw: excodeRaw,

@@ -107,6 +107,16 @@ describe("atop on damaged files", () => {
     }
   });
 
+  it("an impossible sample time skips that sample; an impossible start time gives start null", async () => {
+    const bad = Buffer.from(RAW);
+    bad.writeBigInt64LE(2n ** 62n, S[1]!.at);
+    const all = await tasksPerSample(full);
+    const r = await tasksPerSample(bad);
+    expect(r.per).toEqual([all.per[0], all.per[2], all.per[3]]);
+    expect(r.warnings[0]).toMatchObject({ file: FILE, offset: S[1]!.at });
+    expect(r.warnings[0]!.message).toMatch(/implausible sample time in sample 2/);
+  });
+
   it("bad magic: a warning naming the file, no records", async () => {
     const bad = Buffer.from(RAW);
     bad.writeUInt32LE(0x12345678, 0);
