@@ -146,6 +146,29 @@ describe("atop on damaged files", () => {
     expect(r.per).toEqual(all.per);
   });
 
+  it("a gzip'd file cut short keeps its complete samples, with a warning", async () => {
+    const gz = gzipSync(RAW);
+    const r = await tasksPerSample(gz.subarray(0, Math.floor(gz.length * 0.8)));
+    expect(r.per.length).toBeGreaterThanOrEqual(1);
+    expect(r.per.length).toBeLessThan(4);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]!.file).toBe(FILE);
+  });
+
+  it("a corrupt gzip stream: the samples before the damage, then a warning", async () => {
+    const gz = Buffer.from(gzipSync(RAW, { level: 0 })); // stored blocks: the damage hits one sample's bytes
+    for (let k = 0; k < 8; k++) gz[Math.floor(gz.length * 0.9) + k]! ^= 0xff;
+    const r = await tasksPerSample(gz);
+    expect(r.per.length).toBeGreaterThanOrEqual(2);
+    expect(r.warnings.length + r.errors.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a gzip'd non-atop file: bad magic warning", async () => {
+    const r = await tasksPerSample(gzipSync(Buffer.alloc(10000, 7)));
+    expect(r.records).toHaveLength(0);
+    expect(r.warnings[0]!.message).toMatch(/magic/);
+  });
+
   it("aversion without its MSB: the version comes from the length fields", async () => {
     const f = Buffer.from(RAW);
     f.writeUInt16LE(f.readUInt16LE(4) & 0x7fff, 4);
