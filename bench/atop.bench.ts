@@ -11,6 +11,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Target } from "../src/target.js";
 import { atopTasks } from "../plugins/os/unix/log/atop/index.js";
+import { AtopTaskRecord } from "../plugins/os/unix/log/atop/records.js";
+import { formatRecordJson } from "../src/records/sinks/jsonl.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -61,6 +63,8 @@ function build(dir: string): { file: string; records: number; samples: number; b
 
 interface Timed {
   wallS: number;
+  /** user + system CPU seconds: steadier than wall time on a busy machine. */
+  cpuS: number;
   rssKiB: number;
   status: number | null;
   outBytes: number;
@@ -77,16 +81,28 @@ function timed(cmd: string, args: string[]): Timed {
   if (TO_FILE) fs.rmSync(outFile, { force: true });
   const err = r.stderr.toString();
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(err);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
+  const cpuS = user && sys ? Number(user[1]) + Number(sys[1]) : NaN;
   if (r.status !== 0) process.stderr.write(err.slice(-2000));
-  return { wallS, rssKiB: rss ? Number(rss[1]) : NaN, status: r.status, outBytes };
+  return { wallS, cpuS, rssKiB: rss ? Number(rss[1]) : NaN, status: r.status, outBytes };
 }
 
-async function decodeOnly(dir: string): Promise<{ s: number; n: number }> {
+async function decodeOnly(dir: string, format: boolean): Promise<{ s: number; n: number }> {
   const target = await Target.open(dir);
   const ctx = { args: {}, warn: () => {}, error: () => {} };
   const start = process.hrtime.bigint();
   let n = 0;
-  for (const _ of atopTasks(target, ctx)) n++;
+  let bytes = 0;
+  for (const f of atopTasks(target, ctx)) {
+    const rec = AtopTaskRecord.create(f);
+    if (format) {
+      Object.assign(rec, { hostname: "benchhost", domain: null, _source: "bench", _classification: null, _generated: null, _version: 1 });
+      bytes += formatRecordJson(rec).length;
+    }
+    n++;
+  }
+  if (bytes < 0) console.log(bytes);
   const s = Number(process.hrtime.bigint() - start) / 1e9;
   target.close();
   return { s, n };
@@ -101,12 +117,14 @@ async function main(): Promise<void> {
   try {
     const f = build(dir);
     console.log(`input: ${f.file}: ${f.samples} samples, ${f.records} task records, ${(f.bytes / 1e6).toFixed(1)} MB`);
-    const d = await decodeOnly(dir);
+    const d = await decodeOnly(dir, false);
     console.log(`decode only (in-process, records created, no sink): ${d.n} records in ${d.s.toFixed(2)} s = ${Math.round(d.n / d.s)} records/s`);
+    const j = await decodeOnly(dir, true);
+    console.log(`decode + formatRecordJson (in-process, no output): ${j.s.toFixed(2)} s = ${Math.round(j.n / j.s)} records/s`);
     const cli = path.join(root, "dist/src/cli/bin/target-query.js");
     const q = timed(process.execPath, [cli, "-q", "-f", "atop", "-j", dir]);
     console.log(
-      `target-query -f atop -j: ${q.wallS.toFixed(2)} s, ${Math.round(f.records / q.wallS)} records/s, peak RSS ${(q.rssKiB / 1024).toFixed(0)} MiB${TO_FILE ? `, ${(q.outBytes / 1e6).toFixed(0)} MB of JSON` : ", output to /dev/null"} (exit ${q.status})`,
+      `target-query -f atop -j: ${q.wallS.toFixed(2)} s wall, ${q.cpuS.toFixed(2)} s CPU, ${Math.round(f.records / q.wallS)} records/s, peak RSS ${(q.rssKiB / 1024).toFixed(0)} MiB${TO_FILE ? `, ${(q.outBytes / 1e6).toFixed(0)} MB of JSON` : ", output to /dev/null"} (exit ${q.status})`,
     );
     const atop = spawnSync("sh", ["-c", "command -v atop"]).stdout.toString().trim();
     if (!atop) {
@@ -115,9 +133,9 @@ async function main(): Promise<void> {
     }
     const a = timed(atop, ["-r", f.file, "-P", "PRG,PRC,PRM,PRD"]);
     console.log(
-      `atop -r FILE -P PRG,PRC,PRM,PRD: ${a.wallS.toFixed(2)} s, ${Math.round(f.records / a.wallS)} records/s, peak RSS ${(a.rssKiB / 1024).toFixed(0)} MiB${TO_FILE ? `, ${(a.outBytes / 1e6).toFixed(0)} MB of text` : ", output to /dev/null"} (exit ${a.status})`,
+      `atop -r FILE -P PRG,PRC,PRM,PRD: ${a.wallS.toFixed(2)} s wall, ${a.cpuS.toFixed(2)} s CPU, ${Math.round(f.records / a.wallS)} records/s, peak RSS ${(a.rssKiB / 1024).toFixed(0)} MiB${TO_FILE ? `, ${(a.outBytes / 1e6).toFixed(0)} MB of text` : ", output to /dev/null"} (exit ${a.status})`,
     );
-    console.log(`ratio target-query/atop wall time: ${(q.wallS / a.wallS).toFixed(2)}`);
+    console.log(`ratio target-query/atop: wall ${(q.wallS / a.wallS).toFixed(2)}, CPU ${(q.cpuS / a.cpuS).toFixed(2)} (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs)`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
