@@ -35,7 +35,7 @@ export function* walkSamples(target: Target, ctx: FunctionContext, want: Want): 
       } catch (e) {
         if (e instanceof AtopFormatError) {
           const issue = { message: e.message, file, offset: e.offset };
-          if (/^not an atop raw file|too short/.test(e.message)) ctx.warn(issue);
+          if (e.kind === "not-atop") ctx.warn(issue);
           else ctx.error(issue);
           continue;
         }

@@ -13,6 +13,8 @@ export class AtopFormatError extends Error {
   constructor(
     readonly file: string,
     message: string,
+    /** "not-atop": no atop raw file at all (a warning); "unsupported": an atop file we cannot read (an error). */
+    readonly kind: "not-atop" | "unsupported" = "unsupported",
     readonly offset = 0,
   ) {
     super(message);
@@ -56,12 +58,12 @@ function sizesAgree(l: VersionLayout, sstatlen: number, tstatlen: number, cstatl
 /** Decode and validate a rawheader; throws AtopFormatError naming the file and what was found. */
 export function parseHeader(b: Buffer, file: string): AtopHeader {
   if (b.length < RAWHEADLEN) {
-    throw new AtopFormatError(file, `file too short for an atop raw header (${b.length} of ${RAWHEADLEN} bytes)`);
+    throw new AtopFormatError(file, `file too short for an atop raw header (${b.length} of ${RAWHEADLEN} bytes)`, "not-atop");
   }
   const magic = b.readUInt32LE(0);
   if (magic === 0xefbeedfe) throw new AtopFormatError(file, "atop raw file written on a big-endian host: unsupported");
   if (magic !== MAGIC) {
-    throw new AtopFormatError(file, `not an atop raw file (magic 0x${magic.toString(16).padStart(8, "0")}, expected 0xfeedbeef)`);
+    throw new AtopFormatError(file, `not an atop raw file (magic 0x${magic.toString(16).padStart(8, "0")}, expected 0xfeedbeef)`, "not-atop");
   }
   const av = b.readUInt16LE(4);
   const aversion = av & 0x8000 ? `${(av >> 8) & 0x7f}.${av & 0xff}` : null;
