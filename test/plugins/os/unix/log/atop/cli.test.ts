@@ -47,3 +47,29 @@ describe("target-query -f atop", () => {
     expect(n).toBeGreaterThan(738 + 4);
   });
 });
+
+describe("runOnTarget over a memory tree", () => {
+  it("stamps hostname and reports warnings for a damaged file", async () => {
+    const { Target } = await import("../../../../../../src/target.js");
+    const { runOnTarget } = await import("../../../../../../src/plugin/runner.js");
+    const { defaultRegistry } = await import("../../../../../../plugins/index.js");
+    const { Logger } = await import("../../../../../../src/util/log.js");
+    const raw = fixture("atop_2.13.raw");
+    const target = Target.fromTree({
+      "/etc/hostname": "memhost\n",
+      "/var/log/atop/atop_20261121": raw,
+      "/var/log/atop/atop_20261120": raw.subarray(0, raw.length - 100),
+    });
+    const recs: Record<string, unknown>[] = [];
+    const sink = { write: (r: Record<string, unknown>) => void recs.push(r), close: async () => {} };
+    const lines: string[] = [];
+    const outcomes = await runOnTarget(target, defaultRegistry.resolve(["atop.system"]).groups, defaultRegistry, sink, {
+      log: new Logger((l: string) => void lines.push(l), "info"),
+    });
+    expect(outcomes[0]!.status).toBe("ok");
+    expect(outcomes[0]!.warnings).toHaveLength(1);
+    expect(outcomes[0]!.warnings[0]).toMatchObject({ file: "/var/log/atop/atop_20261120" });
+    expect(recs).toHaveLength(3 + 4);
+    expect(recs.every((r) => r.hostname === "memhost")).toBe(true);
+  });
+});
