@@ -4,10 +4,11 @@ import unixOs from "./os/unix/_os.js";
 import linuxOs from "./os/unix/linux/_os.js";
 import history from "./os/unix/history.js";
 import users from "./os/unix/users.js";
+import atop from "./os/unix/log/atop/index.js";
 import btmp from "./os/unix/log/utmp/btmp.js";
 import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
 
-export const PLUGINS = [unixOs, linuxOs, users, history, wtmp, btmp, utmp];
+export const PLUGINS = [unixOs, linuxOs, users, history, wtmp, btmp, utmp, atop];
 
 export const defaultRegistry = new Registry(PLUGINS);
