@@ -34,6 +34,7 @@ function builder(argv: readonly string[]) {
   return yargs(preprocessArgv(argv))
     .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false })
     .scriptName("rdump")
+    .help(false)
     .usage("$0 [options] [SOURCE...]\n\nRead flow.record streams (plain or gzip) and JSON lines from files or stdin (-), select and write records.")
     .option("writer", { alias: "w", type: "string", describe: "write to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv (- = binary stream on stdout)" })
     .option("selector", { alias: "s", type: "string", describe: 'only records matching EXPR, e.g. \'r.ut_user == "root"\' (see docs/records.md)' })

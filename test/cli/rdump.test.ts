@@ -230,3 +230,13 @@ describe("rdump", () => {
     expect(Buffer.from(encodeStream(await decodeStream(Buffer.from(GOLDEN_HEX, "hex")))).toString("hex")).toBe(GOLDEN_HEX);
   });
 });
+
+describe("rdump -h", () => {
+  it("prints the help once, with the selector and the writer", async () => {
+    const r = await rd(["-h"]);
+    expect(r.code).toBe(0);
+    expect(r.out.match(/Options:/g)).toHaveLength(1);
+    expect(r.out).toMatch(/-s, --selector/);
+    expect(r.out).toMatch(/-w, --writer/);
+  });
+});
