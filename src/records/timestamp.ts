@@ -50,10 +50,7 @@ export class Timestamp {
 
   /** UTC calendar parts, the shape flow.record packs: [Y, M, D, h, m, s, µs]. */
   static fromParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0): Timestamp {
-    const date = new Date(0);
-    date.setUTCFullYear(y, mo - 1, d);
-    date.setUTCHours(h, mi, s, 0);
-    return new Timestamp(Math.floor(date.getTime() / 1000), us);
+    return Timestamp.fromUnix(daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, us);
   }
 
   /** Parse ISO 8601 (`2024-01-02T03:04:05.123456+00:00`, `Z`, space separator, any offset, up to 9 fraction digits). */
@@ -146,7 +143,7 @@ function dayText(days: number): string {
 }
 
 /** Days since 1970-01-01 → proleptic Gregorian [year, month, day] (Howard Hinnant's civil_from_days). */
-function civilFromDays(days: number): [number, number, number] {
+export function civilFromDays(days: number): [number, number, number] {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -156,6 +153,16 @@ function civilFromDays(days: number): [number, number, number] {
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 function p2(n: number): string {

@@ -11,7 +11,6 @@ import {
   SUBTYPE_GROUPEDRECORD,
   SUBTYPE_RECORD,
   SUBTYPE_VARINT,
-  daysFromCivil,
   isMagic,
 } from "./format.js";
 import { MsgpackError, Unpacker } from "./msgpack.js";
@@ -265,7 +264,7 @@ export class RecordStreamDecoder {
     for (let i = 0; i < len; i++) if (typeof value[i] !== "number") throw new StreamError("malformed datetime", this.frameOffset);
     const [y, mo, d, h = 0, mi = 0, s = 0, us = 0] = value as number[];
     if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || us < 0 || us > 999999) throw new StreamError("malformed datetime", this.frameOffset);
-    return Timestamp.fromUnix(daysFromCivil(y!, mo!, d!) * 86400 + h * 3600 + mi * 60 + s, us);
+    return Timestamp.fromParts(y!, mo!, d!, h, mi, s, us);
   }
 
   private record(value: unknown): AnyRecord {

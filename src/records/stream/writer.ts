@@ -11,41 +11,18 @@ import {
   SUBTYPE_DESCRIPTOR,
   SUBTYPE_RECORD,
   SUBTYPE_VARINT,
-  civil,
   isWindowsPath,
 } from "./format.js";
 import { Packer } from "./msgpack.js";
 
 type Enc = (p: Packer, v: unknown) => void;
 
-// Calendar dates of recent days: a record's timestamps mostly fall on a few days.
-const dayCache = new Map<number, readonly [number, number, number]>();
-
 export function packDatetime(p: Packer, ts: Timestamp): void {
   const m = p.beginExt();
   p.byte(0x92);
   p.byte(SUBTYPE_DATETIME);
   p.byte(0x97);
-  const secs = ts.seconds;
-  const day = Math.floor(secs / 86400);
-  let ymd = dayCache.get(day);
-  if (!ymd) {
-    const c = civil(secs);
-    ymd = [c[0], c[1], c[2]];
-    if (dayCache.size >= 4096) dayCache.clear();
-    dayCache.set(day, ymd);
-  }
-  let sod = secs - day * 86400;
-  const h = Math.floor(sod / 3600);
-  sod -= h * 3600;
-  const mi = Math.floor(sod / 60);
-  p.int(ymd[0]);
-  p.int(ymd[1]);
-  p.int(ymd[2]);
-  p.int(h);
-  p.int(mi);
-  p.int(sod - mi * 60);
-  p.int(ts.micros);
+  for (const part of ts.parts()) p.int(part);
   p.endExt(m, EXT_TYPE);
 }
 
