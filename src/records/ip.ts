@@ -84,26 +84,35 @@ export function formatIpv4(v: number): string {
 export function formatIpv6(v: bigint): string {
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  return formatGroups(groups);
+}
+
+/** The same text from 16 network-order bytes, without BigInt (it runs once per login record). */
+export function formatIpv6Bytes(b: Uint8Array, at = 0): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++) groups.push((b[at + 2 * i]! << 8) | b[at + 2 * i + 1]!);
+  return formatGroups(groups);
+}
+
+function formatGroups(g: number[]): string {
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
+    if (g[i] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && groups[j] === 0) j++;
+    while (j < 8 && g[j] === 0) j++;
     if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(":");
-  const left = hex.slice(0, bestStart).join(":");
-  const right = hex.slice(bestStart + bestLen).join(":");
-  return `${left}::${right}`;
+  const hex = (x: number): string => x.toString(16);
+  if (bestLen < 2) return g.map(hex).join(":");
+  return `${g.slice(0, bestStart).map(hex).join(":")}::${g.slice(bestStart + bestLen).map(hex).join(":")}`;
 }
 
 export function formatIp(ip: ParsedIp): string {

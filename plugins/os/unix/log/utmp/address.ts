@@ -5,7 +5,7 @@
 //                                 stored ones (then that IPv6: `1337:1::`)
 //   otherwise                   → IPv6
 // ut_host is never rewritten from the address, nor the address from ut_host.
-import { formatIpv6, ipv6FromBytes, parseIpv6 } from "../../../../../src/records/ip.js";
+import { formatIpv6, formatIpv6Bytes, ipv6FromBytes, parseIpv6 } from "../../../../../src/records/ip.js";
 
 /** The address of the 16 bytes at `at` in `a` (ut_addr_v6), by the rule above. */
 export function utmpAddress(a: Uint8Array, host: string, at = 0): string | null {
@@ -27,30 +27,5 @@ export function utmpAddress(a: Uint8Array, host: string, at = 0): string | null 
   let mapped = a[at + 10] === 0xff && a[at + 11] === 0xff;
   for (let i = at; mapped && i < at + 10; i++) if (a[i] !== 0) mapped = false;
   if (mapped) return `${a[at + 12]}.${a[at + 13]}.${a[at + 14]}.${a[at + 15]}`;
-  return ipv6Text(a, at);
-}
-
-/** RFC 5952 text of 16 bytes (what formatIpv6 gives, without BigInt: this runs once per record). */
-export function ipv6Text(a: Uint8Array, at: number): string {
-  const g: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
-  for (let i = 0; i < 8; i++) g[i] = (a[at + 2 * i]! << 8) | a[at + 2 * i + 1]!;
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) return g.map((x) => x.toString(16)).join(":");
-  const left = g.slice(0, bestStart).map((x) => x.toString(16)).join(":");
-  const right = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(":");
-  return `${left}::${right}`;
+  return formatIpv6Bytes(a, at);
 }
