@@ -1,8 +1,7 @@
 // btmp: failed login attempts (/var/log/btmp*), and the failed_logins analysis.
 import { absent, definePlugin, ok, type ArgSpec } from "../../../../../src/plugin/define.js";
-import type { AnyRecord } from "../../../../../src/records/descriptor.js";
 import { countFailed, type CountBy } from "../logins/failed.js";
-import { backward, BTMP_GLOBS, BYTE_ORDER_ARG, closeAll, forward, hasAny, openFiles, toRecord } from "./common.js";
+import { backward, BTMP_GLOBS, BYTE_ORDER_ARG, forward, hasAny, toRecord, withOpenFiles } from "./common.js";
 import { BtmpRecord, FailedLoginCountRecord, FailedLoginRecord } from "./records.js";
 
 const BY_ARG: ArgSpec = {
@@ -24,23 +23,18 @@ export default definePlugin({
       description: "Every btmp record, in file order, oldest rotation first",
       records: [BtmpRecord],
       args: [BYTE_ORDER_ARG],
-      async *run(t, ctx): AsyncGenerator<AnyRecord> {
-        const o = await openFiles(t, BTMP_GLOBS, ctx);
-        try {
+      run: (t, ctx) =>
+        withOpenFiles(t, BTMP_GLOBS, ctx, function* (o) {
           for (const e of forward(o, ctx)) yield toRecord(BtmpRecord, e);
-        } finally {
-          closeAll(o);
-        }
-      },
+        }),
     },
     failed_logins: {
       output: "records",
       description: "Failed logins newest appended first (lastb's order); with --by, counts per address, host or user",
       records: [FailedLoginRecord, FailedLoginCountRecord],
       args: [BY_ARG, BYTE_ORDER_ARG],
-      async *run(t, ctx): AsyncGenerator<AnyRecord> {
-        const o = await openFiles(t, BTMP_GLOBS, ctx);
-        try {
+      run: (t, ctx) =>
+        withOpenFiles(t, BTMP_GLOBS, ctx, function* (o) {
           const by = ctx.args.by as CountBy | undefined;
           if (by) {
             const filepath = o.files.length === 1 ? o.files[0]!.path : null;
@@ -53,10 +47,7 @@ export default definePlugin({
             if (e.implausible) continue;
             yield FailedLoginRecord.create({ ts: e.ts, user: e.user, line: e.line, host: e.host, addr: e.addr, filepath: e.file });
           }
-        } finally {
-          closeAll(o);
-        }
-      },
+        }),
     },
   },
 });

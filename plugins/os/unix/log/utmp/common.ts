@@ -1,5 +1,6 @@
 // What the record functions share: the artefact globs, the --byte-order argument, and entry → record.
 import type { ArgSpec, FunctionContext } from "../../../../../src/plugin/define.js";
+import type { AnyRecord } from "../../../../../src/records/descriptor.js";
 import type { Target } from "../../../../../src/target.js";
 import { entriesBackward, entriesForward, openAll, type ByteOrderArg, type LoginEntry, type OpenedFile } from "./entries.js";
 import type { SqlJsStatic } from "sql.js";
@@ -63,6 +64,21 @@ export function* forward(o: OpenedFiles, ctx: FunctionContext, files = o.files):
 /** Every entry newest appended first: files newest rotation first, each read backwards. */
 export function* backward(o: OpenedFiles, ctx: FunctionContext, files = o.files): Generator<LoginEntry> {
   for (let i = files.length - 1; i >= 0; i--) yield* entriesBackward(files[i]!, o.SQL, ctx);
+}
+
+/** Open the files, yield the body's records, and close what is open however the body ends (early stop, error). */
+export async function* withOpenFiles(
+  target: Target,
+  globs: readonly string[],
+  ctx: FunctionContext,
+  body: (o: OpenedFiles) => Iterable<AnyRecord>,
+): AsyncGenerator<AnyRecord> {
+  const o = await openFiles(target, globs, ctx);
+  try {
+    yield* body(o);
+  } finally {
+    closeAll(o);
+  }
 }
 
 /** Close what was opened but not read (a function that stopped early). */

@@ -1,9 +1,8 @@
 // utmp: who was logged in when the snapshot was taken (/run/utmp, /var/run/utmp: one file read once), and the
 // live_users analysis.
 import { absent, definePlugin, ok } from "../../../../../src/plugin/define.js";
-import type { AnyRecord } from "../../../../../src/records/descriptor.js";
 import { liveUsers } from "../logins/live.js";
-import { BYTE_ORDER_ARG, closeAll, forward, hasAny, openFiles, toRecord, UTMP_GLOBS } from "./common.js";
+import { BYTE_ORDER_ARG, forward, hasAny, toRecord, UTMP_GLOBS, withOpenFiles } from "./common.js";
 import { LiveUserRecord, UtmpRecord } from "./records.js";
 
 export default definePlugin({
@@ -18,23 +17,18 @@ export default definePlugin({
       description: "Every utmp record, in file order",
       records: [UtmpRecord],
       args: [BYTE_ORDER_ARG],
-      async *run(t, ctx): AsyncGenerator<AnyRecord> {
-        const o = await openFiles(t, UTMP_GLOBS, ctx);
-        try {
+      run: (t, ctx) =>
+        withOpenFiles(t, UTMP_GLOBS, ctx, function* (o) {
           for (const e of forward(o, ctx)) yield toRecord(UtmpRecord, e);
-        } finally {
-          closeAll(o);
-        }
-      },
+        }),
     },
     live_users: {
       output: "records",
       description: "Users logged in per utmp snapshot: the latest record of each line wins; newest login first",
       records: [LiveUserRecord],
       args: [BYTE_ORDER_ARG],
-      async *run(t, ctx): AsyncGenerator<AnyRecord> {
-        const o = await openFiles(t, UTMP_GLOBS, ctx);
-        try {
+      run: (t, ctx) =>
+        withOpenFiles(t, UTMP_GLOBS, ctx, function* (o) {
           for (const f of o.files) {
             for (const e of liveUsers(forward(o, ctx, [f]))) {
               yield LiveUserRecord.create({
@@ -49,10 +43,7 @@ export default definePlugin({
               });
             }
           }
-        } finally {
-          closeAll(o);
-        }
-      },
+        }),
     },
   },
 });

@@ -1,10 +1,9 @@
 // wtmp: the login history (/var/log/wtmp*, rotated and gzip'd copies, and wtmpdb databases), and the login
 // analysis on it: sessions and uptime windows.
 import { absent, definePlugin, ok } from "../../../../../src/plugin/define.js";
-import type { AnyRecord } from "../../../../../src/records/descriptor.js";
 import { sessionsNewestFirst } from "../logins/sessions.js";
 import { uptimeWindows } from "../logins/uptime.js";
-import { backward, BYTE_ORDER_ARG, closeAll, forward, hasAny, openFiles, toRecord, WTMP_GLOBS } from "./common.js";
+import { backward, BYTE_ORDER_ARG, forward, hasAny, toRecord, WTMP_GLOBS, withOpenFiles } from "./common.js";
 import { SessionRecord, UptimeRecord, WtmpRecord } from "./records.js";
 
 export default definePlugin({
@@ -19,23 +18,18 @@ export default definePlugin({
       description: "Every wtmp record (and wtmpdb row), in file order, oldest rotation first",
       records: [WtmpRecord],
       args: [BYTE_ORDER_ARG],
-      async *run(t, ctx): AsyncGenerator<AnyRecord> {
-        const o = await openFiles(t, WTMP_GLOBS, ctx);
-        try {
+      run: (t, ctx) =>
+        withOpenFiles(t, WTMP_GLOBS, ctx, function* (o) {
           for (const e of forward(o, ctx)) yield toRecord(WtmpRecord, e);
-        } finally {
-          closeAll(o);
-        }
-      },
+        }),
     },
     sessions: {
       output: "records",
       description: "Login sessions from wtmp: login, logout and why it ended; newest appended login first",
       records: [SessionRecord],
       args: [BYTE_ORDER_ARG],
-      async *run(t, ctx): AsyncGenerator<AnyRecord> {
-        const o = await openFiles(t, WTMP_GLOBS, ctx);
-        try {
+      run: (t, ctx) =>
+        withOpenFiles(t, WTMP_GLOBS, ctx, function* (o) {
           // wtmpdb databases (newer history) first, then the utmp-format files as one chain of rotations.
           const db = o.files.filter((f) => f.kind === "wtmpdb");
           const legacy = o.files.filter((f) => f.kind === "utmp");
@@ -58,19 +52,15 @@ export default definePlugin({
               });
             }
           }
-        } finally {
-          closeAll(o);
-        }
-      },
+        }),
     },
     uptime: {
       output: "records",
       description: "Uptime windows, one per boot: until shutdown, crash (a boot without shutdown) or still running",
       records: [UptimeRecord],
       args: [BYTE_ORDER_ARG],
-      async *run(t, ctx): AsyncGenerator<AnyRecord> {
-        const o = await openFiles(t, WTMP_GLOBS, ctx);
-        try {
+      run: (t, ctx) =>
+        withOpenFiles(t, WTMP_GLOBS, ctx, function* (o) {
           const db = o.files.filter((f) => f.kind === "wtmpdb");
           const legacy = o.files.filter((f) => f.kind === "utmp");
           for (const files of [legacy, db]) {
@@ -85,10 +75,7 @@ export default definePlugin({
               });
             }
           }
-        } finally {
-          closeAll(o);
-        }
-      },
+        }),
     },
   },
 });
