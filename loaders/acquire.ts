@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import { HideTopLevel, loadTar, tarPart, type TarLayout } from "./layout.js";
+import { dedupeWarnings, HideTopLevel, isHostDir, loadTar, tarPart, type TarLayout } from "./layout.js";
 import type { Loader } from "./types.js";
 
 export const ACQUIRE_SIDE_MOUNT = "/$acquire$";
@@ -46,30 +46,19 @@ export const acquireLayout: TarLayout = {
     for (const [prefix, point] of plan(v.fsVolumes, v.sysvol)) fsys.mount(point, tarPart(archive, warnings, { prefix, label }));
     const rest = tarPart(archive, warnings, { label, exclude: (p) => p === "fs" || p.startsWith("fs/") || p === "sysvol" || p.startsWith("sysvol/") });
     if (rest.memberCount > 0) fsys.mount(ACQUIRE_SIDE_MOUNT, rest);
-    dedupe(warnings);
+    dedupeWarnings(warnings);
     return { fs: fsys };
   },
 };
 
-function dedupe(a: string[]): void {
-  const seen = new Set<string>();
-  let w = 0;
-  for (const x of a) if (!seen.has(x)) (seen.add(x), (a[w++] = x));
-  a.length = w;
-}
-
-function isDir(p: string): boolean {
-  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-}
-
 export const acquireLoader: Loader = {
   name: "acquire",
   description: "acquire collection: fs/$rootfs$/…, fs/<volume>/…, sysvol/ (extracted directory, or with -L a tar)",
-  detect: (p) => isDir(path.join(p, "fs", ROOTFS)) || isDir(path.join(p, "sysvol")),
+  detect: (p) => isHostDir(path.join(p, "fs", ROOTFS)) || isHostDir(path.join(p, "sysvol")),
   async load(p) {
-    if (!isDir(p)) return loadTar(p, [acquireLayout]);
-    const fsVolumes = isDir(path.join(p, "fs")) ? fs.readdirSync(path.join(p, "fs")).filter((v) => isDir(path.join(p, "fs", v))).sort() : [];
-    const sysvol = isDir(path.join(p, "sysvol"));
+    if (!isHostDir(p)) return loadTar(p, [acquireLayout]);
+    const fsVolumes = isHostDir(path.join(p, "fs")) ? fs.readdirSync(path.join(p, "fs")).filter((v) => isHostDir(path.join(p, "fs", v))).sort() : [];
+    const sysvol = isHostDir(path.join(p, "sysvol"));
     if (fsVolumes.length === 0 && !sysvol) throw new Error("no fs/<volume>/ or sysvol/ directory: not an acquire collection");
     const fsys = new RootFilesystem();
     for (const [prefix, point] of plan(fsVolumes, sysvol)) fsys.mount(point, new DirectoryBackend(path.join(p, prefix)));

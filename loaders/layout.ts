@@ -1,5 +1,6 @@
 // Collection layouts inside an archive (dissect's tar sub-loaders): each looks at the shared, already-built
 // member index (never rescanning the archive) and mounts the parts of it. Most specific first.
+import fs from "node:fs";
 import type { TarArchive } from "../src/fs/tar/archive.js";
 import { openTarArchive } from "../src/fs/tar/archive.js";
 import { TarBackend } from "../src/fs/tar/backend.js";
@@ -94,4 +95,17 @@ export class HideTopLevel implements FsBackend {
   close(): void {
     this.inner.close?.();
   }
+}
+
+/** Is a host path a directory (following host links: it is the analyst's own path, not evidence)? */
+export function isHostDir(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/** Drop repeated warnings in place (a member seen by two views of one archive warns once). */
+export function dedupeWarnings(a: string[]): void {
+  const seen = new Set<string>();
+  let w = 0;
+  for (const x of a) if (!seen.has(x)) (seen.add(x), (a[w++] = x));
+  a.length = w;
 }

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import { hasDir, HideTopLevel, loadTar, tarPart, type TarLayout } from "./layout.js";
+import { dedupeWarnings, hasDir, HideTopLevel, isHostDir, loadTar, tarPart, type TarLayout } from "./layout.js";
 import type { Loader } from "./types.js";
 
 export const UAC_SIDE_MOUNT = "/$uac$";
@@ -47,26 +47,15 @@ export const uacLayout: TarLayout = {
     const fsys = new RootFilesystem(tarPart(archive, warnings, { prefix: ROOT, label }));
     const side = tarPart(archive, warnings, { label, exclude: (p) => p === ROOT || p.startsWith(ROOT + "/") });
     // Each member lands in exactly one of the two trees; avoid counting a warning twice.
-    dedupe(warnings);
+    dedupeWarnings(warnings);
     fsys.mount(UAC_SIDE_MOUNT, side);
     const hostname = hostnameHint(new RootFilesystem(side), archive.path);
     return { fs: fsys, hints: hostname ? { hostname } : undefined };
   },
 };
 
-function dedupe(a: string[]): void {
-  const seen = new Set<string>();
-  let w = 0;
-  for (const x of a) if (!seen.has(x)) (seen.add(x), (a[w++] = x));
-  a.length = w;
-}
-
-function isDir(p: string): boolean {
-  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-}
-
 export function isUacDir(p: string): boolean {
-  return isDir(path.join(p, ROOT)) && fs.existsSync(path.join(p, "uac.log"));
+  return isHostDir(path.join(p, ROOT)) && fs.existsSync(path.join(p, "uac.log"));
 }
 
 export const uacLoader: Loader = {
@@ -74,8 +63,8 @@ export const uacLoader: Loader = {
   description: "UAC collection: an extracted directory ([root]/ + uac.log), or with -L a UAC tar/tar.gz",
   detect: (p) => isUacDir(p),
   async load(p) {
-    if (!isDir(p)) return loadTar(p, [uacLayout]);
-    if (!isDir(path.join(p, ROOT))) throw new Error("no [root]/ directory: not a UAC collection");
+    if (!isHostDir(p)) return loadTar(p, [uacLayout]);
+    if (!isHostDir(path.join(p, ROOT))) throw new Error("no [root]/ directory: not a UAC collection");
     const fsys = new RootFilesystem(new DirectoryBackend(path.join(p, ROOT)));
     const side = new HideTopLevel(new DirectoryBackend(p), new Set([ROOT]));
     fsys.mount(UAC_SIDE_MOUNT, side);
