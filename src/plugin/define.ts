@@ -40,10 +40,16 @@ interface FunctionBase {
   args?: readonly ArgSpec[];
 }
 
+export type RecordSource = AsyncIterable<AnyRecord> | Iterable<AnyRecord>;
+
 export interface RecordFunction extends FunctionBase {
   output: "records";
   records: readonly RecordDescriptor[];
-  run(target: Target, ctx: FunctionContext): AsyncIterable<AnyRecord> | Iterable<AnyRecord>;
+  /**
+   * The records, as a generator (sync or async). A function that must await before it can yield (open a
+   * database, say) may return a promise of a synchronous iterable: the run then costs no promise per record.
+   */
+  run(target: Target, ctx: FunctionContext): RecordSource | Promise<RecordSource>;
 }
 
 export interface ValueFunction extends FunctionBase {

@@ -144,16 +144,29 @@ export async function runOnTarget(
         outcome.records = 1;
         remaining--;
       } else {
-        for await (const rec of ref.fn.run(target, ctx)) {
-          if (!rec || !(rec as AnyRecord)[DESCRIPTOR]) throw new Error("function yielded something that is not a record");
+        const accept = (rec: AnyRecord): AnyRecord => {
+          if (!rec || !rec[DESCRIPTOR]) throw new Error("function yielded something that is not a record");
           if (CHECK_RECORDS) {
             const problems = recordProblems(rec);
             if (problems.length) throw new Error(`ill-typed record: ${problems.join("; ")}`);
           }
-          const p = sink.write(stamp(rec));
-          if (p) await p;
           outcome.records++;
-          if (--remaining <= 0) break;
+          return stamp(rec);
+        };
+        const produced = await ref.fn.run(target, ctx);
+        if (Symbol.iterator in produced) {
+          // A synchronous iterable costs no promise per record; await only when the sink asks to.
+          for (const rec of produced) {
+            const p = sink.write(accept(rec));
+            if (p) await p;
+            if (--remaining <= 0) break;
+          }
+        } else {
+          for await (const rec of produced) {
+            const p = sink.write(accept(rec));
+            if (p) await p;
+            if (--remaining <= 0) break;
+          }
         }
       }
       if (outcome.errors.length > 0) outcome.status = "error";

@@ -66,19 +66,24 @@ export function* backward(o: OpenedFiles, ctx: FunctionContext, files = o.files)
   for (let i = files.length - 1; i >= 0; i--) yield* entriesBackward(files[i]!, o.SQL, ctx);
 }
 
-/** Open the files, yield the body's records, and close what is open however the body ends (early stop, error). */
-export async function* withOpenFiles(
+/**
+ * Open the files, then hand the runner a synchronous generator of the body's records (no promise per record)
+ * that closes what is open however the iteration ends (early stop, error).
+ */
+export async function withOpenFiles(
   target: Target,
   globs: readonly string[],
   ctx: FunctionContext,
   body: (o: OpenedFiles) => Iterable<AnyRecord>,
-): AsyncGenerator<AnyRecord> {
+): Promise<Iterable<AnyRecord>> {
   const o = await openFiles(target, globs, ctx);
-  try {
-    yield* body(o);
-  } finally {
-    closeAll(o);
-  }
+  return (function* () {
+    try {
+      yield* body(o);
+    } finally {
+      closeAll(o);
+    }
+  })();
 }
 
 /** Close what was opened but not read (a function that stopped early). */

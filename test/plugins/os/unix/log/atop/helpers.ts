@@ -45,6 +45,6 @@ export async function runFn(target: Target, fn: string): Promise<Collected> {
   const f = atop.functions[fn] as RecordFunction;
   const out: Collected = { records: [], warnings: [], errors: [] };
   const ctx: FunctionContext = { args: {}, warn: (i) => out.warnings.push(i), error: (i) => out.errors.push(i) };
-  for await (const r of f.run(target, ctx)) out.records.push(r);
+  for await (const r of await f.run(target, ctx)) out.records.push(r);
   return out;
 }
