@@ -5,14 +5,20 @@ import type { Registry } from "../plugin/registry.js";
 import { CompatCache, chooseCandidate, runOnTarget } from "../plugin/runner.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Target } from "../target.js";
+import { runBatch } from "../batch/run.js";
+import { parseShard, selectShard } from "../batch/shard.js";
+import { expandTargets, gatherTargetArgs } from "../batch/targets.js";
 import { defaultRegistry } from "../../plugins/index.js";
 import { LOADERS } from "../../loaders/index.js";
-import { EXIT_ERRORS, EXIT_OK, expandAtFiles, makeLogger, preprocessArgv, type CliIO } from "./common.js";
+import os from "node:os";
+import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { chooseFormat, openSink } from "./output.js";
 
 const KNOWN = new Set([
   "_", "$0", "f", "function", "xf", "excluded-functions", "l", "list", "L", "loader", "j", "json", "s", "strings",
   "limit", "q", "quiet", "v", "verbose", "h", "help", "generated",
+  // batch (src/batch)
+  "targets-from", "jobs", "shard", "report", "output-dir", "output-format", "gzip", "resume", "progress",
 ]);
 
 export function parseArgs(argv: readonly string[]) {
@@ -31,6 +37,15 @@ export function parseArgs(argv: readonly string[]) {
     .option("quiet", { alias: "q", type: "boolean", describe: "errors only on stderr" })
     .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
     .option("generated", { type: "string", hidden: true, describe: "fixed _generated time (reproducible output)" })
+    .option("targets-from", { type: "string", describe: "read targets from FILE (or - for stdin), one per line, # comments" })
+    .option("jobs", { type: "number", describe: "targets processed in parallel (default: the number of cores)" })
+    .option("shard", { type: "string", describe: "K/N: only the K-th of N deterministic slices of the target list" })
+    .option("report", { type: "string", describe: "write a JSON run report to FILE" })
+    .option("output-dir", { type: "string", describe: "write DIR/<target id>/<function>.jsonl instead of stdout" })
+    .option("output-format", { type: "string", describe: "per-host file format with --output-dir (jsonl)" })
+    .option("gzip", { type: "boolean", describe: "gzip the per-host files (--output-dir)" })
+    .option("resume", { type: "boolean", describe: "continue an interrupted --output-dir run, skipping finished work" })
+    .option("progress", { type: "boolean", describe: "progress line on stderr (default: when stderr is a terminal)" })
     .option("help", { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" })
     .version(false)
     .strict(false)
@@ -44,7 +59,7 @@ export function parseArgs(argv: readonly string[]) {
 export async function main(argv: string[], io: CliIO, registry: Registry = defaultRegistry): Promise<number> {
   const args = parseArgs(argv);
   const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
-  const targets = expandAtFiles((args._ as (string | number)[]).map(String));
+  const targets = await gatherTargetArgs((args._ as (string | number)[]).map(String), { targetsFrom: args["targets-from"], stdin: io.stdin });
   const fnArgs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) if (!KNOWN.has(k)) fnArgs[k] = v;
 
@@ -68,29 +83,51 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
   let generated: Timestamp | undefined;
   if (args.generated) generated = Timestamp.parse(args.generated);
 
-  const sink = openSink(chooseFormat({ json: args.json, strings: args.strings }, io), io);
-  let failed = false;
+  const batch = batchSettings(args);
+  const list = expandTargets(targets, { loader: args.loader });
+  const selected = selectShard(list.targets, batch.shard);
+  const sink = batch.outputDir ? null : openSink(chooseFormat({ json: args.json, strings: args.strings }, io), io);
   try {
-    for (const p of targets) {
-      let target: Target;
-      try {
-        target = await Target.open(p, { loader: args.loader });
-      } catch (e) {
-        log.error((e as Error).message);
-        failed = true;
-        continue;
-      }
-      try {
-        const outcomes = await runOnTarget(target, resolution.groups, registry, sink, { args: fnArgs, limit: args.limit, generated, log });
-        if (outcomes.some((o) => o.status === "error")) failed = true;
-      } finally {
-        target.close();
-      }
-    }
+    const { exitCode } = await runBatch({
+      targets: selected,
+      skipped: list.skipped,
+      functions: patterns,
+      excluded: asList(args["excluded-functions"]),
+      registry,
+      builtinRegistry: registry === defaultRegistry,
+      loader: args.loader,
+      fnArgs,
+      limit: args.limit,
+      generated: generated ? args.generated : undefined,
+      jobs: batch.jobs,
+      sink,
+      outputDir: batch.outputDir,
+      shard: batch.shard,
+      reportFile: args.report,
+      argv,
+      level: log.level,
+      stderr: io.stderr,
+      progress: args.progress ?? !!(io.stderr as { isTTY?: boolean }).isTTY,
+      summary: !args.quiet,
+    });
+    return exitCode;
   } finally {
-    await sink.close();
+    await sink?.close();
   }
-  return failed ? EXIT_ERRORS : EXIT_OK;
+}
+
+function batchSettings(args: ReturnType<typeof parseArgs>) {
+  const jobs = args.jobs ?? os.availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number of at least 1, got ${args.jobs}`);
+  const shard = args.shard !== undefined ? parseShard(args.shard) : null;
+  const format = args["output-format"] ?? "jsonl";
+  if (format !== "jsonl") throw new UsageError(`--output-format: "${format}" is not available (jsonl)`);
+  const dir = args["output-dir"];
+  if (dir === undefined && (args.resume || args.gzip || args["output-format"] !== undefined)) {
+    throw new UsageError("--resume, --gzip and --output-format go with --output-dir");
+  }
+  const outputDir = dir !== undefined ? { root: dir, format: "jsonl" as const, gzip: !!args.gzip, resume: !!args.resume } : undefined;
+  return { jobs, shard, outputDir };
 }
 
 function asList(v: string | string[] | undefined): string[] {
@@ -122,7 +159,18 @@ async function helpText(): Promise<string> {
       .option("limit", { type: "number", describe: "stop after N records per target" })
       .option("quiet", { alias: "q", type: "boolean", describe: "errors only" })
       .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
-      .epilog("Targets may be @FILE (one per line). Exit: 0 all well, 1 finished with errors, 2 usage error.")
+      .option("targets-from", { type: "string", describe: "targets from FILE or - (stdin), one per line, # comments" })
+      .option("jobs", { type: "number", describe: "targets in parallel (default: number of cores)" })
+      .option("shard", { type: "string", describe: "K/N: the K-th of N deterministic slices of the targets" })
+      .option("report", { type: "string", describe: "JSON run report to FILE" })
+      .option("output-dir", { type: "string", describe: "DIR/<target id>/<function>.jsonl instead of stdout" })
+      .option("gzip", { type: "boolean", describe: "gzip the --output-dir files" })
+      .option("resume", { type: "boolean", describe: "continue an interrupted --output-dir run" })
+      .option("progress", { type: "boolean", describe: "progress line (default: stderr is a terminal)" })
+      .epilog(
+        "Targets may be @FILE (one per line); a folder that is not itself a target is expanded one level.\n" +
+          "Exit: 0 all well, 1 finished with errors, 2 usage error, 3 no target could be opened.",
+      )
       .version(false)
       .showHelp((s: string) => resolve(s + "\n"));
   });
