@@ -170,6 +170,8 @@ export class StateJournal {
           m.set(s.fn.name, s.fn);
         }
         this.fd = fs.openSync(this.file, "a");
+        const text = lines.join("\n");
+        if (text.length && !text.endsWith("\n")) fs.writeSync(this.fd, "\n"); // end a line torn by the interruption
       } else {
         this.fd = fs.openSync(this.file, "w");
         this.append({ config, started: new Date().toISOString() });
