@@ -6,6 +6,11 @@ export interface LoadedTarget {
   /** A more specific layout recognised by the loader (e.g. "uac" inside "tar"). */
   subloader?: string;
   hints?: { hostname?: string };
+  /**
+   * What the analyst must hear about the evidence itself: skipped members ("../evil"), duplicates (the last one
+   * won), truncated or corrupt archives, sparse members that could not be expanded. One line each.
+   */
+  warnings?: string[];
   /** Release what the loader holds (file descriptors, temporary files). */
   close?(): void;
 }

@@ -89,6 +89,11 @@ export class Target {
     return this.info.version;
   }
 
+  /** The loader's warnings about the evidence (skipped or duplicate archive members, truncation…). */
+  get warnings(): readonly string[] {
+    return this.loaded.warnings ?? [];
+  }
+
   close(): void {
     this.fs.close();
     this.loaded.close?.();

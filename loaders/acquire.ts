@@ -1,0 +1,78 @@
+// acquire collections (Fox-IT's acquire): members fs/<volume>/… and sysvol/…, in a tar/tar.gz or extracted.
+// Only the leading "fs/<volume>/" or "sysvol/" is removed (dissect's replace("fs/", "") also mangled
+// fs/$rootfs$/etc/nfs/exports into etc/nexports). fs/$rootfs$ (or sysvol when there is no $rootfs$) is `/`;
+// every other volume is mounted at /$fs$/<volume>; members outside fs/ and sysvol/ go to /$acquire$.
+import fs from "node:fs";
+import path from "node:path";
+import { DirectoryBackend } from "../src/fs/dir.js";
+import { RootFilesystem } from "../src/fs/root.js";
+import { loadTar, tarPart, type TarLayout } from "./layout.js";
+import type { Loader } from "./types.js";
+
+export const ACQUIRE_SIDE_MOUNT = "/$acquire$";
+const ROOTFS = "$rootfs$";
+
+/** Volume names under fs/, plus "sysvol" when a top-level sysvol/ exists. */
+function volumes(names: readonly string[]): { fsVolumes: string[]; sysvol: boolean } {
+  const vols = new Set<string>();
+  let sysvol = false;
+  for (const n of names) {
+    const parts = n.split("/");
+    if (parts[0] === "fs" && parts.length >= 2) vols.add(parts[1]!);
+    else if (parts[0] === "sysvol") sysvol = true;
+  }
+  return { fsVolumes: [...vols].sort(), sysvol };
+}
+
+/** Mount point of each volume: [source prefix, mount point]. */
+function plan(fsVolumes: string[], sysvol: boolean): [string, string][] {
+  const out: [string, string][] = [];
+  const hasRootfs = fsVolumes.includes(ROOTFS);
+  for (const v of fsVolumes) out.push([`fs/${v}`, v === ROOTFS ? "/" : `/$fs$/${v}`]);
+  if (sysvol) out.push(["sysvol", hasRootfs ? "/$fs$/sysvol" : "/"]);
+  return out;
+}
+
+export const acquireLayout: TarLayout = {
+  name: "acquire",
+  detect(names) {
+    const v = volumes(names);
+    return v.fsVolumes.length > 0 || v.sysvol;
+  },
+  map(archive, warnings) {
+    const label = path.basename(archive.path);
+    const v = volumes(archive.names);
+    const fsys = new RootFilesystem();
+    for (const [prefix, point] of plan(v.fsVolumes, v.sysvol)) fsys.mount(point, tarPart(archive, warnings, { prefix, label }));
+    const rest = tarPart(archive, warnings, { label, exclude: (p) => p === "fs" || p.startsWith("fs/") || p === "sysvol" || p.startsWith("sysvol/") });
+    if (rest.memberCount > 0) fsys.mount(ACQUIRE_SIDE_MOUNT, rest);
+    dedupe(warnings);
+    return { fs: fsys };
+  },
+};
+
+function dedupe(a: string[]): void {
+  const seen = new Set<string>();
+  let w = 0;
+  for (const x of a) if (!seen.has(x)) (seen.add(x), (a[w++] = x));
+  a.length = w;
+}
+
+function isDir(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+export const acquireLoader: Loader = {
+  name: "acquire",
+  description: "acquire collection: fs/$rootfs$/…, fs/<volume>/…, sysvol/ (extracted directory, or with -L a tar)",
+  detect: (p) => isDir(path.join(p, "fs", ROOTFS)) || isDir(path.join(p, "sysvol")),
+  async load(p) {
+    if (!isDir(p)) return loadTar(p, [acquireLayout]);
+    const fsVolumes = isDir(path.join(p, "fs")) ? fs.readdirSync(path.join(p, "fs")).filter((v) => isDir(path.join(p, "fs", v))).sort() : [];
+    const sysvol = isDir(path.join(p, "sysvol"));
+    if (fsVolumes.length === 0 && !sysvol) throw new Error("no fs/<volume>/ or sysvol/ directory: not an acquire collection");
+    const fsys = new RootFilesystem();
+    for (const [prefix, point] of plan(fsVolumes, sysvol)) fsys.mount(point, new DirectoryBackend(path.join(p, prefix)));
+    return { fs: fsys };
+  },
+};

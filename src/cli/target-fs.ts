@@ -1,0 +1,203 @@
+// target-fs: look inside any target the way the plugins see it.
+//   target-fs [-L LOADER] [-q] TARGET ls [-l] [PATH] | cat PATH | stat PATH | walk [PATH] | find GLOB
+import type { FileStat } from "../fs/types.js";
+import { Target } from "../target.js";
+import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, UsageError, type CliIO } from "./common.js";
+
+const USAGE = `usage: target-fs [-L LOADER] [-q] TARGET COMMAND [ARGS]
+
+commands:
+  ls [-l] [PATH]   list a directory (default /); -l: mode, owner, size, mtime, link target
+  cat PATH         write a file's raw bytes to stdout
+  stat PATH        a file's metadata (the final link is not followed)
+  walk [PATH]      every path below PATH (default /), depth first; links are not descended
+  find GLOB        paths matching a shell pattern (/var/log/**/*.gz)
+
+options:
+  -L, --loader NAME  force a loader (target-query -l lists them)
+  -q, --quiet        do not print the loader's warnings about the evidence
+`;
+
+interface Parsed {
+  loader?: string;
+  quiet: boolean;
+  long: boolean;
+  rest: string[];
+}
+
+function parse(argv: readonly string[]): Parsed {
+  const out: Parsed = { quiet: false, long: false, rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      out.rest.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a === "-L" || a === "--loader") {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a loader name`);
+      out.loader = v;
+    } else if (a.startsWith("--loader=")) out.loader = a.slice("--loader=".length);
+    else if (a === "-q" || a === "--quiet") out.quiet = true;
+    else if (a === "-l" && out.rest.length >= 2) out.long = true;
+    else if (a === "-h" || a === "--help") out.rest.unshift("help");
+    else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
+    else out.rest.push(a);
+  }
+  return out;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const args = parse(argv);
+  if (args.rest[0] === "help" || args.rest.length === 0) {
+    io.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  const [targetPath, cmd, ...operands] = args.rest as [string, string | undefined, ...string[]];
+  if (!cmd) throw new UsageError("no command given (ls, cat, stat, walk, find)");
+  if (!["ls", "cat", "stat", "walk", "find"].includes(cmd)) throw new UsageError(`unknown command ${cmd} (ls, cat, stat, walk, find)`);
+  if ((cmd === "cat" || cmd === "stat" || cmd === "find") && operands.length === 0) throw new UsageError(`${cmd} needs a path`);
+
+  let target: Target;
+  try {
+    target = await Target.open(targetPath, { loader: args.loader });
+  } catch (e) {
+    io.stderr.write(`target-fs: error: ${(e as Error).message}\n`);
+    return EXIT_NO_TARGET;
+  }
+  if (!args.quiet) for (const w of target.warnings) io.stderr.write(`target-fs: warning: ${targetPath}: ${w}\n`);
+  let failed = false;
+  try {
+    const paths = operands.length ? operands : ["/"];
+    for (const p of paths) {
+      try {
+        await run(target, cmd, p, args.long, io);
+      } catch (e) {
+        io.stderr.write(`target-fs: ${cmd}: ${(e as Error).message}\n`);
+        failed = true;
+      }
+    }
+  } finally {
+    target.close();
+  }
+  return failed ? EXIT_ERRORS : EXIT_OK;
+}
+
+async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO): Promise<void> {
+  const fs = t.fs;
+  switch (cmd) {
+    case "ls": {
+      const st = fs.stat(p);
+      if (st.type !== "dir") {
+        await write(io, (long ? longLine(t, p, fs.lstat(p), p) : p) + "\n");
+        return;
+      }
+      let out = "";
+      for (const e of fs.scandir(p)) {
+        const child = p.endsWith("/") ? p + e.name : p + "/" + e.name;
+        if (!long) {
+          out += e.name + "\n";
+          continue;
+        }
+        let cst: FileStat | null = null;
+        try {
+          cst = fs.lstat(child);
+        } catch {
+          cst = null;
+        }
+        out += longLine(t, child, cst, e.name) + "\n";
+      }
+      await write(io, out);
+      return;
+    }
+    case "cat": {
+      const h = fs.open(p);
+      try {
+        const buf = Buffer.allocUnsafe(1024 * 1024);
+        let pos = 0;
+        while (pos < h.size) {
+          const n = h.read(buf, 0, Math.min(buf.length, h.size - pos), pos);
+          if (n <= 0) break;
+          await write(io, Buffer.from(buf.subarray(0, n)));
+          pos += n;
+        }
+      } finally {
+        h.close();
+      }
+      return;
+    }
+    case "stat": {
+      const st = fs.lstat(p);
+      let out = `  path: ${p}\n  type: ${st.type}\n  size: ${st.size}\n  mode: ${modeString(st)} (0${st.mode.toString(8)})\n`;
+      out += `   uid: ${st.uid}\n   gid: ${st.gid}\n`;
+      out += ` mtime: ${st.mtime?.isoformat(" ") ?? "-"}\n atime: ${st.atime?.isoformat(" ") ?? "-"}\n ctime: ${st.ctime?.isoformat(" ") ?? "-"}\n`;
+      if (st.btime) out += ` btime: ${st.btime.isoformat(" ")}\n`;
+      if (st.ino !== undefined) out += `   ino: ${String(st.ino)}\n`;
+      if (st.type === "symlink") out += `  link: ${fs.readlink(p)}\n`;
+      await write(io, out);
+      return;
+    }
+    case "walk": {
+      let out = "";
+      for (const path of preorder(t, fs.realpath(p))) {
+        out += path + "\n";
+        if (out.length > 64 * 1024) {
+          await write(io, out);
+          out = "";
+        }
+      }
+      await write(io, out);
+      return;
+    }
+    case "find": {
+      const hits = fs.glob(p);
+      await write(io, hits.map((h) => h + "\n").join(""));
+      return;
+    }
+  }
+}
+
+/** Pre-order, depth first, sorted (like `find`); symlinked directories are listed, never descended. */
+function* preorder(t: Target, dir: string): Generator<string> {
+  let entries;
+  try {
+    entries = t.fs.scandir(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = dir === "/" ? "/" + e.name : dir + "/" + e.name;
+    yield p;
+    if (e.type === "dir") yield* preorder(t, p);
+  }
+}
+
+function longLine(t: Target, p: string, st: FileStat | null, name: string): string {
+  if (!st) return `?????????? ${"?".padStart(5)} ${"?".padStart(5)} ${"?".padStart(10)} ${"?".padEnd(19)} ${name}`;
+  const mtime = st.mtime ? st.mtime.isoformat(" ").slice(0, 19) : "-".padEnd(19);
+  let line = `${modeString(st)} ${String(st.uid).padStart(5)} ${String(st.gid).padStart(5)} ${String(st.size).padStart(10)} ${mtime} ${name}`;
+  if (st.type === "symlink") {
+    try {
+      line += ` -> ${t.fs.readlink(p)}`;
+    } catch {
+      /* unreadable link */
+    }
+  }
+  return line;
+}
+
+const TYPE_CHAR: Record<string, string> = { file: "-", dir: "d", symlink: "l", chardev: "c", blockdev: "b", fifo: "p", socket: "s", other: "?" };
+
+export function modeString(st: FileStat): string {
+  const m = st.mode;
+  const rwx = (shift: number, special: number, ch: string): string =>
+    (m & (4 << shift) ? "r" : "-") + (m & (2 << shift) ? "w" : "-") + (m & special ? (m & (1 << shift) ? ch : ch.toUpperCase()) : m & (1 << shift) ? "x" : "-");
+  return (TYPE_CHAR[st.type] ?? "?") + rwx(6, 0o4000, "s") + rwx(3, 0o2000, "s") + rwx(0, 0o1000, "t");
+}
+
+function write(io: CliIO, chunk: string | Buffer): Promise<void> {
+  if (chunk.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    io.stdout.write(chunk, (e) => (e ? reject(e) : resolve()));
+  });
+}

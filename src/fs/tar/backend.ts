@@ -1,0 +1,196 @@
+// A tar archive (or the part of it below a layout prefix) as a filesystem backend: a tree built once from the
+// header index, file reads are positioned reads into the archive (sparse files expanded on the fly).
+import { components } from "../path.js";
+import { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsBackend } from "../types.js";
+import type { Timestamp } from "../../records/timestamp.js";
+import type { RawMember, SparseSegment } from "./header.js";
+import { sanitizeMemberName } from "./names.js";
+import type { ByteSource } from "./source.js";
+
+interface Node {
+  type: FileType;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: Timestamp | null;
+  atime: Timestamp | null;
+  ctime: Timestamp | null;
+  size: number;
+  ino: number;
+  /** Offset of the member that defined it (for messages); -1 for an implied directory. */
+  headerOffset: number;
+  dataOffset: number;
+  sparse?: SparseSegment[];
+  link?: string;
+  children?: Map<string, Node>;
+}
+
+export interface TarTreeOptions {
+  /** Only members at or below this prefix, with the prefix removed ("[root]", "fs/$rootfs$"). */
+  prefix?: string;
+  /** Leave out members whose cleaned path (relative to the archive root) this returns true for. */
+  exclude?: (path: string) => boolean;
+  /** Name used in warnings (the archive's file name). */
+  label?: string;
+}
+
+export class TarBackend implements FsBackend {
+  readonly kind = "tar";
+  private readonly root: Node;
+  private nextIno = 1;
+  /** Regular files, links and directories taken from the archive (implied directories not counted). */
+  memberCount = 0;
+
+  constructor(
+    private readonly src: ByteSource,
+    members: readonly RawMember[],
+    opts: TarTreeOptions = {},
+    readonly warnings: string[] = [],
+  ) {
+    this.root = this.implied();
+    for (const m of members) this.add(m, opts);
+  }
+
+  private implied(): Node {
+    return { type: "dir", mode: 0o755, uid: 0, gid: 0, mtime: null, atime: null, ctime: null, size: 0, ino: this.nextIno++, headerOffset: -1, dataOffset: 0, children: new Map() };
+  }
+
+  private warn(m: RawMember, what: string): void {
+    this.warnings.push(`member ${JSON.stringify(m.name)} at offset ${m.headerOffset}: ${what}`);
+  }
+
+  private add(m: RawMember, opts: TarTreeOptions): void {
+    const r = sanitizeMemberName(m.name, opts.prefix);
+    if (!r.ok) {
+      if (r.reason !== "outside prefix") this.warn(m, `${r.reason}; skipped`);
+      return;
+    }
+    if (opts.exclude) {
+      const full = sanitizeMemberName(m.name);
+      if (full.ok && opts.exclude(full.path)) return;
+    }
+    if (m.type === "other") {
+      if (!m.broken && m.flag !== "V") this.warn(m, `unsupported member type '${m.flag}'; skipped`);
+      return;
+    }
+    const parts = r.path === "" ? [] : r.path.split("/");
+    if (parts.length === 0) {
+      if (m.type === "dir") Object.assign(this.root, meta(m));
+      return;
+    }
+    // Parent directories: implied when the archive has no entry for them.
+    let dir = this.root;
+    for (const p of parts.slice(0, -1)) {
+      let child = dir.children!.get(p);
+      if (!child || child.type !== "dir") {
+        if (child) this.warn(m, `replaces the non-directory ${JSON.stringify(p)} on its path with a directory`);
+        child = this.implied();
+        dir.children!.set(p, child);
+      }
+      dir = child;
+    }
+    const name = parts[parts.length - 1]!;
+    let node: Node;
+    if (m.type === "hardlink") {
+      const t = sanitizeMemberName(m.linkname, opts.prefix);
+      const target = t.ok ? this.lookup(t.path) : null;
+      if (!target || target.type === "dir") {
+        this.warn(m, `hard link to ${JSON.stringify(m.linkname)}, which is not an earlier member${t.ok ? "" : ` (${t.reason})`}; skipped`);
+        return;
+      }
+      node = { ...target, headerOffset: m.headerOffset, children: undefined };
+    } else {
+      node = { ...meta(m), type: m.type, size: m.size, ino: this.nextIno++, headerOffset: m.headerOffset, dataOffset: m.dataOffset };
+      if (m.sparse) node.sparse = m.sparse;
+      if (m.type === "symlink") node.link = m.linkname;
+      if (m.type === "dir") node.children = new Map();
+    }
+    const old = dir.children!.get(name);
+    if (old) {
+      if (old.type === "dir" && node.type === "dir") {
+        // A directory listed twice (appended or incremental archives): keep its children, take the newer metadata.
+        Object.assign(old, meta(m), { headerOffset: m.headerOffset });
+        return;
+      }
+      this.warn(m, old.headerOffset >= 0 ? `duplicate of the member at offset ${old.headerOffset}; the last one wins` : "replaces a directory implied by earlier members; the last one wins");
+    }
+    dir.children!.set(name, node);
+    this.memberCount++;
+  }
+
+  private lookup(rel: string): Node | null {
+    let n: Node | undefined = this.root;
+    for (const c of components(rel)) {
+      n = n?.children?.get(c);
+      if (!n) return null;
+    }
+    return n ?? null;
+  }
+
+  lstat(path: string): FileStat | null {
+    const n = this.lookup(path);
+    if (!n) return null;
+    return { type: n.type, size: n.size, mode: n.mode, uid: n.uid, gid: n.gid, mtime: n.mtime, atime: n.atime, ctime: n.ctime, nlink: 1, ino: n.ino };
+  }
+
+  readdir(path: string): DirEntry[] {
+    const n = this.lookup(path);
+    if (!n) throw new FsError("ENOENT", path);
+    if (!n.children) throw new FsError("ENOTDIR", path);
+    return [...n.children].map(([name, c]) => ({ name, type: c.type }));
+  }
+
+  readlink(path: string): string {
+    const n = this.lookup(path);
+    if (!n) throw new FsError("ENOENT", path);
+    if (n.type !== "symlink") throw new FsError("EINVAL", path, "not a symbolic link");
+    return n.link!;
+  }
+
+  open(path: string): FileHandle {
+    const n = this.lookup(path);
+    if (!n) throw new FsError("ENOENT", path);
+    if (n.type === "dir") throw new FsError("EISDIR", path);
+    if (n.type !== "file") throw new FsError("EINVAL", path, "not a regular file");
+    const src = this.src;
+    const size = n.size;
+    const sparse = n.sparse;
+    const base = n.dataOffset;
+    return {
+      size,
+      read(buf, offset, length, position) {
+        if (position >= size || length <= 0) return 0;
+        const len = Math.min(length, size - position);
+        if (!sparse) return src.read(buf, offset, len, base + position);
+        return readSparse(src, sparse, buf, offset, len, position);
+      },
+      close() {},
+    };
+  }
+}
+
+function meta(m: RawMember): Pick<Node, "mode" | "uid" | "gid" | "mtime" | "atime" | "ctime"> {
+  return { mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime, atime: m.atime, ctime: m.ctime };
+}
+
+/** Expand a sparse file: holes read as zeros, data runs from their archive positions. */
+function readSparse(src: ByteSource, segs: SparseSegment[], buf: Uint8Array, offset: number, len: number, position: number): number {
+  buf.fill(0, offset, offset + len);
+  // First segment that ends after `position` (binary search).
+  let lo = 0;
+  let hi = segs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segs[mid]!.offset + segs[mid]!.length <= position) lo = mid + 1;
+    else hi = mid;
+  }
+  const end = position + len;
+  for (let i = lo; i < segs.length; i++) {
+    const s = segs[i]!;
+    if (s.offset >= end) break;
+    const from = Math.max(s.offset, position);
+    const to = Math.min(s.offset + s.length, end);
+    if (to > from) src.read(buf, offset + (from - position), to - from, s.dataPos + (from - s.offset));
+  }
+  return len;
+}
