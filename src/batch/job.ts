@@ -77,6 +77,7 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
     domain: null,
     os: null,
     version: null,
+    warnings: [],
     functions: [],
     records: 0,
     durationMs: 0,
@@ -101,6 +102,8 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
     return finish();
   }
   Object.assign(report, { loader: target.loader, hostname: target.hostname, domain: target.domain, os: target.os, version: target.version });
+  report.warnings = target.warnings.slice(0, env.maxIssues);
+  for (const w of report.warnings) env.log.warn(`${job.path}: ${w}`);
   const base = { args: env.fnArgs, generated: env.generated, log: env.log, maxIssues: env.maxIssues };
   try {
     if (env.output.kind === "sink") {

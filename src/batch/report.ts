@@ -37,6 +37,8 @@ export interface TargetReport {
   domain: string | null;
   os: string | null;
   version: string | null;
+  /** The loader's warnings about the evidence (skipped or duplicate archive members, truncation, …). */
+  warnings: string[];
   functions: FunctionReport[];
   records: number;
   durationMs: number;
@@ -100,6 +102,7 @@ export class RunTally {
     const tot = this.totals;
     if (t.status === "ok") tot.opened++;
     else tot.failed++;
+    tot.warnings += t.warnings.length;
     for (const f of t.functions) {
       const c = (tot.functions[f.name] ??= { ok: 0, absent: 0, error: 0, records: 0 });
       c[f.status]++;

@@ -280,7 +280,7 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
             if (hooks.dirCfg) removePartials(path.join(hooks.dirCfg.root, job.id));
             hooks.onReport({
               index: job.index, path: job.path, id: job.id, status: "error", error: `worker failed: ${why}`,
-              loader: null, hostname: null, domain: null, os: null, version: null, functions: [], records: 0, durationMs: 0,
+              loader: null, hostname: null, domain: null, os: null, version: null, warnings: [], functions: [], records: 0, durationMs: 0,
             });
           }
           if (next < jobs.length && !failure) spawn();
