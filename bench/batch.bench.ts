@@ -69,7 +69,12 @@ function buildImages(): { dir: string; bytes: number } {
   const atop = atopDir
     ? fs.readdirSync(atopDir).filter((f) => f.endsWith(".raw")).sort().map((f) => fs.readFileSync(path.join(atopDir, f)))
     : [];
-  const large = atopDir && fs.existsSync(path.join(atopDir, "atop_2.13_large.raw")) ? fs.readFileSync(path.join(atopDir, "atop_2.13_large.raw")) : null;
+  // The large 2.13 file may be only in the shared fixtures (it is big for the repo): take it from wherever it is.
+  const largeFile = [atopDir, path.join(root, "..", "..", "shared", "fixtures", "atop"), "/work/shared/fixtures/atop"]
+    .filter((d): d is string => !!d)
+    .map((d) => path.join(d, "atop_2.13_large.raw"))
+    .find((f) => fs.existsSync(f));
+  const large = largeFile ? fs.readFileSync(largeFile) : null;
   const wtmp = utmpDir ? fs.readFileSync(path.join(utmpDir, "wtmp_basic")) : Buffer.alloc(0);
   const btmp = utmpDir ? fs.readFileSync(path.join(utmpDir, "btmp_basic")) : Buffer.alloc(0);
   let bytes = 0;

@@ -2,6 +2,7 @@
 import type { Level } from "../util/log.js";
 import type { JobSpec } from "./job.js";
 import type { OutputDirConfig } from "./outdir.js";
+import type { RenderFormat } from "./render.js";
 import type { FunctionReport, TargetReport } from "./report.js";
 
 export interface WorkerSetup {
@@ -17,7 +18,7 @@ export interface WorkerSetup {
   level: Level;
   maxIssues: number;
   /** Spool folder (records return to the parent's sink) or the per-host output folder. */
-  output: { kind: "spool"; dir: string } | { kind: "dir"; cfg: OutputDirConfig };
+  output: { kind: "spool"; dir: string; render?: RenderFormat } | { kind: "dir"; cfg: OutputDirConfig };
 }
 
 export type ToWorker = { type: "job"; job: JobSpec };

@@ -18,6 +18,8 @@ import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.js";
 import { ReportWriter, RunTally, type TargetReport } from "./report.js";
 import type { Shard } from "./shard.js";
 import { drainSpool } from "./spool.js";
+import { drainRendered, type RenderFormat } from "./render.js";
+import { Output } from "../records/output.js";
 import type { SkippedEntry, TargetSpec } from "./targets.js";
 
 export interface BatchOptions {
@@ -41,6 +43,12 @@ export interface BatchOptions {
   jobs: number;
   /** The run's sink (records of every target), unless the output goes to per-host files. */
   sink: RecordSink | null;
+  /**
+   * When the sink is exactly a plain JSON lines or text sink on `stream` (no field selection, nothing written
+   * to it yet): worker threads may render the records themselves and the parent copies the text to `stream`,
+   * which is what keeps more than two workers busy. The sink still gets closed by the caller.
+   */
+  rendered?: { format: RenderFormat; stream: Writable };
   outputDir?: { root: string; format: DirFormat; gzip: boolean; resume: boolean };
   shard: Shard | null;
   reportFile?: string;
@@ -184,8 +192,10 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
     generated: opts.generated,
     level: opts.level,
     maxIssues: hooks.maxIssues,
-    output: hooks.dirCfg ? { kind: "dir", cfg: hooks.dirCfg } : { kind: "spool", dir: spoolDir! },
+    output: hooks.dirCfg ? { kind: "dir", cfg: hooks.dirCfg } : { kind: "spool", dir: spoolDir!, render: opts.rendered?.format },
   };
+  const rawOut = opts.rendered && !hooks.dirCfg ? new Output(opts.rendered.stream) : null;
+  const seenDescriptors = new Set<string>();
   const maxWaiting = n * 2;
   let next = 0;
   let running = 0;
@@ -227,7 +237,8 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
         const spool = waiting.shift()!;
         draining = (async () => {
           try {
-            await drainSpool(spool, opts.sink!);
+            if (rawOut) await drainRendered(spool, rawOut, seenDescriptors);
+            else await drainSpool(spool, opts.sink!);
           } catch (e) {
             failure ??= e as Error; // the sink itself failed (disk full, …): stop handing out targets
           } finally {
@@ -293,6 +304,7 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
     });
   } finally {
     if (spoolDir) fs.rmSync(spoolDir, { recursive: true, force: true });
+    await rawOut?.flush();
   }
   if (failure) throw failure;
 }

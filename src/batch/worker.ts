@@ -7,6 +7,7 @@ import { Timestamp } from "../records/timestamp.js";
 import { Logger } from "../util/log.js";
 import { runTargetJob, type JobEnv } from "./job.js";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.js";
+import { RenderSpoolWriter } from "./render.js";
 import { SpoolWriter } from "./spool.js";
 
 const setup = workerData as WorkerSetup;
@@ -48,7 +49,8 @@ port.on("message", (msg: ToWorker) => {
       post({ type: "done", report, spool: null });
       return;
     }
-    const spool = new SpoolWriter(path.join(setup.output.dir, `${job.index}.spool`));
+    const file = path.join(setup.output.dir, `${job.index}.spool`);
+    const spool = setup.output.render ? new RenderSpoolWriter(file, setup.output.render) : new SpoolWriter(file);
     let report;
     try {
       report = await runTargetJob(job, { ...base, output: { kind: "sink", sink: spool } });

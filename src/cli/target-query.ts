@@ -86,7 +86,8 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
   const batch = batchSettings(args);
   const list = expandTargets(targets, { loader: args.loader });
   const selected = selectShard(list.targets, batch.shard);
-  const sink = batch.outputDir ? null : openSink(chooseFormat({ json: args.json, strings: args.strings }, io), io);
+  const format = chooseFormat({ json: args.json, strings: args.strings }, io);
+  const sink = batch.outputDir ? null : openSink(format, io);
   try {
     const { exitCode } = await runBatch({
       targets: selected,
@@ -101,6 +102,8 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
       generated: generated ? args.generated : undefined,
       jobs: batch.jobs,
       sink,
+      // Plain JSON lines or text on stdout: worker threads render the records themselves.
+      rendered: format === "jsonl" || format === "text" ? { format, stream: io.stdout } : undefined,
       outputDir: batch.outputDir,
       shard: batch.shard,
       reportFile: args.report,

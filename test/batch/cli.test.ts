@@ -57,6 +57,11 @@ describe("compiled CLI with worker threads", () => {
         .sort((x, y) => x.index - y.index);
     expect(strip(path.join(dir, "r2.json"))).toEqual(strip(path.join(dir, "r1.json")));
     expect(two.err).toMatch(/summary: 10 targets: 9 opened, 1 could not be opened/);
+    // Text (-s) rendered by the workers: the same lines.
+    const s1 = cli([coll, "-f", "users", "-s", "--jobs", "1", ...GEN]);
+    const s2 = cli([coll, "-f", "users", "-s", "--jobs", "2", ...GEN]);
+    expect(s2.out.split("\n").sort()).toEqual(s1.out.split("\n").sort());
+    expect(s1.out).toContain("<unix/user hostname='h0' domain=None name='root'");
   });
 
   it("a plugin that throws, reports errors or kills its worker fails only its own target", async () => {
