@@ -59,7 +59,7 @@ function tarOf(files: [string, Buffer][]): Buffer {
 }
 
 function buildImages(): { dir: string; bytes: number } {
-  const dir = path.join(work, `hosts-${HOSTS}`);
+  const dir = path.join(work, `hosts-v2-${HOSTS}`);
   const marker = path.join(dir, ".complete");
   if (fs.existsSync(marker)) return { dir, bytes: Number(fs.readFileSync(marker, "utf8")) };
   fs.rmSync(dir, { recursive: true, force: true });
@@ -77,6 +77,17 @@ function buildImages(): { dir: string; bytes: number } {
   const large = largeFile ? fs.readFileSync(largeFile) : null;
   const wtmp = utmpDir ? fs.readFileSync(path.join(utmpDir, "wtmp_basic")) : Buffer.alloc(0);
   const btmp = utmpDir ? fs.readFileSync(path.join(utmpDir, "btmp_basic")) : Buffer.alloc(0);
+  // Bulk that no queried function reads, as in real collections (logs, configs): ~2 MB compressed per image.
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const words = ["sshd", "CRON", "kernel", "systemd", "session", "opened", "closed", "for", "user", "root", "from", "port", "Accepted", "publickey", "audit"];
+  let syslog = "";
+  for (let n = 0; syslog.length < 5_000_000; n++) {
+    syslog += `Jan ${1 + (n % 28)} ${String(n % 24).padStart(2, "0")}:${String(n % 60).padStart(2, "0")}:00 host ${words[Math.floor(rnd() * words.length)]}[${Math.floor(rnd() * 99999)}]:`;
+    for (let w = 0; w < 8; w++) syslog += " " + (rnd() < 0.3 ? Math.floor(rnd() * 1e9).toString(36) : words[Math.floor(rnd() * words.length)]);
+    syslog += "\n";
+  }
+  const bulk = Buffer.from(syslog);
   let bytes = 0;
   for (let i = 0; i < HOSTS; i++) {
     const name = `host${String(i).padStart(3, "0")}`;
@@ -87,6 +98,7 @@ function buildImages(): { dir: string; bytes: number } {
       // wtmp a few hundred KB (the fixture's sessions repeated), btmp as is
       ["var/log/wtmp", Buffer.concat(Array.from({ length: 120 }, () => wtmp))],
       ["var/log/btmp", btmp],
+      ["var/log/syslog.1", bulk],
     ];
     // atop: the large 2.13 file on every host, and three of the small version files by rotation
     if (large) files.push(["var/log/atop/atop_20240101", large], ["var/log/atop/atop_20240102", large]);
