@@ -194,7 +194,8 @@ export class StateJournal {
   }
 
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd < 0) return;
+    fs.closeSync(this.fd);
     this.fd = -1;
     this.releaseLock();
   }

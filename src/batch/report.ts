@@ -227,4 +227,11 @@ export class ReportWriter {
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
   }
+
+  /** The run was killed: remove the side file (no report is better than a misleading one). */
+  discard(): void {
+    this.abort();
+    fs.rmSync(this.partial, { force: true });
+    fs.rmSync(this.file + ".tmp", { force: true });
+  }
 }

@@ -67,6 +67,9 @@ export interface BatchResult {
   tally: RunTally;
 }
 
+/** What to remove if the run is killed by SIGINT or SIGTERM (temp spools, the report's side file, the lock). */
+const signalCleanups: (() => void)[] = [];
+
 /** The compiled worker next to this module; absent when running from TypeScript sources (tests). */
 function workerFile(): string | null {
   const f = fileURLToPath(new URL("./worker.js", import.meta.url));
@@ -123,6 +126,25 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     if (journal && !fn.resumed) journal.record(job.id, job.path, fn);
   };
 
+  // Ctrl-C or a scheduler's SIGTERM: leave no temp files or lock behind, then die of the signal as usual.
+  const onSignal = (sig: NodeJS.Signals): void => {
+    for (const c of signalCleanups) {
+      try {
+        c();
+      } catch {
+        /* best effort */
+      }
+    }
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.kill(process.pid, sig);
+  };
+  signalCleanups.length = 0;
+  if (journal) signalCleanups.push(() => journal.close());
+  if (report) signalCleanups.push(() => report.discard());
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
   try {
     const wf = workerFile();
     const canWork = opts.builtinRegistry || opts.registryModule !== undefined;
@@ -151,9 +173,12 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
       for (const job of jobs) onReport(await runTargetJob(job, env));
     }
   } catch (e) {
-    report?.abort();
+    report?.discard();
     throw e;
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    signalCleanups.length = 0;
     journal?.close();
     status.stop();
   }
@@ -182,6 +207,7 @@ interface PoolHooks {
  */
 async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOptions, hooks: PoolHooks): Promise<void> {
   const spoolDir = hooks.dirCfg ? null : fs.mkdtempSync(path.join(os.tmpdir(), "quarry-batch-"));
+  if (spoolDir) signalCleanups.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
   const setup: WorkerSetup = {
     registryModule: opts.registryModule,
     functions: opts.functions,

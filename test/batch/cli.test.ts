@@ -161,6 +161,32 @@ export const registry = new Registry([...PLUGINS, lines]);
     expect(resumedPairs).toBeGreaterThanOrEqual(3);
   });
 
+  it("Ctrl-C (SIGINT) leaves no spool, report side file or lock behind", async () => {
+    const dir = tempDir();
+    const coll = path.join(dir, "fleet");
+    for (let i = 0; i < 16; i++) makeHost(coll, `h${String(i).padStart(2, "0")}`, { passwd: passwd(6000, `h${i}`) });
+    const tmp = path.join(dir, "tmp");
+    fs.mkdirSync(tmp);
+    const out = path.join(dir, "out");
+    for (const extra of [["-j"], ["--output-dir", out]]) {
+      const child = spawn(process.execPath, [CLI, coll, "-f", "users", "--jobs", "2", "--report", path.join(dir, "r.json"), ...extra], {
+        stdio: ["ignore", "pipe", "ignore"],
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      let got = 0;
+      child.stdout.on("data", (c: Buffer) => (got += c.length));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_c, sig) => resolve(sig)));
+      const deadline = Date.now() + 20_000;
+      const started = () => got > 0 || (fs.existsSync(out) && fs.readdirSync(out).length > 2);
+      while (!started() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      child.kill("SIGINT");
+      expect(await exited).toBe("SIGINT");
+      expect(fs.readdirSync(tmp)).toEqual([]);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith("r.json"))).toEqual([]);
+      if (fs.existsSync(out)) expect(fs.readdirSync(out).filter((f) => f.endsWith(".lock"))).toEqual([]);
+    }
+  });
+
   it("the 20-image fleet: --jobs 2 (and --shard slices) give the same records and report as --jobs 1", () => {
     const f = makeFleet();
     const run = (extra: string[]) => {
