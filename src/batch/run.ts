@@ -41,6 +41,11 @@ export interface BatchOptions {
   limit?: number;
   generated?: string;
   jobs: number;
+  /**
+   * Give up on a target after this long: its worker thread is stopped and the target reported as timed out.
+   * Needs worker threads (the compiled build), so with a timeout even --jobs 1 runs in a worker.
+   */
+  timeoutMs?: number;
   /** The run's sink (records of every target), unless the output goes to per-host files. */
   sink: RecordSink | null;
   /**
@@ -149,9 +154,11 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     const wf = workerFile();
     const canWork = opts.builtinRegistry || opts.registryModule !== undefined;
     const jobsN = Math.max(1, Math.min(opts.jobs, jobs.length));
-    if (jobsN > 1 && !wf) log.debug("parallel workers need the compiled build; running targets one at a time");
-    if (jobsN > 1 && !canWork) log.debug("a custom registry without a module path: running targets one at a time");
-    if (jobsN > 1 && wf && canWork) {
+    const wantWorkers = jobsN > 1 || opts.timeoutMs !== undefined;
+    if (wantWorkers && !wf) log.debug("worker threads need the compiled build; running targets one at a time in this thread");
+    if (wantWorkers && !canWork) log.debug("a custom registry without a module path: running targets one at a time in this thread");
+    if (opts.timeoutMs !== undefined && !(wf && canWork)) log.warn("--timeout needs worker threads; it is not enforced in this run");
+    if (wantWorkers && wf && canWork && jobs.length > 0) {
       await runPool(wf, jobsN, jobs, opts, { log, print: (l) => status.print(l), dirCfg, maxIssues, onReport, onFunctionDone, onRecords: (n) => (liveRecords += n) });
     } else {
       const env: JobEnv = {
@@ -235,6 +242,8 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
       interface Slot {
         worker: Worker;
         job: JobSpec | null;
+        timer: NodeJS.Timeout | null;
+        timedOut: boolean;
       }
       const finishIfDone = (): void => {
         if (next >= jobs.length && running === 0 && !draining && waiting.length === 0) {
@@ -253,6 +262,12 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
         const job = jobs[next++]!;
         slot.job = job;
         running++;
+        if (opts.timeoutMs !== undefined) {
+          slot.timer = setTimeout(() => {
+            slot.timedOut = true;
+            void slot.worker.terminate();
+          }, opts.timeoutMs);
+        }
         slot.worker.postMessage({ type: "job", job } satisfies ToWorker);
       };
       const idle = (): void => {
@@ -278,7 +293,7 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
         });
       };
       const spawn = (): void => {
-        const slot: Slot = { worker: new Worker(file, { workerData: setup }), job: null };
+        const slot: Slot = { worker: new Worker(file, { workerData: setup }), job: null, timer: null, timedOut: false };
         slots.add(slot);
         slot.worker.on("message", (m: FromWorker) => {
           switch (m.type) {
@@ -295,6 +310,8 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
               hooks.onFunctionDone(m.job, m.fn);
               break;
             case "done":
+              if (slot.timer) clearTimeout(slot.timer);
+              slot.timer = null;
               slot.job = null;
               running--;
               hooks.onReport(m.report);
@@ -307,16 +324,18 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
               break;
           }
         });
-        const lost = (why: string): void => {
+        const lost = (reason: string): void => {
           if (!slots.delete(slot)) return;
+          if (slot.timer) clearTimeout(slot.timer);
+          const why = slot.timedOut ? `timed out after ${opts.timeoutMs! / 1000} s` : `worker failed: ${reason}`;
           const job = slot.job;
           if (job) {
             running--;
-            hooks.log.error(`${job.path}: worker failed: ${why}`);
+            hooks.log.error(`${job.path}: ${why}`);
             if (spoolDir) fs.rmSync(path.join(spoolDir, `${job.index}.spool`), { force: true });
             if (hooks.dirCfg) removePartials(path.join(hooks.dirCfg.root, job.id));
             hooks.onReport({
-              index: job.index, path: job.path, id: job.id, status: "error", error: `worker failed: ${why}`,
+              index: job.index, path: job.path, id: job.id, status: "error", error: why,
               loader: null, hostname: null, domain: null, os: null, version: null, warnings: [], functions: [], records: 0, durationMs: 0,
             });
           }

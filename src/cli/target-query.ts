@@ -18,7 +18,7 @@ const KNOWN = new Set([
   "_", "$0", "f", "function", "xf", "excluded-functions", "l", "list", "L", "loader", "j", "json", "s", "strings",
   "limit", "q", "quiet", "v", "verbose", "h", "help", "generated",
   // batch (src/batch)
-  "targets-from", "jobs", "shard", "report", "output-dir", "output-format", "gzip", "resume", "progress",
+  "targets-from", "jobs", "shard", "report", "output-dir", "output-format", "gzip", "resume", "progress", "timeout",
 ]);
 
 export function parseArgs(argv: readonly string[]) {
@@ -46,6 +46,7 @@ export function parseArgs(argv: readonly string[]) {
     .option("gzip", { type: "boolean", describe: "gzip the per-host files (--output-dir)" })
     .option("resume", { type: "boolean", describe: "continue an interrupted --output-dir run, skipping finished work" })
     .option("progress", { type: "boolean", describe: "progress line on stderr (default: when stderr is a terminal)" })
+    .option("timeout", { type: "number", describe: "give up on a target after SECONDS (it runs in a worker thread, which is stopped)" })
     .option("help", { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" })
     .version(false)
     .strict(false)
@@ -72,7 +73,10 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
     else io.stdout.write(await helpText());
     return EXIT_OK;
   }
-  if (args.list) return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, targets, args.loader);
+  if (args.list) {
+    const listed = targets.length ? expandTargets(targets, { loader: args.loader }).targets.map((t) => t.path) : [];
+    return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, listed, args.loader);
+  }
 
   if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
   if (targets.length === 0) throw new UsageError("no targets given");
@@ -101,6 +105,7 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
       limit: args.limit,
       generated: generated ? args.generated : undefined,
       jobs: batch.jobs,
+      timeoutMs: batch.timeoutMs,
       sink,
       // Plain JSON lines or text on stdout: worker threads render the records themselves.
       rendered: format === "jsonl" || format === "text" ? { format, stream: io.stdout } : undefined,
@@ -123,6 +128,8 @@ function batchSettings(args: ReturnType<typeof parseArgs>) {
   const jobs = args.jobs ?? os.availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number of at least 1, got ${args.jobs}`);
   const shard = args.shard !== undefined ? parseShard(args.shard) : null;
+  const timeout = args.timeout;
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout: expected a number of seconds above 0, got ${timeout}`);
   const format = args["output-format"] ?? "jsonl";
   if (format !== "jsonl") throw new UsageError(`--output-format: "${format}" is not available (jsonl)`);
   const dir = args["output-dir"];
@@ -130,7 +137,7 @@ function batchSettings(args: ReturnType<typeof parseArgs>) {
     throw new UsageError("--resume, --gzip and --output-format go with --output-dir");
   }
   const outputDir = dir !== undefined ? { root: dir, format: "jsonl" as const, gzip: !!args.gzip, resume: !!args.resume } : undefined;
-  return { jobs, shard, outputDir };
+  return { jobs, shard, outputDir, timeoutMs: timeout !== undefined ? timeout * 1000 : undefined };
 }
 
 function asList(v: string | string[] | undefined): string[] {
@@ -170,6 +177,7 @@ async function helpText(): Promise<string> {
       .option("gzip", { type: "boolean", describe: "gzip the --output-dir files" })
       .option("resume", { type: "boolean", describe: "continue an interrupted --output-dir run" })
       .option("progress", { type: "boolean", describe: "progress line (default: stderr is a terminal)" })
+      .option("timeout", { type: "number", describe: "give up on a target after SECONDS" })
       .epilog(
         "Targets may be @FILE (one per line); a folder that is not itself a target is expanded one level.\n" +
           "Exit: 0 all well, 1 finished with errors, 2 usage error, 3 no target could be opened.",

@@ -64,13 +64,14 @@ describe("compiled CLI with worker threads", () => {
     expect(s1.out).toContain("<unix/user hostname='h0' domain=None name='root'");
   });
 
-  it("a plugin that throws, reports errors or kills its worker fails only its own target", async () => {
+  it("a plugin that throws, kills its worker or hangs (--timeout) fails only its own target", async () => {
     const dir = tempDir();
     const coll = path.join(dir, "fleet");
     makeHost(coll, "good", { files: { "var/log/t.log": "a\nb\n" } });
     makeHost(coll, "throws", { files: { "var/log/t.log": "a\nBOOM\n" } });
     makeHost(coll, "exits", { files: { "var/log/t.log": "a\nEXIT\n" } });
     makeHost(coll, "good2", { files: { "var/log/t.log": "c\n" } });
+    makeHost(coll, "hangs", { files: { "var/log/t.log": "a\nHANG\n" } });
     const mod = path.join(dir, "registry.mjs");
     const d = (p: string) => JSON.stringify(pathToFileURL(path.join(DIST, p)).href);
     fs.writeFileSync(
@@ -87,6 +88,7 @@ const lines = definePlugin({
     for (const line of t.fs.readText("/var/log/t.log").split("\\n").filter(Boolean)) {
       if (line === "BOOM") throw new Error("boom");
       if (line === "EXIT") process.exit(7);
+      if (line === "HANG") for (;;) {}
       yield R.create({ line, filepath: "/var/log/t.log" });
     }
   } } },
@@ -106,7 +108,7 @@ export const registry = new Registry([...PLUGINS, lines]);
     const reportFile = path.join(dir, "report.json");
     const res = await runBatch({
       targets: list.targets, skipped: list.skipped, functions: ["t"], excluded: [], registry, registryModule: mod,
-      builtinRegistry: false, fnArgs: {}, jobs: 2, sink, shard: null, reportFile, argv: [], level: "info",
+      builtinRegistry: false, fnArgs: {}, jobs: 2, timeoutMs: 3000, sink, shard: null, reportFile, argv: [], level: "info",
       stderr: new Writable({ write: (c, _e, cb) => ((err += c.toString()), cb()) }), progress: false, summary: true,
     });
     await sink.close();
@@ -123,6 +125,8 @@ export const registry = new Registry([...PLUGINS, lines]);
     expect(t("throws").functions[0]).toMatchObject({ status: "error", reason: "boom", records: 1 });
     expect(t("good2").functions[0]).toMatchObject({ status: "ok", records: 1 });
     expect(err).toContain("exits: worker failed: exited with code 7");
+    expect(t("hangs")).toMatchObject({ status: "error", error: "timed out after 3 s" });
+    expect(lines("hangs")).toEqual([]);
   });
 
   it("an --output-dir run killed mid-way resumes and ends with the same files as an uninterrupted run", async () => {
