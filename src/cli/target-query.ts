@@ -107,8 +107,9 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
       jobs: batch.jobs,
       timeoutMs: batch.timeoutMs,
       sink,
-      // Plain JSON lines or text on stdout: worker threads render the records themselves.
-      rendered: format === "jsonl" || format === "text" ? { format, stream: io.stdout } : undefined,
+      // Plain JSON lines or text on stdout: worker threads render the records themselves. Any other destination
+      // or shape (a file, field selection, …) goes through the sink itself (the workers' record spool).
+      rendered: (format === "jsonl" || format === "text") && plainStdout(args) ? { format, stream: io.stdout } : undefined,
       outputDir: batch.outputDir,
       shard: batch.shard,
       reportFile: args.report,
@@ -122,6 +123,11 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
   } finally {
     await sink?.close();
   }
+}
+
+/** No flag that sends the output elsewhere or reshapes it (-w FILE, -F/-X field selection, -C, --timesketch). */
+function plainStdout(args: Record<string, unknown>): boolean {
+  return ["w", "write", "F", "fields", "X", "exclude-fields", "C", "csv", "timesketch"].every((k) => args[k] === undefined || args[k] === false);
 }
 
 function batchSettings(args: ReturnType<typeof parseArgs>) {
