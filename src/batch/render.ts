@@ -4,7 +4,6 @@
 // the first time it meets that descriptor — so the output is exactly what the format's own sink would write.
 // Other sinks (the binary stream, CSV, field selections) take the record spool instead (spool.ts).
 import fs from "node:fs";
-import v8 from "node:v8";
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../records/descriptor.js";
 import type { Output } from "../records/output.js";
 import { formatDescriptorJson, formatRecordJson } from "../records/sinks/jsonl.js";
@@ -25,16 +24,18 @@ const RENDERERS: Record<RenderFormat, Renderer> = {
   text: { preamble: () => "", record: (r) => formatRecordText(r) + "\n" },
 };
 
-/** A frame: rendered text, and [descriptor key, preamble] markers where a descriptor first appears in the spool. */
-type Item = string | [string, string];
-
+/**
+ * Frames: a kind byte, a u32le length, then the payload. Kind 0: rendered text (UTF-8). Kind 1: a descriptor's
+ * preamble, as u32le key length, key, text. The parent copies kind 0 bytes as they are (no decoding).
+ */
+const TEXT = 0;
+const PREAMBLE = 1;
 const CHUNK = 1 << 18;
 
 export class RenderSpoolWriter implements RecordSink {
   private readonly fd: number;
   private readonly r: Renderer;
   private readonly seen = new Set<RecordDescriptor>();
-  private items: Item[] = [];
   private text = "";
   count = 0;
 
@@ -52,9 +53,14 @@ export class RenderSpoolWriter implements RecordSink {
       this.seen.add(desc);
       const pre = this.r.preamble(desc);
       if (pre) {
-        if (this.text) this.items.push(this.text);
-        this.text = "";
-        this.items.push([`${desc.name}\0${desc.hash}`, pre]);
+        this.flush();
+        const key = Buffer.from(`${desc.name}\0${desc.hash}`);
+        const body = Buffer.from(pre);
+        const head = Buffer.alloc(9);
+        head.writeUInt8(PREAMBLE, 0);
+        head.writeUInt32LE(4 + key.length + body.length, 1);
+        head.writeUInt32LE(key.length, 5);
+        fs.writeSync(this.fd, Buffer.concat([head, key, body]));
       }
     }
     this.text += this.r.record(rec);
@@ -63,15 +69,14 @@ export class RenderSpoolWriter implements RecordSink {
   }
 
   private flush(): void {
-    if (this.text) this.items.push(this.text);
+    if (!this.text) return;
+    const body = Buffer.from(this.text);
     this.text = "";
-    if (!this.items.length) return;
-    const body = v8.serialize(this.items);
-    const head = Buffer.alloc(4);
-    head.writeUInt32LE(body.length, 0);
+    const head = Buffer.alloc(5);
+    head.writeUInt8(TEXT, 0);
+    head.writeUInt32LE(body.length, 1);
     fs.writeSync(this.fd, head);
     fs.writeSync(this.fd, body);
-    this.items = [];
   }
 
   async close(): Promise<void> {
@@ -84,23 +89,24 @@ export class RenderSpoolWriter implements RecordSink {
 export async function drainRendered(file: string, out: Output, seen: Set<string>): Promise<void> {
   const fd = fs.openSync(file, "r");
   try {
-    const head = Buffer.alloc(4);
+    const head = Buffer.alloc(5);
     for (;;) {
-      if (fs.readSync(fd, head, 0, 4, null) < 4) break;
-      const len = head.readUInt32LE(0);
-      const body = Buffer.alloc(len);
+      if (fs.readSync(fd, head, 0, 5, null) < 5) break;
+      const kind = head.readUInt8(0);
+      const len = head.readUInt32LE(1);
+      const body = Buffer.allocUnsafe(len);
       if (fs.readSync(fd, body, 0, len, null) < len) throw new Error(`${file}: truncated spool frame`);
-      for (const item of v8.deserialize(body) as Item[]) {
-        let text: string;
-        if (typeof item === "string") text = item;
-        else if (seen.has(item[0])) continue;
-        else {
-          seen.add(item[0]);
-          text = item[1];
-        }
-        const p = out.write(text);
-        if (p) await p;
-      }
+      let bytes: Buffer;
+      if (kind === TEXT) bytes = body;
+      else if (kind === PREAMBLE) {
+        const keyLen = body.readUInt32LE(0);
+        const key = body.toString("utf8", 4, 4 + keyLen);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        bytes = body.subarray(4 + keyLen);
+      } else throw new Error(`${file}: unknown spool frame kind ${kind}`);
+      const p = out.write(bytes);
+      if (p) await p;
     }
   } finally {
     fs.closeSync(fd);

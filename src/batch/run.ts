@@ -11,6 +11,7 @@ import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Logger, type Level } from "../util/log.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK } from "../cli/common.js";
+import { UsageError } from "../plugin/args.js";
 import { runTargetJob, type JobEnv, type JobSpec } from "./job.js";
 import { StateJournal, type DirFormat, type OutputDirConfig } from "./outdir.js";
 import { StatusLine } from "./progress.js";
@@ -98,16 +99,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const maxIssues = opts.maxIssues ?? 100;
   const dirCfg: OutputDirConfig | null = opts.outputDir ? { root: opts.outputDir.root, format: opts.outputDir.format, gzip: opts.outputDir.gzip } : null;
   const groups = opts.registry.resolve(opts.functions, opts.excluded).groups;
-  let journal: StateJournal | null = null;
-  if (opts.outputDir && dirCfg) {
-    journal = new StateJournal(opts.outputDir.root, opts.shard);
-    journal.open(
-      { functions: groups.map((g) => g.name), format: dirCfg.format, gzip: dirCfg.gzip, limit: opts.limit ?? null, args: opts.fnArgs },
-      opts.outputDir.resume,
-    );
-  }
   const report = opts.reportFile
-    ? new ReportWriter(opts.reportFile, {
+    ? openReport(opts.reportFile, {
         tool: "target-query",
         argv: opts.argv,
         started: startedAt.toISOString(),
@@ -117,6 +110,20 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
         outputDir: opts.outputDir?.root ?? null,
       })
     : null;
+  let journal: StateJournal | null = null;
+  if (opts.outputDir && dirCfg) {
+    journal = new StateJournal(opts.outputDir.root, opts.shard);
+    try {
+      journal.open(
+        { functions: groups.map((g) => g.name), format: dirCfg.format, gzip: dirCfg.gzip, limit: opts.limit ?? null, args: opts.fnArgs },
+        opts.outputDir.resume,
+      );
+    } catch (e) {
+      report?.discard();
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`--output-dir: cannot use ${opts.outputDir.root}: ${(e as Error).message}`);
+    }
+  }
 
   const jobs: JobSpec[] = opts.targets.map((t, index) => {
     const done = journal?.done.get(t.id);
@@ -195,6 +202,14 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   report?.finish(tally, { finished: new Date().toISOString(), durationMs, exitCode });
   if (opts.summary) opts.stderr.write(tally.summary(durationMs, opts.reportFile));
   return { exitCode, tally };
+}
+
+function openReport(file: string, header: ConstructorParameters<typeof ReportWriter>[1]): ReportWriter {
+  try {
+    return new ReportWriter(file, header);
+  } catch (e) {
+    throw new UsageError(`--report: cannot write ${file}: ${(e as Error).message}`);
+  }
 }
 
 interface PoolHooks {

@@ -103,6 +103,11 @@ describe("batch run (in this thread)", () => {
     await expect(main([coll, "-f", "users", "--shard", "5/4"], captureIO(), testRegistry)).rejects.toBeInstanceOf(UsageError);
     await expect(main([coll, "-f", "users", "--jobs", "0"], captureIO(), testRegistry)).rejects.toBeInstanceOf(UsageError);
     await expect(main([coll, "-f", "users", "--resume"], captureIO(), testRegistry)).rejects.toBeInstanceOf(UsageError);
+    const aFile = path.join(dir, "a-file");
+    fs.writeFileSync(aFile, "x");
+    await expect(main([coll, "-f", "users", "--report", path.join(aFile, "r.json")], captureIO(), testRegistry)).rejects.toThrow(/--report: cannot write/);
+    await expect(main([coll, "-f", "users", "--output-dir", path.join(aFile, "out")], captureIO(), testRegistry)).rejects.toThrow(/--output-dir: cannot use/);
+    await expect(main([coll, "-f", "users", "--timeout", "0"], captureIO(), testRegistry)).rejects.toBeInstanceOf(UsageError);
   });
 
   it("--shard slices partition the fleet: together they give exactly the unsharded records", async () => {
