@@ -1,8 +1,9 @@
-// target-query: run plugin functions on targets and write their records to one sink.
+// target-query: run plugin functions on targets (one, or a fleet: the run itself is src/batch) into one sink.
+import os from "node:os";
 import yargs from "yargs";
 import { describeArg, UsageError } from "../plugin/args.js";
 import type { Registry } from "../plugin/registry.js";
-import { CompatCache, chooseCandidate, runOnTarget } from "../plugin/runner.js";
+import { CompatCache, chooseCandidate } from "../plugin/runner.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Target } from "../target.js";
 import { runBatch } from "../batch/run.js";
@@ -10,7 +11,6 @@ import { parseShard, selectShard } from "../batch/shard.js";
 import { expandTargets, gatherTargetArgs } from "../batch/targets.js";
 import { defaultRegistry } from "../../plugins/index.js";
 import { LOADERS } from "../../loaders/index.js";
-import os from "node:os";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { chooseFormat, openSink } from "./output.js";
 
