@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import { loadTar, tarPart, type TarLayout } from "./layout.js";
+import { HideTopLevel, loadTar, tarPart, type TarLayout } from "./layout.js";
 import type { Loader } from "./types.js";
 
 export const ACQUIRE_SIDE_MOUNT = "/$acquire$";
@@ -73,6 +73,8 @@ export const acquireLoader: Loader = {
     if (fsVolumes.length === 0 && !sysvol) throw new Error("no fs/<volume>/ or sysvol/ directory: not an acquire collection");
     const fsys = new RootFilesystem();
     for (const [prefix, point] of plan(fsVolumes, sysvol)) fsys.mount(point, new DirectoryBackend(path.join(p, prefix)));
+    const rest = fs.readdirSync(p).filter((n) => n !== "fs" && n !== "sysvol");
+    if (rest.length > 0) fsys.mount(ACQUIRE_SIDE_MOUNT, new HideTopLevel(new DirectoryBackend(p), new Set(["fs", "sysvol"])));
     return { fs: fsys };
   },
 };

@@ -4,6 +4,7 @@ import type { TarArchive } from "../src/fs/tar/archive.js";
 import { openTarArchive } from "../src/fs/tar/archive.js";
 import { TarBackend } from "../src/fs/tar/backend.js";
 import { RootFilesystem } from "../src/fs/root.js";
+import { FsError, type DirEntry, type FileHandle, type FileStat, type FsBackend } from "../src/fs/types.js";
 import type { LoadedTarget } from "./types.js";
 
 export interface TarLayout {
@@ -18,7 +19,8 @@ export interface TarLayout {
 export async function loadTar(path: string, layouts: readonly TarLayout[]): Promise<LoadedTarget> {
   const archive = await openTarArchive(path);
   try {
-    const layout = layouts.find((l) => l.detect(archive.names)) ?? layouts[layouts.length - 1]!;
+    const layout = layouts.find((l) => l.detect(archive.names));
+    if (!layout) throw new Error(`the archive does not have the ${layouts.map((l) => l.name).join(" or ")} layout`);
     const warnings = [...archive.warnings];
     const { fs, hints } = layout.map(archive, warnings);
     return {
@@ -51,4 +53,45 @@ export function topLevel(names: readonly string[]): Set<string> {
 /** Is there a member at or below `dir` (a cleaned relative path)? */
 export function hasDir(names: readonly string[], dir: string): boolean {
   return names.some((n) => n === dir || n.startsWith(dir + "/"));
+}
+
+/** A backend with some top-level names hidden (the side mount of an extracted collection leaves out its root). */
+export class HideTopLevel implements FsBackend {
+  readonly kind: string;
+
+  constructor(
+    private readonly inner: FsBackend,
+    private readonly hidden: ReadonlySet<string>,
+  ) {
+    this.kind = inner.kind;
+  }
+
+  private visible(p: string): boolean {
+    const top = p.split("/")[1];
+    return top === undefined || top === "" || !this.hidden.has(top);
+  }
+
+  lstat(p: string): FileStat | null {
+    return this.visible(p) ? this.inner.lstat(p) : null;
+  }
+
+  readdir(p: string): DirEntry[] {
+    if (!this.visible(p)) throw new FsError("ENOENT", p);
+    const entries = this.inner.readdir(p);
+    return p === "/" ? entries.filter((e) => !this.hidden.has(e.name)) : entries;
+  }
+
+  readlink(p: string): string {
+    if (!this.visible(p)) throw new FsError("ENOENT", p);
+    return this.inner.readlink(p);
+  }
+
+  open(p: string): FileHandle {
+    if (!this.visible(p)) throw new FsError("ENOENT", p);
+    return this.inner.open(p);
+  }
+
+  close(): void {
+    this.inner.close?.();
+  }
 }

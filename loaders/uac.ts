@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import { hasDir, loadTar, tarPart, type TarLayout } from "./layout.js";
+import { hasDir, HideTopLevel, loadTar, tarPart, type TarLayout } from "./layout.js";
 import type { Loader } from "./types.js";
 
 export const UAC_SIDE_MOUNT = "/$uac$";
@@ -77,7 +77,7 @@ export const uacLoader: Loader = {
     if (!isDir(p)) return loadTar(p, [uacLayout]);
     if (!isDir(path.join(p, ROOT))) throw new Error("no [root]/ directory: not a UAC collection");
     const fsys = new RootFilesystem(new DirectoryBackend(path.join(p, ROOT)));
-    const side = new DirectoryBackend(p);
+    const side = new HideTopLevel(new DirectoryBackend(p), new Set([ROOT]));
     fsys.mount(UAC_SIDE_MOUNT, side);
     const hostname = hostnameHint(new RootFilesystem(side), p);
     return { fs: fsys, subloader: undefined, hints: hostname ? { hostname } : undefined };

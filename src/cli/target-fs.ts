@@ -2,7 +2,7 @@
 //   target-fs [-L LOADER] [-q] TARGET ls [-l] [PATH] | cat PATH | stat PATH | walk [PATH] | find GLOB
 import type { FileStat } from "../fs/types.js";
 import { Target } from "../target.js";
-import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, UsageError, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./common.js";
 
 const USAGE = `usage: target-fs [-L LOADER] [-q] TARGET COMMAND [ARGS]
 
@@ -49,9 +49,13 @@ function parse(argv: readonly string[]): Parsed {
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const args = parse(argv);
-  if (args.rest[0] === "help" || args.rest.length === 0) {
+  if (args.rest[0] === "help") {
     io.stdout.write(USAGE);
     return EXIT_OK;
+  }
+  if (args.rest.length === 0) {
+    io.stderr.write(USAGE);
+    return EXIT_USAGE;
   }
   const [targetPath, cmd, ...operands] = args.rest as [string, string | undefined, ...string[]];
   if (!cmd) throw new UsageError("no command given (ls, cat, stat, walk, find)");

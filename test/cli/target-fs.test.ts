@@ -74,6 +74,8 @@ describe("target-fs", () => {
     expect(nt.code).toBe(3);
     expect(nt.stderr).toMatch(/no loader recognises this path/);
     await expect(run(img, "rm", "/")).rejects.toThrow(/unknown command/);
+    expect((await run()).code).toBe(2);
+    expect((await run("-h")).stdout).toMatch(/^usage: target-fs/);
     await expect(run(img, "cat")).rejects.toThrow(/needs a path/);
   });
 });

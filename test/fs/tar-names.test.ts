@@ -12,6 +12,10 @@ describe("sanitizeMemberName", () => {
     expect(sanitizeMemberName("./")).toEqual(ok(""));
     expect(sanitizeMemberName(".")).toEqual(ok(""));
     expect(sanitizeMemberName("a/.hidden/..b")).toEqual(ok("a/.hidden/..b"));
+    expect(sanitizeMemberName("etc/passwd")).toEqual(ok("etc/passwd"));
+    expect(sanitizeMemberName("a..b/c.d")).toEqual(ok("a..b/c.d"));
+    expect(sanitizeMemberName(".profile")).toEqual(ok(".profile"));
+    expect(sanitizeMemberName("a/b\0c").ok).toBe(false);
   });
 
   it("never lets '..' escape", () => {

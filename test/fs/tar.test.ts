@@ -73,6 +73,13 @@ describe("tar index and reads", () => {
     t.close();
   });
 
+  it("v7 directories (type '0' with a trailing slash)", async () => {
+    const t = await open(tar(entry({ name: "olddir/", data: "" }), entry({ name: "olddir/f", data: "f" })));
+    expect(t.fs.stat("/olddir").type).toBe("dir");
+    expect(t.warnings).toEqual([]);
+    t.close();
+  });
+
   it("ustar prefix field", async () => {
     const t = await open(tar(entry({ name: "file.txt", prefix: "usr/share/doc/pkg", data: "p\n" })));
     expect(t.fs.readText("/usr/share/doc/pkg/file.txt")).toBe("p\n");

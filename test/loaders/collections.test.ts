@@ -75,6 +75,8 @@ describe("UAC", () => {
     expect(t.hostname).toBe("dirhost");
     expect(t.fs.readText("/etc/os-release")).toBe("ID=debian\n");
     expect(t.fs.readText("/$uac$/uac.log")).toBe("log\n");
+    expect(t.fs.readdir("/$uac$")).toEqual(["live_response", "uac.log"]);
+    expect(t.fs.exists("/$uac$/[root]/etc/os-release")).toBe(false);
     t.close();
   });
 
@@ -126,9 +128,11 @@ describe("acquire", () => {
     const d = path.join(s.dir, "acq-extracted");
     fs.mkdirSync(path.join(d, "fs/$rootfs$/etc/nfs"), { recursive: true });
     fs.writeFileSync(path.join(d, "fs/$rootfs$/etc/nfs/exports"), "e\n");
+    fs.writeFileSync(path.join(d, "acquire.log"), "log\n");
     const t = await Target.open(d);
     expect(t.loader).toBe("acquire");
     expect(t.fs.readText("/etc/nfs/exports")).toBe("e\n");
+    expect(t.fs.readdir("/$acquire$")).toEqual(["acquire.log"]);
     t.close();
   });
 });
@@ -145,6 +149,9 @@ describe("loader selection", () => {
     await expect(Target.open(p)).rejects.toThrow(/notes\.txt: no loader recognises this path/);
     await expect(Target.open(p, { loader: "tar" })).rejects.toThrow(/loader tar failed: not a tar archive/);
     await expect(Target.open(p, { loader: "nope" })).rejects.toThrow(/unknown loader "nope"/);
+    const plain = s.file("plain.tar", tar(entry({ name: "etc/hostname", data: "h\n" })));
+    await expect(Target.open(plain, { loader: "uac" })).rejects.toThrow(/loader uac failed: the archive does not have the uac layout/);
+    await expect(Target.open(plain, { loader: "acquire" })).rejects.toThrow(/does not have the acquire layout/);
   });
 
   it("a plain tar without a tar extension is found by its header", async () => {

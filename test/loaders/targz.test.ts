@@ -47,13 +47,20 @@ describe("tar.gz", () => {
     t.close();
   });
 
-  it("a corrupt or truncated gzip is a clear error and leaves nothing behind", async () => {
+  it("a truncated or damaged gzip: what inflated is read, with warnings; nothing inflatable is a clear error", async () => {
     process.env.QUARRY_GZIP_MEMORY_LIMIT = "0";
     const gz = gzip(image);
     const p = s.file("broken.tar.gz", gz.subarray(0, gz.length - 40));
-    await expect(Target.open(p)).rejects.toThrow(/broken\.tar\.gz: loader tar failed: gzip decompression failed/);
-    const q = s.file("garbage.tgz", Buffer.concat([gz.subarray(0, 20), Buffer.alloc(100, 0xff)]));
-    await expect(Target.open(q)).rejects.toThrow(/gzip/);
+    const t = await Target.open(p);
+    expect(t.fs.readText("/etc/hostname")).toBe("gzhost\n");
+    expect(t.warnings.join("\n")).toMatch(/gzip stream damaged after \d+ decompressed bytes/);
+    t.close();
+    const appended = await Target.open(s.file("appended.tar.gz", Buffer.concat([gz, Buffer.from("trailing garbage")])));
+    expect(appended.fs.readFile("/var/log/syslog").length).toBe(300_000);
+    expect(appended.warnings.join("\n")).toMatch(/gzip stream damaged/);
+    appended.close();
+    const q = s.file("garbage.tgz", Buffer.concat([gz.subarray(0, 10), Buffer.alloc(100, 0xff)]));
+    await expect(Target.open(q)).rejects.toThrow(/garbage\.tgz: loader tar failed: gzip decompression failed/);
   });
 
   it("xz and other compressions are refused with a clear message", async () => {

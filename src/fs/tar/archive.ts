@@ -2,14 +2,17 @@
 // (recognised by its magic bytes, whatever its name) is decompressed once, into memory when small, else into
 // an anonymous temporary file (see src/util/tempfile.ts) that is gone when the archive is closed.
 import fs from "node:fs";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
+import { Gunzip as FflateGunzip } from "fflate";
 import { createTempFile, type TempFile } from "../../util/tempfile.js";
 import { isTarHeader, scanHeaders, type RawMember } from "./header.js";
 import { sanitizeMemberName } from "./names.js";
 import { BufferSource, FdSource, type ByteSource } from "./source.js";
 
 /** Decompressed archives up to this size stay in memory (see docs/loaders.md for the measurements). */
-export const DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024;
+export const DEFAULT_MEMORY_LIMIT = 16 * 1024 * 1024;
 
 /** QUARRY_GZIP_MEMORY_LIMIT (bytes; 0 = always a temporary file), else the default. */
 export function memoryLimitFromEnv(): number {
@@ -83,10 +86,12 @@ export async function openTarArchive(path: string, opts: OpenTarOptions = {}): P
   let src: ByteSource;
   let temp: TempFile | undefined;
   let storage: TarArchive["storage"] = "file";
+  let gzWarning: string | undefined;
   if (s.compression === "gzip") {
     const r = await gunzipToSource(path, opts.memoryLimit ?? memoryLimitFromEnv());
     src = r.src;
     temp = r.temp;
+    gzWarning = r.warning;
     storage = temp ? "tempfile" : "memory";
   } else {
     src = FdSource.open(path);
@@ -106,56 +111,124 @@ export async function openTarArchive(path: string, opts: OpenTarOptions = {}): P
       const r = sanitizeMemberName(m.name);
       if (r.ok && r.path !== "") names.push(r.path);
     }
-    return { path, src, members: scan.members, names, warnings: scan.warnings, compression: s.compression === "gzip" ? "gzip" : "none", storage, close };
+    const warnings = gzWarning ? [gzWarning, ...scan.warnings] : scan.warnings;
+    return { path, src, members: scan.members, names, warnings, compression: s.compression === "gzip" ? "gzip" : "none", storage, close };
   } catch (e) {
     close();
     throw e;
   }
 }
 
-/** Stream the gzip through node:zlib; keep the output in memory up to `limit`, then continue in a temp file. */
-export async function gunzipToSource(path: string, limit: number): Promise<{ src: ByteSource; temp?: TempFile }> {
+/**
+ * Stream the gzip through node:zlib; keep the output in memory up to `limit`, then continue in a temp file.
+ * File writes are asynchronous (fs.write on the thread pool) so that inflating and writing overlap.
+ */
+export async function gunzipToSource(path: string, limit: number): Promise<{ src: ByteSource; temp?: TempFile; warning?: string }> {
   const chunks: Buffer[] = [];
   let total = 0;
   let temp: TempFile | undefined;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const input = fs.createReadStream(path, { highWaterMark: 1024 * 1024 });
-      const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
-      const fail = (e: Error): void => {
-        input.destroy();
-        gunzip.destroy();
-        reject(new Error(`gzip decompression failed: ${e.message}`));
-      };
-      input.on("error", fail);
-      gunzip.on("error", fail);
-      gunzip.on("data", (chunk: Buffer) => {
-        try {
-          if (!temp && total + chunk.length > limit) {
-            temp = createTempFile();
-            let at = 0;
-            for (const c of chunks) {
-              writeAll(temp.fd, c, at);
-              at += c.length;
-            }
-            chunks.length = 0;
+  const sink = new Writable({
+    highWaterMark: 8 * 1024 * 1024,
+    write(chunk: Buffer, _enc, cb) {
+      const at = total;
+      total += chunk.length;
+      if (!temp && total <= limit) {
+        chunks.push(chunk);
+        cb();
+        return;
+      }
+      try {
+        if (!temp) {
+          temp = createTempFile();
+          let p = 0;
+          for (const c of chunks) {
+            writeAll(temp.fd, c, p);
+            p += c.length;
           }
-          if (temp) writeAll(temp.fd, chunk, total);
-          else chunks.push(chunk);
-          total += chunk.length;
-        } catch (e) {
-          fail(e as Error);
+          chunks.length = 0;
         }
-      });
-      gunzip.on("end", resolve);
-      input.pipe(gunzip);
-    });
+      } catch (e) {
+        cb(e as Error);
+        return;
+      }
+      writeAsync(temp.fd, chunk, at, cb);
+    },
+  });
+  try {
+    await pipeline(fs.createReadStream(path, { highWaterMark: 1024 * 1024 }), zlib.createGunzip({ chunkSize: 256 * 1024 }), sink);
   } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    // A truncated or damaged gzip (or garbage appended after it): keep what inflated, say so, and let the tar
+    // index end where the data ends. Nothing inflated at all, or an I/O error, is a failure.
     temp?.dispose();
-    throw e;
+    if (total > 0 && (err.code === "Z_BUF_ERROR" || err.code === "Z_DATA_ERROR")) return recoverWithFflate(path, limit, err.message);
+    throw new Error(`gzip decompression failed: ${err.message}`);
   }
   if (temp) return { src: new FdSource(temp.fd, total, false), temp };
   return { src: new BufferSource(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)) };
+}
+
+/**
+ * The damaged-stream path (truncated gzip, garbage appended): node:zlib drops up to a chunk of output when it
+ * errors, fflate's streaming Gunzip hands over every byte it inflated before the damage. It is 2–3× slower
+ * (docs/loaders.md), which only matters on this rare path. The result keeps the same memory/temp-file rule.
+ */
+function recoverWithFflate(path: string, limit: number, zlibMessage: string): { src: ByteSource; temp?: TempFile; warning: string } {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let temp: TempFile | undefined;
+  const take = (d: Uint8Array): void => {
+    if (!temp && total + d.length > limit) {
+      temp = createTempFile();
+      let p = 0;
+      for (const c of chunks) {
+        writeAll(temp.fd, Buffer.from(c.buffer, c.byteOffset, c.byteLength), p);
+        p += c.length;
+      }
+      chunks.length = 0;
+    }
+    if (temp) writeAll(temp.fd, Buffer.from(d.buffer, d.byteOffset, d.byteLength), total);
+    else chunks.push(d);
+    total += d.length;
+  };
+  const fd = fs.openSync(path, "r");
+  let damage = zlibMessage;
+  try {
+    const g = new FflateGunzip((d) => take(d));
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const size = fs.fstatSync(fd).size;
+    let pos = 0;
+    try {
+      while (pos < size) {
+        const n = fs.readSync(fd, buf, 0, buf.length, pos);
+        if (n <= 0) break;
+        pos += n;
+        g.push(Uint8Array.from(buf.subarray(0, n)), pos >= size);
+      }
+    } catch (e) {
+      damage = (e as Error).message;
+    }
+  } catch (e) {
+    temp?.dispose();
+    throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (total === 0) {
+    temp?.dispose();
+    throw new Error(`gzip decompression failed: ${zlibMessage}`);
+  }
+  const warning = `gzip stream damaged after ${total} decompressed bytes (${damage}): the archive is read up to there`;
+  if (temp) return { src: new FdSource(temp.fd, total, false), temp, warning };
+  return { src: new BufferSource(Buffer.concat(chunks, total)), warning };
+}
+
+function writeAsync(fd: number, buf: Buffer, position: number, cb: (e?: Error | null) => void): void {
+  fs.write(fd, buf, 0, buf.length, position, (err, n) => {
+    if (err) cb(err);
+    else if (n < buf.length) writeAsync(fd, buf.subarray(n), position + n, cb);
+    else cb();
+  });
 }
 
 function writeAll(fd: number, buf: Buffer, position: number): void {

@@ -6,6 +6,8 @@ import { decodeLenient } from "../../util/text.js";
 import type { ByteSource } from "./source.js";
 
 const BLOCK = 512;
+/** Largest PAX / GNU long-name record accepted (real ones are a few hundred bytes). */
+const MAX_META = 16 * 1024 * 1024;
 
 export type MemberType = "file" | "dir" | "symlink" | "hardlink" | "chardev" | "blockdev" | "fifo" | "other";
 
@@ -50,7 +52,7 @@ export function scanHeaders(src: ByteSource): HeaderScan {
   const warnings: string[] = [];
   const reader = new BlockReader(src);
   let pos = 0;
-  let globalPax: Map<string, string> = new Map();
+  const globalPax: Map<string, string> = new Map();
   let pax: PaxRecords | null = null;
   let longName: string | null = null;
   let longLink: string | null = null;
@@ -76,6 +78,10 @@ export function scanHeaders(src: ByteSource): HeaderScan {
 
     // Meta members: their data is a record for the next header.
     if (flag === "L" || flag === "K" || flag === "x" || flag === "g") {
+      if (size > MAX_META) {
+        warnings.push(`'${flag}' header at offset ${headerOffset} claims ${size} bytes (more than ${MAX_META}): the rest of the archive is ignored`);
+        break;
+      }
       const data = reader.bytes(dataStart, size);
       pos = dataStart + pad(size);
       if (data.length < size) {
@@ -92,8 +98,12 @@ export function scanHeaders(src: ByteSource): HeaderScan {
       continue;
     }
 
-    const attrs = new Map(globalPax);
-    if (pax) for (const [k, v] of pax.map) attrs.set(k, v);
+    let attrs: ReadonlyMap<string, string> = EMPTY;
+    if (globalPax.size > 0 || pax) {
+      const merged = new Map(globalPax);
+      if (pax) for (const [k, v] of pax.map) merged.set(k, v);
+      attrs = merged;
+    }
 
     let name: string;
     if (longName !== null) name = longName;
@@ -105,20 +115,18 @@ export function scanHeaders(src: ByteSource): HeaderScan {
     let linkname = longLink ?? field(h, 157, 100);
     if (attrs.has("path")) name = attrs.get("path")!;
     if (attrs.has("linkpath")) linkname = attrs.get("linkpath")!;
-    if (attrs.has("size")) {
-      const s = Number(attrs.get("size"));
-      if (Number.isSafeInteger(s) && s >= 0) size = s;
-    }
+    size = paxInt(attrs, "size") ?? size;
 
     const m: RawMember = {
       name,
-      type: typeOf(flag),
+      // v7 archives mark directories only by a trailing slash.
+      type: (flag === "0" || flag === "\0") && name.endsWith("/") ? "dir" : typeOf(flag),
       size,
       dataOffset: dataStart,
       linkname,
       mode: num(h, 100, 8) & 0o7777,
-      uid: attrs.has("uid") ? Number(attrs.get("uid")) : num(h, 108, 8),
-      gid: attrs.has("gid") ? Number(attrs.get("gid")) : num(h, 116, 8),
+      uid: paxInt(attrs, "uid") ?? num(h, 108, 8),
+      gid: paxInt(attrs, "gid") ?? num(h, 116, 8),
       mtime: attrs.has("mtime") ? paxTime(attrs.get("mtime")!) : epoch(num(h, 136, 12)),
       atime: attrs.has("atime") ? paxTime(attrs.get("atime")!) : isGnu ? epochOrNull(num(h, 345, 12)) : null,
       ctime: attrs.has("ctime") ? paxTime(attrs.get("ctime")!) : isGnu ? epochOrNull(num(h, 357, 12)) : null,
@@ -143,7 +151,7 @@ export function scanHeaders(src: ByteSource): HeaderScan {
         m.dataOffset = dataStart;
         m.type = "file";
         m.size = num(h, 483, 12);
-        m.sparse = layout(segs, dataStart, size, m.name);
+        m.sparse = layout(segs, dataStart, size, m.name, num(h, 483, 12));
       } else if (attrs.has("GNU.sparse.major") || attrs.has("GNU.sparse.map") || attrs.has("GNU.sparse.size") || attrs.has("GNU.sparse.realsize") || (pax?.sparsePairs.length ?? 0) > 0) {
         const major = attrs.get("GNU.sparse.major");
         const minor = attrs.get("GNU.sparse.minor");
@@ -157,13 +165,13 @@ export function scanHeaders(src: ByteSource): HeaderScan {
           segs = pairs;
           dataStart += mapBytes;
           m.dataOffset = dataStart;
-          m.sparse = layout(segs, dataStart, size - mapBytes, m.name);
+          m.sparse = layout(segs, dataStart, size - mapBytes, m.name, real);
         } else if (major !== undefined && major !== "0" && major !== "1") {
           throw new Error(`unsupported GNU sparse format ${major}.${minor ?? "?"}`);
         } else {
           if (attrs.has("GNU.sparse.map")) segs = pairsOf(attrs.get("GNU.sparse.map")!.split(",").map(Number));
           else segs = pax?.sparsePairs ?? [];
-          m.sparse = layout(segs, dataStart, size, m.name);
+          m.sparse = layout(segs, dataStart, size, m.name, real);
         }
         m.size = real;
         m.type = "file";
@@ -184,6 +192,8 @@ export function scanHeaders(src: ByteSource): HeaderScan {
     if (m.type !== "file") m.size = m.type === "symlink" ? Buffer.byteLength(m.linkname) : 0;
     if (m.type === "file" && !noData && headerOffset + BLOCK + storedSize > src.size && !(flag === "S" && dataStart + size <= src.size)) {
       warnings.push(`member ${JSON.stringify(m.name)} at offset ${headerOffset} is truncated (the archive ends early)`);
+      // Report only the bytes that exist, so no reader sizes a buffer from a header the archive cannot back.
+      if (!m.sparse) m.size = Math.max(0, src.size - m.dataOffset);
     }
     members.push(m);
     pax = null;
@@ -193,6 +203,16 @@ export function scanHeaders(src: ByteSource): HeaderScan {
   }
   if (pos + BLOCK > src.size && pos < src.size) warnings.push(`archive ends with ${src.size - pos} stray bytes`);
   return { members, warnings };
+}
+
+const EMPTY: ReadonlyMap<string, string> = new Map();
+
+/** A non-negative decimal PAX value, or undefined when absent or malformed (the header's field is used). */
+function paxInt(attrs: ReadonlyMap<string, string>, key: string): number | undefined {
+  const v = attrs.get(key);
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 function typeOf(flag: string): MemberType {
@@ -235,14 +255,14 @@ export function isTarHeader(h: Uint8Array): boolean {
 
 function checksumOk(h: Uint8Array): boolean {
   const want = num(h, 148, 8);
-  let u = 0;
-  let s = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : h[i]!;
-    u += b;
-    s += b > 127 ? b - 256 : b;
-  }
-  return want === u || want === s;
+  // The checksum field counts as eight spaces. Unsigned sum first (what every writer uses today).
+  let u = 8 * 0x20;
+  for (let i = 0; i < 148; i++) u += h[i]!;
+  for (let i = 156; i < BLOCK; i++) u += h[i]!;
+  if (want === u) return true;
+  let high = 0; // old writers summed signed chars
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && h[i]! > 127) high++;
+  return want === u - 256 * high;
 }
 
 function ascii(h: Uint8Array, off: number, len: number): string {
@@ -380,7 +400,7 @@ function readSparseMap10(reader: BlockReader, start: number, size: number): { pa
   return { pairs: pairsOf(nums.slice(1)), mapBytes: pos - start };
 }
 
-function layout(segs: [number, number][], dataPos: number, stored: number, name: string): SparseSegment[] {
+function layout(segs: [number, number][], dataPos: number, stored: number, name: string, realSize: number): SparseSegment[] {
   const out: SparseSegment[] = [];
   let p = dataPos;
   let last = -1;
@@ -392,12 +412,13 @@ function layout(segs: [number, number][], dataPos: number, stored: number, name:
     p += length;
   }
   if (p - dataPos > stored) throw new Error(`sparse map needs ${p - dataPos} bytes but ${name} stores ${stored}`);
+  if (last > realSize) throw new Error(`sparse map reaches offset ${last}, beyond the file's size ${realSize}`);
   return out;
 }
 
 /** Reads 512-byte blocks through a small window so that runs of small members cost one read per window. */
 class BlockReader {
-  private win = new Uint8Array(64 * 1024);
+  private win = new Uint8Array(8 * 1024);
   private winStart = 0;
   private winLen = 0;
 

@@ -11,6 +11,8 @@ export type SanitizedName = { ok: true; path: string } | { ok: false; reason: st
  * prefix is removed; a name outside the prefix is reported as { ok: false, reason: "outside prefix" }.
  */
 export function sanitizeMemberName(raw: string, prefix?: string): SanitizedName {
+  // Fast path (almost every member): nothing to strip or check, and no prefix.
+  if ((prefix === undefined || prefix === "") && isPlain(raw)) return { ok: true, path: raw };
   if (raw.includes("\0")) return { ok: false, reason: "name contains a NUL byte" };
   let name = raw;
   for (;;) {
@@ -31,4 +33,10 @@ export function sanitizeMemberName(raw: string, prefix?: string): SanitizedName 
     parts.splice(0, pre.length);
   }
   return { ok: true, path: parts.join("/") };
+}
+
+/** No leading "/" or ".", no "//", no trailing "/", no "." or ".." segment (nor any ".." at all), no NUL. */
+function isPlain(name: string): boolean {
+  if (name === "" || name.charCodeAt(0) === 0x2f || name.charCodeAt(0) === 0x2e || name.charCodeAt(name.length - 1) === 0x2f) return false;
+  return !name.includes("//") && !name.includes("/.") && !name.includes("..") && !name.includes("\0");
 }
