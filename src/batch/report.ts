@@ -81,6 +81,9 @@ export class RunTally {
   readonly totals: RunTotals;
   readonly failures: string[] = [];
   private moreFailures = 0;
+  /** Targets whose loader warned about the evidence itself (a damaged or truncated archive, …). */
+  readonly evidence: string[] = [];
+  private moreEvidence = 0;
 
   constructor(
     total: number,
@@ -103,6 +106,11 @@ export class RunTally {
     if (t.status === "ok") tot.opened++;
     else tot.failed++;
     tot.warnings += t.warnings.length;
+    if (t.warnings.length) {
+      const line = `${t.path}: ${t.warnings[0]}${t.warnings.length > 1 ? ` (+${t.warnings.length - 1} more)` : ""}`;
+      if (this.evidence.length < 6) this.evidence.push(line);
+      else this.moreEvidence++;
+    }
     for (const f of t.functions) {
       const c = (tot.functions[f.name] ??= { ok: 0, absent: 0, error: 0, records: 0 });
       c[f.status]++;
@@ -145,6 +153,11 @@ export class RunTally {
       out += "failed:\n";
       for (const f of this.failures) out += `  ${f}\n`;
       if (this.moreFailures) out += `  … and ${this.moreFailures} more${reportFile ? ` (see ${reportFile})` : " (use --report FILE for all)"}\n`;
+    }
+    if (this.evidence.length) {
+      out += "evidence warnings:\n";
+      for (const e of this.evidence) out += `  ${e}\n`;
+      if (this.moreEvidence) out += `  … and ${this.moreEvidence} more targets\n`;
     }
     if (t.skipped) {
       out += "skipped:\n";

@@ -1,7 +1,6 @@
 // A batch run: the targets (already expanded and sharded) through a pool of workers (or in this thread with
 // --jobs 1), each target isolated, its records kept together in the output, a report and a summary at the end.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -10,6 +9,7 @@ import type { Registry } from "../plugin/registry.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Logger, type Level } from "../util/log.js";
+import { tempRoot } from "../util/tempfile.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK } from "../cli/common.js";
 import { UsageError } from "../plugin/args.js";
 import { runTargetJob, type JobEnv, type JobSpec } from "./job.js";
@@ -228,7 +228,7 @@ interface PoolHooks {
  * order of completion; a worker gets no new target while too many spools wait, so disk and memory stay bounded.
  */
 async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOptions, hooks: PoolHooks): Promise<void> {
-  const spoolDir = hooks.dirCfg ? null : fs.mkdtempSync(path.join(os.tmpdir(), "quarry-batch-"));
+  const spoolDir = hooks.dirCfg ? null : fs.mkdtempSync(path.join(tempRoot(), "quarry-batch-"));
   if (spoolDir) signalCleanups.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
   const setup: WorkerSetup = {
     registryModule: opts.registryModule,

@@ -1,5 +1,5 @@
-// The issue's acceptance fleet: 18 good host images of every kind, one with a damaged atop file, one corrupt
-// archive, a stray file in the folder, and one listed host whose collection is missing.
+// The issue's acceptance fleet: 17 good host images of every kind, one with a damaged atop file, one cut short,
+// one corrupt archive, a stray file in the folder, and one listed host whose collection is missing.
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
@@ -16,6 +16,7 @@ export interface Fleet {
   good: { path: string; name: string; kind: ImageKind }[];
   corrupt: string;
   damaged: string;
+  truncated: string;
 }
 
 export function makeFleet(): Fleet {
@@ -23,19 +24,20 @@ export function makeFleet(): Fleet {
   const coll = path.join(dir, "fleet");
   const kinds: ImageKind[] = ["dir", "tar", "tar.gz", "uac"];
   const good: Fleet["good"] = [];
-  for (let i = 0; i < 18; i++) {
+  for (let i = 0; i < 17; i++) {
     const kind = kinds[i % kinds.length]!;
     const name = `host${String(i).padStart(2, "0")}`;
     good.push({ path: writeImage(coll, kind, name), name, kind });
   }
   const damaged = writeImage(coll, "tar.gz", "damaged", { damagedAtop: true });
+  const truncated = writeImage(coll, "tar.gz", "truncated", { truncated: true });
   const corrupt = path.join(coll, "corrupt.tar.gz");
-  fs.writeFileSync(corrupt, Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(600, 0x5a)]));
+  fs.writeFileSync(corrupt, Buffer.from(Array.from({ length: 700 }, (_, i) => (i * 7919 + 13) & 255)));
   fs.writeFileSync(path.join(coll, "MANIFEST.txt"), "what the collector wrote\n");
   const missing = path.join(dir, "not-there.tar.gz");
   const list = path.join(dir, "targets.txt");
   fs.writeFileSync(list, `# the fleet, and one host whose collection never arrived\n${coll}\n${missing}\n`);
-  return { dir, coll, list, missing, good, corrupt, damaged };
+  return { dir, coll, list, missing, good, corrupt, damaged, truncated };
 }
 
 export interface Report {
@@ -49,6 +51,7 @@ export function check(f: Fleet, out: string, report: Report, withAtop: boolean):
   const by = recordsBySource(out);
   expect(report.exitCode).toBe(1);
   expect(report.totals).toMatchObject({ targets: 21, opened: 19, failed: 2, skipped: 1 });
+  expect(fs.readdirSync(f.coll).length).toBe(21); // 20 host images and a stray file
   expect(report.skipped).toEqual([{ path: path.join(f.coll, "MANIFEST.txt"), reason: "no loader recognises it" }]);
   for (const g of f.good) {
     const recs = by.get(targetId(g.path)) ?? [];
@@ -64,7 +67,14 @@ export function check(f: Fleet, out: string, report: Report, withAtop: boolean):
   expect(t(f.missing)).toMatchObject({ status: "error", functions: [] });
   expect(t(f.missing).error).toMatch(/does not exist/);
   expect(t(f.corrupt).status).toBe("error");
-  expect(t(f.corrupt).error).toMatch(/corrupt\.tar\.gz/);
+  expect(t(f.corrupt).error).toMatch(/corrupt\.tar\.gz: loader tar failed/);
+  // An archive cut short opens with the loader's warning, and what it holds before the cut is still read.
+  const tr = t(f.truncated);
+  expect(tr.status).toBe("ok");
+  expect(tr.warnings.length).toBeGreaterThan(0);
+  expect(tr.warnings.join("\n")).toMatch(/damaged|truncated|unexpected end|EOF/i);
+  const trRecs = by.get(targetId(f.truncated)) ?? [];
+  expect(trRecs.filter((r) => r.filepath === "/etc/passwd").map((r) => r.name)).toEqual(["root", "truncated"]);
   const dmg = t(f.damaged);
   expect(dmg.status).toBe("ok");
   const dmgRecs = by.get(targetId(f.damaged)) ?? [];

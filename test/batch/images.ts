@@ -21,13 +21,26 @@ export interface HostFiles {
   [targetPath: string]: string | Buffer;
 }
 
-export function hostFiles(name: string, opts: { damagedAtop?: boolean } = {}): HostFiles {
-  return {
+export interface ImageOptions {
+  damagedAtop?: boolean;
+  /** Cut the compressed archive short (inside a filler file written last), as an interrupted copy would. */
+  truncated?: boolean;
+}
+
+export function hostFiles(name: string, opts: ImageOptions = {}): HostFiles {
+  const files: HostFiles = {
     "etc/hostname": `${name}\n`,
     "etc/passwd": `root:x:0:0:root:/root:/bin/bash\n${name}:x:1000:1000::/home/${name}:/bin/sh\n`,
     "var/log/atop/atop_20240101": atopFile(16),
     "var/log/atop/atop_20240102": atopFile(8, opts.damagedAtop),
   };
+  if (opts.truncated) {
+    let seed = 7;
+    const filler = Buffer.alloc(200_000);
+    for (let i = 0; i < filler.length; i++) filler[i] = 32 + ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) % 90;
+    files["var/tmp/zz-filler"] = filler;
+  }
+  return files;
 }
 
 function tarOf(files: HostFiles, prefix: string): Buffer {
@@ -45,7 +58,7 @@ function tarOf(files: HostFiles, prefix: string): Buffer {
 export type ImageKind = "dir" | "tar" | "tar.gz" | "uac";
 
 /** Write one host image into `dir`; returns its path. */
-export function writeImage(dir: string, kind: ImageKind, name: string, opts: { damagedAtop?: boolean } = {}): string {
+export function writeImage(dir: string, kind: ImageKind, name: string, opts: ImageOptions = {}): string {
   fs.mkdirSync(dir, { recursive: true });
   const files = hostFiles(name, opts);
   switch (kind) {
@@ -64,7 +77,8 @@ export function writeImage(dir: string, kind: ImageKind, name: string, opts: { d
     }
     case "tar.gz": {
       const p = path.join(dir, `${name}.tar.gz`);
-      fs.writeFileSync(p, gzip(tarOf(files, "./")));
+      const gz = gzip(tarOf(files, "./"));
+      fs.writeFileSync(p, opts.truncated ? gz.subarray(0, Math.floor(gz.length * 0.6)) : gz);
       return p;
     }
     case "uac": {

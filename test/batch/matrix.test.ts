@@ -23,7 +23,8 @@ describe("a folder of 20 host images", () => {
     const err = io.err();
     expect(err).toContain("summary: 21 targets: 19 opened, 2 could not be opened, 1 entry skipped");
     expect(err).toContain(`${f.missing}: path does not exist`);
-    expect(err).toMatch(/corrupt\.tar\.gz: .*loader tar failed/);
+    expect(err).toMatch(/corrupt\.tar\.gz: loader tar failed/);
+    expect(err).toMatch(/evidence warnings:\n  .*truncated\.tar\.gz: /);
     expect(err).toContain(`${f.damaged}: atopstub: /var/log/atop/atop_20240102 @ 0: not an atop file (bad magic)`);
   });
 });
