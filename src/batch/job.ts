@@ -121,6 +121,7 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
         const earlier = job.done?.[group.name];
         if (earlier) {
           report.functions.push({ ...earlier, resumed: true });
+          remaining -= earlier.records; // --limit counts per target, across runs too
           continue;
         }
         const file = new FunctionFile(env.output.cfg, job.id, group.name);
