@@ -9,9 +9,18 @@ import { Registry } from "../../src/plugin/registry.js";
 import { defineRecord } from "../../src/records/descriptor.js";
 import { PLUGINS } from "../../plugins/index.js";
 import type { CliIO } from "../../src/cli/common.js";
+import { afterAll } from "vitest";
+
+const made: string[] = [];
+// Registered while the test file that imports this module is being collected: runs after that file's tests.
+afterAll(() => {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 
 export function tempDir(prefix = "quarry-batch-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
 }
 
 export interface HostOptions {
