@@ -259,9 +259,10 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
         job: JobSpec | null;
         timer: NodeJS.Timeout | null;
         timedOut: boolean;
+        ready: boolean;
       }
       const finishIfDone = (): void => {
-        if (next >= jobs.length && running === 0 && !draining && waiting.length === 0) {
+        if ((next >= jobs.length || failure) && running === 0 && !draining && waiting.length === 0) {
           for (const s of [...slots]) {
             slots.delete(s);
             void s.worker.terminate();
@@ -308,11 +309,12 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
         });
       };
       const spawn = (): void => {
-        const slot: Slot = { worker: new Worker(file, { workerData: setup }), job: null, timer: null, timedOut: false };
+        const slot: Slot = { worker: new Worker(file, { workerData: setup }), job: null, timer: null, timedOut: false, ready: false };
         slots.add(slot);
         slot.worker.on("message", (m: FromWorker) => {
           switch (m.type) {
             case "ready":
+              slot.ready = true;
               dispatch(slot);
               break;
             case "log":
@@ -354,6 +356,8 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
               loader: null, hostname: null, domain: null, os: null, version: null, warnings: [], functions: [], records: 0, durationMs: 0,
             });
           }
+          // A worker that dies before it is ready (its registry module does not load) would die again: stop.
+          if (!slot.ready) failure ??= new Error(`batch worker could not start: ${reason}`);
           if (next < jobs.length && !failure) spawn();
           else finishIfDone();
         };

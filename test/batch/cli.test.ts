@@ -127,6 +127,15 @@ export const registry = new Registry([...PLUGINS, lines]);
     expect(err).toContain("exits: worker failed: exited with code 7");
     expect(t("hangs")).toMatchObject({ status: "error", error: "timed out after 3 s" });
     expect(lines("hangs")).toEqual([]);
+
+    // Workers that cannot even load their registry end the run with that reason (no endless respawning).
+    const broken = runBatch({
+      targets: list.targets, skipped: [], functions: ["t"], excluded: [], registry, registryModule: path.join(dir, "no-such-module.mjs"),
+      builtinRegistry: false, fnArgs: {}, jobs: 2, shard: null, argv: [], level: "info", progress: false, summary: false,
+      sink: new JsonLinesSink(new Output(new Writable({ write: (_c, _e, cb) => cb() }))),
+      stderr: new Writable({ write: (_c, _e, cb) => cb() }),
+    });
+    await expect(broken).rejects.toThrow(/batch worker could not start/);
   });
 
   it("an --output-dir run killed mid-way resumes and ends with the same files as an uninterrupted run", async () => {
