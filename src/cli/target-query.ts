@@ -1,19 +1,25 @@
-// target-query: run plugin functions on targets and write their records to one sink.
+// target-query: run plugin functions on targets (one, or a fleet: the run itself is src/batch) into one sink.
+import os from "node:os";
 import yargs from "yargs";
 import { describeArg, UsageError } from "../plugin/args.js";
 import type { Registry } from "../plugin/registry.js";
-import { CompatCache, chooseCandidate, runOnTarget } from "../plugin/runner.js";
+import { CompatCache, chooseCandidate } from "../plugin/runner.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Target } from "../target.js";
+import { runBatch } from "../batch/run.js";
+import { parseShard, selectShard } from "../batch/shard.js";
+import { expandTargets, gatherTargetArgs } from "../batch/targets.js";
 import { defaultRegistry } from "../../plugins/index.js";
 import { LOADERS } from "../../loaders/index.js";
-import { EXIT_ERRORS, EXIT_OK, expandAtFiles, makeLogger, preprocessArgv, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 
 const KNOWN = new Set([
   "_", "$0", "f", "function", "xf", "excluded-functions", "l", "list", "L", "loader", "j", "json", "s", "strings",
   "limit", "q", "quiet", "v", "verbose", "h", "help", "generated",
   "w", "write", "C", "csv", "timesketch",
+  // batch (src/batch)
+  "targets-from", "jobs", "shard", "report", "output-dir", "output-format", "gzip", "resume", "progress", "timeout",
 ]);
 
 function parser(argv: readonly string[]) {
@@ -35,10 +41,21 @@ function parser(argv: readonly string[]) {
     .option("quiet", { alias: "q", type: "boolean", describe: "errors only on stderr" })
     .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
     .option("generated", { type: "string", hidden: true, describe: "fixed _generated time (reproducible output)" })
+    .option("targets-from", { type: "string", describe: "read targets from FILE (or - for stdin), one per line, # comments" })
+    .option("jobs", { type: "number", describe: "targets processed in parallel (default: the number of cores)" })
+    .option("shard", { type: "string", describe: "K/N: only the K-th of N deterministic slices of the target list" })
+    .option("report", { type: "string", describe: "write a JSON run report to FILE" })
+    .option("output-dir", { type: "string", describe: "write DIR/<target id>/<function>.jsonl instead of stdout" })
+    .option("output-format", { type: "string", describe: "per-host file format with --output-dir (jsonl)" })
+    .option("gzip", { type: "boolean", describe: "gzip the per-host files (--output-dir)" })
+    .option("resume", { type: "boolean", describe: "continue an interrupted --output-dir run, skipping finished work" })
+    .option("progress", { type: "boolean", describe: "progress line on stderr (default: when stderr is a terminal)" })
+    .option("timeout", { type: "number", describe: "give up on a target after SECONDS (it runs in a worker thread, which is stopped)" })
     .option("help", { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" })
     .epilog(
       "Output: text on a terminal or with -s, the flow.record binary stream when piped (read it with rdump), -j JSON lines.\n" +
-        "Targets may be @FILE (one per line). Exit: 0 all well, 1 finished with errors, 2 usage error.",
+        "Targets may be @FILE (one per line); a folder that is not itself a target is expanded one level.\n" +
+        "Exit: 0 all well, 1 finished with errors, 2 usage error, 3 no target could be opened.",
     )
     .version(false)
     .strict(false)
@@ -55,7 +72,7 @@ export function parseArgs(argv: readonly string[]) {
 export async function main(argv: string[], io: CliIO, registry: Registry = defaultRegistry): Promise<number> {
   const args = parseArgs(argv);
   const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
-  const targets = expandAtFiles((args._ as (string | number)[]).map(String));
+  const targets = await gatherTargetArgs((args._ as (string | number)[]).map(String), { targetsFrom: args["targets-from"], stdin: io.stdin });
   const fnArgs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) if (!KNOWN.has(k)) fnArgs[k] = v;
 
@@ -68,7 +85,10 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
     else io.stdout.write(await helpText());
     return EXIT_OK;
   }
-  if (args.list) return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, targets, args.loader);
+  if (args.list) {
+    const listed = targets.length ? expandTargets(targets, { loader: args.loader }).targets.map((t) => t.path) : [];
+    return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, listed, args.loader);
+  }
 
   if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
   if (targets.length === 0) throw new UsageError("no targets given");
@@ -79,31 +99,64 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
   let generated: Timestamp | undefined;
   if (args.generated) generated = Timestamp.parse(args.generated);
 
+  const batch = batchSettings(args);
+  const list = expandTargets(targets, { loader: args.loader });
+  const selected = selectShard(list.targets, batch.shard);
   const outFlags = { json: args.json, strings: args.strings, csv: args.csv, timesketch: args.timesketch, write: args.write };
-  const sink = openSink(chooseFormat(outFlags, io), io, { path: args.write });
-  let failed = false;
+  const format = chooseFormat(outFlags, io);
+  const sink = batch.outputDir ? null : openSink(format, io, { path: args.write });
   try {
-    for (const p of targets) {
-      let target: Target;
-      try {
-        target = await Target.open(p, { loader: args.loader });
-      } catch (e) {
-        log.error((e as Error).message);
-        failed = true;
-        continue;
-      }
-      for (const w of target.warnings) log.warn(`${target.id}: ${w}`);
-      try {
-        const outcomes = await runOnTarget(target, resolution.groups, registry, sink, { args: fnArgs, limit: args.limit, generated, log });
-        if (outcomes.some((o) => o.status === "error")) failed = true;
-      } finally {
-        target.close();
-      }
-    }
+    const { exitCode } = await runBatch({
+      targets: selected,
+      skipped: list.skipped,
+      functions: patterns,
+      excluded: asList(args["excluded-functions"]),
+      registry,
+      builtinRegistry: registry === defaultRegistry,
+      loader: args.loader,
+      fnArgs,
+      limit: args.limit,
+      generated: generated ? args.generated : undefined,
+      jobs: batch.jobs,
+      timeoutMs: batch.timeoutMs,
+      sink,
+      // Plain JSON lines or text on stdout: worker threads render the records themselves. Any other destination
+      // or shape (a file, field selection, …) goes through the sink itself (the workers' record spool).
+      rendered: (format === "jsonl" || format === "text") && plainStdout(args) ? { format, stream: io.stdout } : undefined,
+      outputDir: batch.outputDir,
+      shard: batch.shard,
+      reportFile: args.report,
+      argv,
+      level: log.level,
+      stderr: io.stderr,
+      progress: args.progress ?? !!(io.stderr as { isTTY?: boolean }).isTTY,
+      summary: !args.quiet,
+    });
+    return exitCode;
   } finally {
-    await sink.close();
+    await sink?.close();
   }
-  return failed ? EXIT_ERRORS : EXIT_OK;
+}
+
+/** No flag that sends the output elsewhere or reshapes it (-w FILE, -F/-X field selection, -C, --timesketch). */
+function plainStdout(args: Record<string, unknown>): boolean {
+  return ["w", "write", "F", "fields", "X", "exclude-fields", "C", "csv", "timesketch"].every((k) => args[k] === undefined || args[k] === false);
+}
+
+function batchSettings(args: ReturnType<typeof parseArgs>) {
+  const jobs = args.jobs ?? os.availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number of at least 1, got ${args.jobs}`);
+  const shard = args.shard !== undefined ? parseShard(args.shard) : null;
+  const timeout = args.timeout;
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout: expected a number of seconds above 0, got ${timeout}`);
+  const format = args["output-format"] ?? "jsonl";
+  if (format !== "jsonl") throw new UsageError(`--output-format: "${format}" is not available (jsonl)`);
+  const dir = args["output-dir"];
+  if (dir === undefined && (args.resume || args.gzip || args["output-format"] !== undefined)) {
+    throw new UsageError("--resume, --gzip and --output-format go with --output-dir");
+  }
+  const outputDir = dir !== undefined ? { root: dir, format: "jsonl" as const, gzip: !!args.gzip, resume: !!args.resume } : undefined;
+  return { jobs, shard, outputDir, timeoutMs: timeout !== undefined ? timeout * 1000 : undefined };
 }
 
 function asList(v: string | string[] | undefined): string[] {

@@ -1,0 +1,114 @@
+// Formats that workers can render on their own. The costly part of writing a record is turning it into text;
+// for these formats that depends on the record alone, except for a preamble each descriptor gets once per run
+// (JSON lines' descriptor line). Workers render, and the parent only copies the text and writes each preamble
+// the first time it meets that descriptor — so the output is exactly what the format's own sink would write.
+// Other sinks (the binary stream, CSV, field selections) take the record spool instead (spool.ts).
+import fs from "node:fs";
+import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../records/descriptor.js";
+import type { Output } from "../records/output.js";
+import { formatDescriptorJson, formatRecordJson } from "../records/sinks/jsonl.js";
+import type { RecordSink } from "../records/sinks/sink.js";
+import { formatRecordText } from "../records/sinks/text.js";
+
+export type RenderFormat = "jsonl" | "text";
+
+interface Renderer {
+  /** Written once per run before the first record of a descriptor ("" for none). */
+  preamble(desc: RecordDescriptor): string;
+  record(rec: AnyRecord): string;
+}
+
+const RENDERERS: Record<RenderFormat, Renderer> = {
+  // The same text as JsonLinesSink (descriptor lines on) and TextSink.
+  jsonl: { preamble: (d) => formatDescriptorJson(d) + "\n", record: (r) => formatRecordJson(r, true) + "\n" },
+  text: { preamble: () => "", record: (r) => formatRecordText(r) + "\n" },
+};
+
+/**
+ * Frames: a kind byte, a u32le length, then the payload. Kind 0: rendered text (UTF-8). Kind 1: a descriptor's
+ * preamble, as u32le key length, key, text. The parent copies kind 0 bytes as they are (no decoding).
+ */
+const TEXT = 0;
+const PREAMBLE = 1;
+const CHUNK = 1 << 18;
+
+export class RenderSpoolWriter implements RecordSink {
+  private readonly fd: number;
+  private readonly r: Renderer;
+  private readonly seen = new Set<RecordDescriptor>();
+  private text = "";
+  count = 0;
+
+  constructor(
+    readonly file: string,
+    format: RenderFormat,
+  ) {
+    this.fd = fs.openSync(file, "w");
+    this.r = RENDERERS[format];
+  }
+
+  write(rec: AnyRecord): void {
+    const desc = rec[DESCRIPTOR];
+    if (!this.seen.has(desc)) {
+      this.seen.add(desc);
+      const pre = this.r.preamble(desc);
+      if (pre) {
+        this.flush();
+        const key = Buffer.from(`${desc.name}\0${desc.hash}`);
+        const body = Buffer.from(pre);
+        const head = Buffer.alloc(9);
+        head.writeUInt8(PREAMBLE, 0);
+        head.writeUInt32LE(4 + key.length + body.length, 1);
+        head.writeUInt32LE(key.length, 5);
+        fs.writeSync(this.fd, Buffer.concat([head, key, body]));
+      }
+    }
+    this.text += this.r.record(rec);
+    this.count++;
+    if (this.text.length >= CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.text) return;
+    const body = Buffer.from(this.text);
+    this.text = "";
+    const head = Buffer.alloc(5);
+    head.writeUInt8(TEXT, 0);
+    head.writeUInt32LE(body.length, 1);
+    fs.writeSync(this.fd, head);
+    fs.writeSync(this.fd, body);
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Copy a rendered spool to the output, writing each descriptor's preamble only the first time in the run. */
+export async function drainRendered(file: string, out: Output, seen: Set<string>): Promise<void> {
+  const fd = fs.openSync(file, "r");
+  try {
+    const head = Buffer.alloc(5);
+    for (;;) {
+      if (fs.readSync(fd, head, 0, 5, null) < 5) break;
+      const kind = head.readUInt8(0);
+      const len = head.readUInt32LE(1);
+      const body = Buffer.allocUnsafe(len);
+      if (fs.readSync(fd, body, 0, len, null) < len) throw new Error(`${file}: truncated spool frame`);
+      let bytes: Buffer;
+      if (kind === TEXT) bytes = body;
+      else if (kind === PREAMBLE) {
+        const keyLen = body.readUInt32LE(0);
+        const key = body.toString("utf8", 4, 4 + keyLen);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        bytes = body.subarray(4 + keyLen);
+      } else throw new Error(`${file}: unknown spool frame kind ${kind}`);
+      const p = out.write(bytes);
+      if (p) await p;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}

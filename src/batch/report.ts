@@ -1,0 +1,250 @@
+// The run report (`--report FILE`, JSON) and the one-screen summary on stderr. Target reports are appended to a
+// side file as targets finish and assembled into the final JSON at the end, so the run keeps only counters in
+// memory however many targets it has.
+import fs from "node:fs";
+import path from "node:path";
+import type { Issue } from "../plugin/define.js";
+import type { FunctionOutcome, FunctionStatus } from "../plugin/runner.js";
+import type { SkippedEntry } from "./targets.js";
+
+export interface FunctionReport {
+  name: string;
+  /** The plugin function that ran ("os.unix.users.users"), null when none applied. */
+  path: string | null;
+  status: FunctionStatus;
+  records: number;
+  /** Why absent, or the error that ended the function. */
+  reason?: string;
+  warnings: Issue[];
+  errors: Issue[];
+  durationMs: number;
+  /** The per-host output file (`--output-dir`), relative to the output folder. */
+  output?: string;
+  /** Done by an earlier run and skipped now (`--resume`). */
+  resumed?: boolean;
+}
+
+export interface TargetReport {
+  /** Position in the (sharded) target list. */
+  index: number;
+  path: string;
+  id: string;
+  /** "ok" when the target opened (its functions may still have failed), "error" when it could not be opened. */
+  status: "ok" | "error";
+  error?: string;
+  loader: string | null;
+  hostname: string | null;
+  domain: string | null;
+  os: string | null;
+  version: string | null;
+  /** The loader's warnings about the evidence (skipped or duplicate archive members, truncation, …). */
+  warnings: string[];
+  functions: FunctionReport[];
+  records: number;
+  durationMs: number;
+}
+
+export interface RunTotals {
+  targets: number;
+  opened: number;
+  failed: number;
+  skipped: number;
+  records: number;
+  functionErrors: number;
+  warnings: number;
+  /** Per function name: how many targets ended ok / absent / error, and its records. */
+  functions: Record<string, { ok: number; absent: number; error: number; records: number }>;
+}
+
+export function toFunctionReport(o: FunctionOutcome, extra: Partial<FunctionReport> = {}): FunctionReport {
+  const r: FunctionReport = {
+    name: o.name,
+    path: o.path,
+    status: o.status,
+    records: o.records,
+    warnings: o.warnings,
+    errors: o.errors,
+    durationMs: Math.round(o.durationMs * 1000) / 1000,
+  };
+  if (o.reason !== undefined) r.reason = o.reason;
+  return Object.assign(r, extra);
+}
+
+export function targetFailed(t: TargetReport): boolean {
+  return t.status === "error" || t.functions.some((f) => f.status === "error");
+}
+
+const MAX_FAILURES_SHOWN = 12;
+
+/** Counters and the first few failures: what the summary needs, in memory bounded by the number of functions. */
+export class RunTally {
+  readonly totals: RunTotals;
+  readonly failures: string[] = [];
+  private moreFailures = 0;
+  /** Targets whose loader warned about the evidence itself (a damaged or truncated archive, …). */
+  readonly evidence: string[] = [];
+  private moreEvidence = 0;
+
+  constructor(
+    total: number,
+    readonly skipped: readonly SkippedEntry[],
+  ) {
+    this.totals = { targets: total, opened: 0, failed: 0, skipped: skipped.length, records: 0, functionErrors: 0, warnings: 0, functions: {} };
+  }
+
+  get done(): number {
+    return this.totals.opened + this.totals.failed;
+  }
+
+  /** Targets that could not be opened, or whose functions failed: what decides the exit code. */
+  get hadErrors(): boolean {
+    return this.totals.failed > 0 || this.totals.functionErrors > 0;
+  }
+
+  add(t: TargetReport): void {
+    const tot = this.totals;
+    if (t.status === "ok") tot.opened++;
+    else tot.failed++;
+    tot.warnings += t.warnings.length;
+    if (t.warnings.length) {
+      const line = `${t.path}: ${t.warnings[0]}${t.warnings.length > 1 ? ` (+${t.warnings.length - 1} more)` : ""}`;
+      if (this.evidence.length < 6) this.evidence.push(line);
+      else this.moreEvidence++;
+    }
+    for (const f of t.functions) {
+      const c = (tot.functions[f.name] ??= { ok: 0, absent: 0, error: 0, records: 0 });
+      c[f.status]++;
+      c.records += f.records;
+      tot.records += f.resumed ? 0 : f.records;
+      tot.warnings += f.warnings.length;
+      if (f.status === "error") tot.functionErrors++;
+    }
+    const lines: string[] = [];
+    if (t.status === "error") {
+      const why = t.error ?? "could not be opened";
+      lines.push(why.startsWith(t.path + ":") ? why : `${t.path}: ${why}`);
+    }
+    for (const f of t.functions) {
+      if (f.status !== "error") continue;
+      const first = f.reason ?? (f.errors[0] ? formatIssueShort(f.errors[0]) : "error");
+      lines.push(`${t.path}: ${f.name}: ${first}${f.errors.length > 1 ? ` (+${f.errors.length - 1} more)` : ""}`);
+    }
+    for (const l of lines) {
+      if (this.failures.length < MAX_FAILURES_SHOWN) this.failures.push(l);
+      else this.moreFailures++;
+    }
+  }
+
+  summary(durationMs: number, reportFile?: string): string {
+    const t = this.totals;
+    const secs = (durationMs / 1000).toFixed(1);
+    let out = `summary: ${t.targets} target${t.targets === 1 ? "" : "s"}: ${t.opened} opened, ${t.failed} could not be opened`;
+    if (t.skipped) out += `, ${t.skipped} entr${t.skipped === 1 ? "y" : "ies"} skipped`;
+    out += `; ${t.records} records, ${t.functionErrors} function error${t.functionErrors === 1 ? "" : "s"}, ${t.warnings} warning${t.warnings === 1 ? "" : "s"}; ${secs} s\n`;
+    const names = Object.keys(t.functions);
+    if (names.length > 1 || this.hadErrors || t.targets > 1) {
+      const w = Math.max(8, ...names.map((n) => n.length));
+      for (const n of names) {
+        const c = t.functions[n]!;
+        out += `  ${n.padEnd(w)}  ok ${c.ok}  absent ${c.absent}  error ${c.error}  records ${c.records}\n`;
+      }
+    }
+    if (this.failures.length) {
+      out += "failed:\n";
+      for (const f of this.failures) out += `  ${f}\n`;
+      if (this.moreFailures) out += `  … and ${this.moreFailures} more${reportFile ? ` (see ${reportFile})` : " (use --report FILE for all)"}\n`;
+    }
+    if (this.evidence.length) {
+      out += "evidence warnings:\n";
+      for (const e of this.evidence) out += `  ${e}\n`;
+      if (this.moreEvidence) out += `  … and ${this.moreEvidence} more targets\n`;
+    }
+    if (t.skipped) {
+      out += "skipped:\n";
+      for (const s of this.skipped.slice(0, 6)) out += `  ${s.path}: ${s.reason}\n`;
+      if (this.skipped.length > 6) out += `  … and ${this.skipped.length - 6} more\n`;
+    }
+    return out;
+  }
+}
+
+function formatIssueShort(i: Issue): string {
+  return (i.file ? (i.offset !== undefined ? `${i.file} @ ${i.offset}: ` : `${i.file}: `) : "") + i.message;
+}
+
+export interface ReportHeader {
+  tool: string;
+  argv: readonly string[];
+  started: string;
+  functions: readonly string[];
+  jobs: number;
+  shard: { k: number; n: number } | null;
+  outputDir: string | null;
+}
+
+/**
+ * The report file, written in two steps: each target's JSON appended to `<file>.partial` as it finishes, then
+ * the final document streamed into `<file>.tmp` and renamed over `<file>` (never a half-written report).
+ */
+export class ReportWriter {
+  private readonly partial: string;
+  private fd: number;
+  private count = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly header: ReportHeader,
+  ) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.partial = file + ".partial";
+    this.fd = fs.openSync(this.partial, "w");
+  }
+
+  add(t: TargetReport): void {
+    fs.writeSync(this.fd, (this.count++ ? ",\n" : "\n") + "    " + JSON.stringify(t));
+  }
+
+  finish(tally: RunTally, extra: { finished: string; durationMs: number; exitCode: number }): void {
+    fs.closeSync(this.fd);
+    this.fd = -1;
+    const tmp = this.file + ".tmp";
+    const out = fs.openSync(tmp, "w");
+    try {
+      const head = {
+        ...this.header,
+        finished: extra.finished,
+        durationMs: Math.round(extra.durationMs),
+        exitCode: extra.exitCode,
+        totals: tally.totals,
+        skipped: tally.skipped,
+      };
+      const text = JSON.stringify(head, null, 2);
+      fs.writeSync(out, text.slice(0, text.lastIndexOf("}")).trimEnd() + `,\n  "targets": [`);
+      const buf = Buffer.alloc(1 << 16);
+      const inFd = fs.openSync(this.partial, "r");
+      try {
+        for (let n; (n = fs.readSync(inFd, buf, 0, buf.length, null)) > 0; ) fs.writeSync(out, buf, 0, n);
+      } finally {
+        fs.closeSync(inFd);
+      }
+      fs.writeSync(out, (this.count ? "\n  " : "") + "]\n}\n");
+      fs.fsyncSync(out);
+    } finally {
+      fs.closeSync(out);
+    }
+    fs.renameSync(tmp, this.file);
+    fs.rmSync(this.partial, { force: true });
+  }
+
+  abort(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** The run was killed: remove the side file (no report is better than a misleading one). */
+  discard(): void {
+    this.abort();
+    fs.rmSync(this.partial, { force: true });
+    fs.rmSync(this.file + ".tmp", { force: true });
+  }
+}
