@@ -1,7 +1,8 @@
 // target-fs: look inside any target the way the plugins see it.
-//   target-fs [-L LOADER] [-q] TARGET ls [-l] [PATH] | cat PATH | stat PATH | walk [PATH] | find GLOB
+//   target-fs [-L LOADER] [-q] TARGET ls [-l] [PATH] | cat PATH | stat PATH | walk [PATH] | find GLOB | tar PATH…
 import type { FileStat } from "../fs/types.js";
 import { Target } from "../target.js";
+import { exportTar } from "./export-tar.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./common.js";
 
 const USAGE = `usage: target-fs [-L LOADER] [-q] TARGET COMMAND [ARGS]
@@ -12,6 +13,7 @@ commands:
   stat PATH        a file's metadata (the final link is not followed)
   walk [PATH]      every path below PATH (default /), depth first; links are not descended
   find GLOB        paths matching a shell pattern (/var/log/**/*.gz)
+  tar PATH...      a tar stream of the paths (directories recursively; links kept as links) on stdout
 
 options:
   -L, --loader NAME  force a loader (target-query -l lists them)
@@ -59,8 +61,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const [targetPath, cmd, ...operands] = args.rest as [string, string | undefined, ...string[]];
   if (!cmd) throw new UsageError("no command given (ls, cat, stat, walk, find)");
-  if (!["ls", "cat", "stat", "walk", "find"].includes(cmd)) throw new UsageError(`unknown command ${cmd} (ls, cat, stat, walk, find)`);
-  if ((cmd === "cat" || cmd === "stat" || cmd === "find") && operands.length === 0) throw new UsageError(`${cmd} needs a path`);
+  if (!["ls", "cat", "stat", "walk", "find", "tar"].includes(cmd)) throw new UsageError(`unknown command ${cmd} (ls, cat, stat, walk, find, tar)`);
+  if ((cmd === "cat" || cmd === "stat" || cmd === "find" || cmd === "tar") && operands.length === 0) throw new UsageError(`${cmd} needs a path`);
 
   let target: Target;
   try {
@@ -72,6 +74,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (!args.quiet) for (const w of target.warnings) io.stderr.write(`target-fs: warning: ${targetPath}: ${w}\n`);
   let failed = false;
   try {
+    if (cmd === "tar") {
+      const r = await exportTar(target.fs, operands, io.stdout);
+      for (const p of r.skipped) io.stderr.write(`target-fs: tar: unreadable, left out: ${p}\n`);
+      return r.skipped.length ? EXIT_ERRORS : EXIT_OK;
+    }
     const paths = operands.length ? operands : ["/"];
     for (const p of paths) {
       try {
