@@ -4,20 +4,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Issue } from "../plugin/define.js";
-import type { FunctionOutcome, FunctionStatus } from "../plugin/runner.js";
+import type { FunctionOutcome } from "../plugin/runner.js";
 import type { SkippedEntry } from "./targets.js";
 
-export interface FunctionReport {
-  name: string;
-  /** The plugin function that ran ("os.unix.users.users"), null when none applied. */
-  path: string | null;
-  status: FunctionStatus;
-  records: number;
-  /** Why absent, or the error that ended the function. */
-  reason?: string;
-  warnings: Issue[];
-  errors: Issue[];
-  durationMs: number;
+/** A function's outcome as the report gives it: the runner's outcome, plus the batch's own facts. */
+export interface FunctionReport extends FunctionOutcome {
   /** The per-host output file (`--output-dir`), relative to the output folder. */
   output?: string;
   /** Done by an earlier run and skipped now (`--resume`). */

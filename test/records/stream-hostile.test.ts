@@ -8,17 +8,8 @@ import { GOLDEN_HEX, goldenRecord } from "./golden.js";
 import { formatRecordJson } from "../../src/records/sinks/jsonl.js";
 import { formatRecordText } from "../../src/records/sinks/text.js";
 import { prettyJsonFormatter } from "../../src/records/sinks/format.js";
+import { prng as rng } from "../helpers/prng.js";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("reader on hostile input", () => {
   it("either reads or fails with a StreamError naming an offset, for 3000 mutated streams", async () => {

@@ -8,18 +8,9 @@ import { RecordStreamDecoder, decodeStream } from "../../src/records/stream/read
 import { openRecordSource } from "../../src/records/stream/source.js";
 import { encodeStream } from "../../src/records/stream/writer.js";
 import { GOLDEN_HEX, GoldenDescriptor, goldenRecord } from "./golden.js";
+import { prng as rng } from "../helpers/prng.js";
 
 // A small deterministic PRNG (mulberry32) so that failures reproduce.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCALARS = ["string", "varint", "uint16", "uint32", "float", "boolean", "datetime", "path", "net.ipaddress", "bytes", "filesize", "unix_file_mode"];
 

@@ -7,6 +7,7 @@ import { PassThrough } from "node:stream";
 import { main } from "../../../../../../src/cli/target-query.js";
 import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
 import { fixture, run } from "./helpers.js";
+import { prng } from "../../../../../helpers/prng.js";
 
 const S = 384;
 
@@ -76,17 +77,6 @@ describe("truncated, corrupt, misaligned fixtures", () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so every fuzz case is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("fuzz: truncated and corrupted copies never crash and keep the good records", () => {
   const basic = fixture("wtmp_basic");
