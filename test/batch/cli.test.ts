@@ -177,7 +177,7 @@ export const registry = new Registry([...PLUGINS, lines]);
   it("Ctrl-C (SIGINT) leaves no spool, report side file or lock behind", async () => {
     const dir = tempDir();
     const coll = path.join(dir, "fleet");
-    for (let i = 0; i < 16; i++) makeHost(coll, `h${String(i).padStart(2, "0")}`, { passwd: passwd(6000, `h${i}`) });
+    for (let i = 0; i < 16; i++) makeHost(coll, `h${String(i).padStart(2, "0")}`, { passwd: passwd(40000, `h${i}`) });
     const tmp = path.join(dir, "tmp");
     fs.mkdirSync(tmp);
     const out = path.join(dir, "out");

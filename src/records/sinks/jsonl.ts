@@ -4,6 +4,7 @@
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../descriptor.js";
 import type { Output } from "../output.js";
 import { jsonFormatter } from "../compiled.js";
+import { jsonByteEncoder, type ByteEncoder } from "../jsonbytes.js";
 import { jsonString, jsonValue } from "../render.js";
 import type { RecordSink } from "./sink.js";
 
@@ -22,9 +23,14 @@ export function formatRecordJson(rec: AnyRecord, descriptors = true, fields?: re
   return "{" + parts.join(", ") + "}";
 }
 
+const CHUNK = 1 << 20;
+
 export class JsonLinesSink implements RecordSink {
   private readonly seen = new Set<string>();
   private last: RecordDescriptor | null = null;
+  private encode: ByteEncoder | null = null;
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private pos = 0;
 
   constructor(
     private readonly out: Output,
@@ -33,18 +39,45 @@ export class JsonLinesSink implements RecordSink {
 
   write(rec: AnyRecord): void | Promise<void> {
     const desc = rec[DESCRIPTOR];
-    if (desc === this.last) return this.out.write(jsonFormatter(desc, this.descriptors)(rec) + "\n");
-    this.last = desc;
-    let line = "";
-    const key = desc.name + "\0" + desc.hash;
-    if (this.descriptors && !this.seen.has(key)) {
-      this.seen.add(key);
-      line = formatDescriptorJson(desc) + "\n";
+    let wait: void | Promise<void> = undefined;
+    if (desc !== this.last) {
+      this.last = desc;
+      this.encode = jsonByteEncoder(desc, this.descriptors);
+      const key = desc.name + "\0" + desc.hash;
+      if (this.descriptors && !this.seen.has(key)) {
+        this.seen.add(key);
+        const line = Buffer.from(formatDescriptorJson(desc) + "\n", "latin1");
+        if (this.pos + line.length > this.buf.length) wait = this.handOff(line.length);
+        this.buf.set(line, this.pos);
+        this.pos += line.length;
+      }
     }
-    return this.out.write(line + formatRecordJson(rec, this.descriptors) + "\n");
+    let p = this.encode!(rec, this.buf, this.pos);
+    if (p < 0) {
+      wait = chain(wait, this.handOff(-p));
+      p = this.encode!(rec, this.buf, this.pos);
+    }
+    this.pos = p;
+    return wait;
   }
 
-  close(): Promise<void> {
-    return this.out.close();
+  /** The filled part goes to the output (which keeps it); a new buffer of at least `need` bytes is started. */
+  private handOff(need: number): void | Promise<void> {
+    const full = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
+    this.pos = 0;
+    return full.length ? this.out.write(full) : undefined;
   }
+
+  async close(): Promise<void> {
+    const p = this.handOff(0);
+    if (p) await p;
+    await this.out.close();
+  }
+}
+
+function chain(a: void | Promise<void>, b: void | Promise<void>): void | Promise<void> {
+  if (!a) return b;
+  if (!b) return a;
+  return Promise.all([a, b]).then(() => undefined);
 }
