@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../records/descriptor.js";
 import type { Output } from "../records/output.js";
+import { jsonByteEncoder } from "../records/jsonbytes.js";
 import { formatDescriptorJson, formatRecordJson } from "../records/sinks/jsonl.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { formatRecordText } from "../records/sinks/text.js";
@@ -37,11 +38,13 @@ export class RenderSpoolWriter implements RecordSink {
   private readonly r: Renderer;
   private readonly seen = new Set<RecordDescriptor>();
   private text = "";
+  private bytes = Buffer.allocUnsafe(2 * CHUNK);
+  private pos = 0;
   count = 0;
 
   constructor(
     readonly file: string,
-    format: RenderFormat,
+    private readonly format: RenderFormat,
   ) {
     this.fd = fs.openSync(file, "w");
     this.r = RENDERERS[format];
@@ -63,15 +66,33 @@ export class RenderSpoolWriter implements RecordSink {
         fs.writeSync(this.fd, Buffer.concat([head, key, body]));
       }
     }
-    this.text += this.r.record(rec);
     this.count++;
+    if (this.format === "jsonl") {
+      // JSON lines go straight into bytes (src/records/jsonbytes.ts), as the JSON lines sink writes them.
+      const enc = jsonByteEncoder(desc, true);
+      let p = enc(rec, this.bytes, this.pos);
+      if (p < 0) {
+        this.flush();
+        if (-p > this.bytes.length) this.bytes = Buffer.allocUnsafe(-p);
+        p = enc(rec, this.bytes, 0);
+      }
+      this.pos = p;
+      if (this.pos >= CHUNK) this.flush();
+      return;
+    }
+    this.text += this.r.record(rec);
     if (this.text.length >= CHUNK) this.flush();
   }
 
   private flush(): void {
-    if (!this.text) return;
-    const body = Buffer.from(this.text);
-    this.text = "";
+    let body: Buffer;
+    if (this.pos) {
+      body = this.bytes.subarray(0, this.pos);
+      this.pos = 0;
+    } else if (this.text) {
+      body = Buffer.from(this.text);
+      this.text = "";
+    } else return;
     const head = Buffer.alloc(5);
     head.writeUInt8(TEXT, 0);
     head.writeUInt32LE(body.length, 1);
