@@ -4,6 +4,7 @@
 import type { AnyRecord, RecordDescriptor } from "./descriptor.js";
 import { jsonString, jsonValue, reprValue } from "./render.js";
 import { pyStr } from "../util/pyrepr.js";
+import { Timestamp } from "./timestamp.js";
 
 type Formatter = (rec: AnyRecord) => string;
 
@@ -12,46 +13,50 @@ const jsonPlainCache = new WeakMap<RecordDescriptor, Formatter>();
 const textCache = new WeakMap<RecordDescriptor, Formatter>();
 
 /** Helpers the generated code calls; passed in, never reached through globals. */
-const H = { jsonString, jsonValue, reprValue, pyStr };
+const H = { jsonString, jsonValue, reprValue, pyStr, Timestamp };
 
 function access(name: string): string {
   return `r[${JSON.stringify(name)}]`;
 }
 
+// Values of the declared type take a fast path; anything else (null, or a wrong type from a hostile stream read
+// by rdump) goes through render.ts, which handles every value.
 function jsonExpr(type: string, v: string): string {
+  const other = `H.jsonValue(${JSON.stringify(type)}, ${v})`;
   switch (type) {
     case "string":
     case "path":
     case "net.ipaddress":
-      return `(${v} == null ? "null" : H.jsonString(${v}))`;
+      return `(typeof ${v} === "string" ? H.jsonString(${v}) : ${other})`;
     case "varint":
     case "uint16":
     case "uint32":
     case "filesize":
     case "unix_file_mode":
-      return `(${v} == null ? "null" : String(${v}))`;
+      return `(typeof ${v} === "number" || typeof ${v} === "bigint" ? String(${v}) : ${other})`;
     case "datetime":
-      return `(${v} == null ? "null" : '"' + ${v}.isoformat("T") + '"')`;
+      return `(${v} instanceof H.Timestamp ? '"' + ${v}.isoformat("T") + '"' : ${other})`;
     case "boolean":
-      return `(${v} == null ? "null" : ${v} ? "true" : "false")`;
+      return `(${v} === true ? "true" : ${v} === false ? "false" : ${other})`;
     default:
-      return `H.jsonValue(${JSON.stringify(type)}, ${v})`;
+      return other;
   }
 }
 
 function textExpr(type: string, v: string): string {
+  const other = `H.reprValue(${JSON.stringify(type)}, ${v})`;
   switch (type) {
     case "string":
     case "path":
-      return `(${v} == null ? "None" : H.pyStr(${v}))`;
+      return `(typeof ${v} === "string" ? H.pyStr(${v}) : ${other})`;
     case "varint":
     case "uint16":
     case "uint32":
-      return `(${v} == null ? "None" : String(${v}))`;
+      return `(typeof ${v} === "number" || typeof ${v} === "bigint" ? String(${v}) : ${other})`;
     case "datetime":
-      return `(${v} == null ? "None" : ${v}.isoformat(" "))`;
+      return `(${v} instanceof H.Timestamp ? ${v}.isoformat(" ") : ${other})`;
     default:
-      return `H.reprValue(${JSON.stringify(type)}, ${v})`;
+      return other;
   }
 }
 

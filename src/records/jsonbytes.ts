@@ -5,7 +5,7 @@
 // flattening a rope of ~45 pieces and copying it).
 import type { AnyRecord, RecordDescriptor } from "./descriptor.js";
 import { jsonString, jsonValue } from "./render.js";
-import { civilFromDays, type Timestamp } from "./timestamp.js";
+import { civilFromDays, Timestamp } from "./timestamp.js";
 
 /** Writes one record at b[p…]; returns the new position, or −(bytes needed) when the buffer is too small. */
 export type ByteEncoder = (rec: AnyRecord, b: Uint8Array, p: number) => number;
@@ -114,10 +114,9 @@ function room(v: unknown): number {
   return 48;
 }
 
-const H = { str, ascii, int, datetime, room, jsonValue };
+const H = { str, ascii, int, datetime, room, jsonValue, Timestamp };
 const cache = new WeakMap<RecordDescriptor, ByteEncoder>();
 const cachePlain = new WeakMap<RecordDescriptor, ByteEncoder>();
-const NULL = "b[p++]=110;b[p++]=117;b[p++]=108;b[p++]=108;";
 
 function constant(text: string): string {
   let out = "";
@@ -138,35 +137,38 @@ export function jsonByteEncoder(desc: RecordDescriptor, descriptorKeys = true): 
     const key = (i === 0 ? "{" : ", ") + jsonString(f.name) + ": ";
     fixed += key.length;
     write.push(constant(key));
-    load.push(`const v${i} = r[${JSON.stringify(f.name)}];`);
+    load.push(`const v${i} = r[${JSON.stringify(f.name)}]; let s${i} = "";`);
+    // A value of the declared type is written by a fast path; anything else (null, or a wrong type from a hostile
+    // stream read by rdump) is rendered by render.ts's jsonValue, which handles every value.
+    const other = `(s${i} = H.jsonValue(${JSON.stringify(f.type)}, v${i})).length`;
+    const fallback = `p = H.ascii(b, p, s${i});`;
     switch (f.type) {
       case "string":
       case "path":
       case "net.ipaddress":
-        need.push(`(v${i} == null ? 4 : v${i}.length * 6 + 2)`);
-        write.push(`if (v${i} == null) {${NULL}} else p = H.str(b, p, v${i});`);
+        need.push(`(typeof v${i} === "string" ? v${i}.length * 6 + 2 : ${other})`);
+        write.push(`if (typeof v${i} === "string") p = H.str(b, p, v${i}); else ${fallback}`);
         break;
       case "varint":
       case "uint16":
       case "uint32":
       case "filesize":
       case "unix_file_mode":
-        need.push(`H.room(v${i})`);
-        write.push(`if (v${i} == null) {${NULL}} else p = H.int(b, p, v${i});`);
+        need.push(`(typeof v${i} === "number" || typeof v${i} === "bigint" ? H.room(v${i}) : ${other})`);
+        write.push(`if (typeof v${i} === "number" || typeof v${i} === "bigint") p = H.int(b, p, v${i}); else ${fallback}`);
         break;
       case "datetime":
-        need.push("48");
-        write.push(`if (v${i} == null) {${NULL}} else p = H.datetime(b, p, v${i});`);
+        need.push(`(v${i} instanceof H.Timestamp ? 48 : ${other})`);
+        write.push(`if (v${i} instanceof H.Timestamp) p = H.datetime(b, p, v${i}); else ${fallback}`);
         break;
       case "boolean":
-        need.push("5");
-        write.push(`if (v${i} == null) {${NULL}} else if (v${i}) {${constant("true")}} else {${constant("false")}}`);
+        need.push(`(typeof v${i} === "boolean" ? 5 : ${other})`);
+        write.push(`if (v${i} === true) {${constant("true")}} else if (v${i} === false) {${constant("false")}} else ${fallback}`);
         break;
       default:
         // floats, bytes, lists: rendered as a string first (rare; exact rendering lives in render.ts)
-        load.push(`const s${i} = H.jsonValue(${JSON.stringify(f.type)}, v${i});`);
-        need.push(`s${i}.length`);
-        write.push(`p = H.ascii(b, p, s${i});`);
+        need.push(other);
+        write.push(fallback);
     }
   });
   const tail = (descriptorKeys ? `, "_type": "record", "_recorddescriptor": [${jsonString(desc.name)}, ${desc.hash}]` : "") + "}\n";

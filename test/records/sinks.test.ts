@@ -110,3 +110,26 @@ describe("sinks", () => {
     expect(() => defineRecord("x/y", { hostname: "string" })).toThrow();
   });
 });
+
+describe("JSON lines byte encoder", () => {
+  it("writes values of the wrong type (a hostile stream) as the string formatter does, as valid JSON", async () => {
+    const bad = record();
+    Object.assign(bad, { s: 42, n: "forty-two", ts: "2024-01-01", b: 1, p: null, ip4: 167772161, sl: "x", raw: null });
+    const out = await render((o) => new JsonLinesSink(o), [bad]);
+    const line = out.trimEnd().split("\n")[1]!;
+    const { formatRecordJson } = await import("../../src/records/sinks/jsonl.js");
+    expect(line).toBe(formatRecordJson(bad));
+    expect(() => JSON.parse(line)).not.toThrow();
+    const text = await render((o) => new TextSink(o), [bad]);
+    expect(text).toMatch(/ s=42 n='forty-two' .* ts='2024-01-01' /);
+  });
+
+  it("a record larger than the buffer is written whole", async () => {
+    const big = record();
+    Object.assign(big, { s: "é".repeat(400_000) }); // 2.4 MB escaped: more than one output chunk
+    const out = await render((o) => new JsonLinesSink(o), [record(), big, record()]);
+    const lines = out.trimEnd().split("\n");
+    expect(lines).toHaveLength(4);
+    expect((JSON.parse(lines[2]!) as { s: string }).s).toBe("é".repeat(400_000));
+  });
+});
