@@ -121,7 +121,7 @@ describe("JSON lines byte encoder", () => {
     expect(line).toBe(formatRecordJson(bad));
     expect(() => JSON.parse(line)).not.toThrow();
     const text = await render((o) => new TextSink(o), [bad]);
-    expect(text).toMatch(/ s=42 n='forty-two' .* ts='2024-01-01' /);
+    expect(text).toMatch(/ s='42' n='forty-two' .* b=True ts=2024-01-01 /);
   });
 
   it("a record larger than the buffer is written whole", async () => {
