@@ -1,4 +1,4 @@
-// Per-host output (`--output-dir DIR`): DIR/<target id>/<function>.jsonl[.gz], each written to a `.partial`
+// Per-host output (`--output-dir DIR`): DIR/<target id>/<function>.jsonl[.gz] (or .rec[.gz]), each written to a `.partial`
 // file and renamed into place only once its function has finished, so no half-written file is ever taken as
 // complete. A state journal (one JSON line per finished (target, function) pair, appended by the parent only)
 // lets `--resume` skip what an interrupted run already finished.
@@ -10,10 +10,12 @@ import { UsageError } from "../plugin/args.js";
 import type { AnyRecord } from "../records/descriptor.js";
 import { Output } from "../records/output.js";
 import { JsonLinesSink } from "../records/sinks/jsonl.js";
+import { RecordStreamSink } from "../records/sinks/stream.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import type { FunctionReport } from "./report.js";
 
-export type DirFormat = "jsonl";
+/** JSON lines (dissect -j shape) or the flow.record binary stream (what rdump reads fastest). */
+export type DirFormat = "jsonl" | "rec";
 
 export interface OutputDirConfig {
   root: string;
@@ -61,7 +63,9 @@ export class FunctionFile implements RecordSink {
       file.on("error", reject);
       dest.on("error", reject);
     });
-    return new JsonLinesSink(new Output(dest, true));
+    return this.cfg.format === "rec"
+      ? new RecordStreamSink(new Output(dest, true))
+      : new JsonLinesSink(new Output(dest, { ownsStream: true, ascii: true }));
   }
 
   write(rec: AnyRecord): void | Promise<void> {

@@ -6,6 +6,7 @@ import type { Registry } from "../plugin/registry.js";
 import { CompatCache, chooseCandidate } from "../plugin/runner.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Target } from "../target.js";
+import type { DirFormat } from "../batch/outdir.js";
 import { runBatch } from "../batch/run.js";
 import { parseShard, selectShard } from "../batch/shard.js";
 import { expandTargets, gatherTargetArgs } from "../batch/targets.js";
@@ -46,7 +47,7 @@ function parser(argv: readonly string[]) {
     .option("shard", { type: "string", describe: "K/N: only the K-th of N deterministic slices of the target list" })
     .option("report", { type: "string", describe: "write a JSON run report to FILE" })
     .option("output-dir", { type: "string", describe: "write DIR/<target id>/<function>.jsonl instead of stdout" })
-    .option("output-format", { type: "string", describe: "per-host file format with --output-dir (jsonl)" })
+    .option("output-format", { type: "string", describe: "per-host file format with --output-dir: jsonl (default) or rec (flow.record stream)" })
     .option("gzip", { type: "boolean", describe: "gzip the per-host files (--output-dir)" })
     .option("resume", { type: "boolean", describe: "continue an interrupted --output-dir run, skipping finished work" })
     .option("progress", { type: "boolean", describe: "progress line on stderr (default: when stderr is a terminal)" })
@@ -150,12 +151,12 @@ function batchSettings(args: ReturnType<typeof parseArgs>) {
   const timeout = args.timeout;
   if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout: expected a number of seconds above 0, got ${timeout}`);
   const format = args["output-format"] ?? "jsonl";
-  if (format !== "jsonl") throw new UsageError(`--output-format: "${format}" is not available (jsonl)`);
+  if (format !== "jsonl" && format !== "rec") throw new UsageError(`--output-format: "${format}" is not one of jsonl, rec`);
   const dir = args["output-dir"];
   if (dir === undefined && (args.resume || args.gzip || args["output-format"] !== undefined)) {
     throw new UsageError("--resume, --gzip and --output-format go with --output-dir");
   }
-  const outputDir = dir !== undefined ? { root: dir, format: "jsonl" as const, gzip: !!args.gzip, resume: !!args.resume } : undefined;
+  const outputDir = dir !== undefined ? { root: dir, format: format as DirFormat, gzip: !!args.gzip, resume: !!args.resume } : undefined;
   return { jobs, shard, outputDir, timeoutMs: timeout !== undefined ? timeout * 1000 : undefined };
 }
 

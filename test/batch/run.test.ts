@@ -2,6 +2,7 @@
 // per-host output and resume. Worker threads are tested through the compiled CLI (cli.test.ts).
 import fs from "node:fs";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/target-query.js";
 import { UsageError } from "../../src/plugin/args.js";
@@ -122,6 +123,21 @@ describe("batch run (in this thread)", () => {
     }
     const whole = parseJsonLines(all.out()).filter((r) => r._type === "record").map((r) => JSON.stringify(r));
     expect(parts.sort()).toEqual(whole.sort());
+  });
+
+  it("--output-format rec writes flow.record streams (gzip'd with --gzip) that read back as the same records", async () => {
+    const { dir, coll } = fleet();
+    const out = path.join(dir, "out");
+    const code = await main([coll, "-f", "users", "--output-dir", out, "--output-format", "rec", "--gzip", "--jobs", "1", ...GEN], captureIO(), testRegistry);
+    expect(code).toBe(0);
+    const id = targetId(path.join(coll, "good1"));
+    const raw = fs.readFileSync(path.join(out, id, "users.rec.gz"));
+    expect([raw[0], raw[1]]).toEqual([0x1f, 0x8b]);
+    const { decodeStream } = await import("../../src/records/stream/reader.js");
+    const recs = await decodeStream(gunzipSync(raw));
+    expect(recs.map((r) => r.name)).toEqual(["root", "good1"]);
+    expect(recs.every((r) => r._source === id)).toBe(true);
+    await expect(main([coll, "-f", "users", "--output-dir", path.join(dir, "o2"), "--output-format", "csv"], captureIO(), testRegistry)).rejects.toThrow(UsageError);
   });
 
   it("--output-dir writes DIR/<id>/<function>.jsonl atomically and a resumed run skips finished pairs", async () => {
