@@ -4,7 +4,7 @@
 import { Volume } from "memfs";
 import { Timestamp } from "../records/timestamp.js";
 import { components, dirname, normalize } from "./path.js";
-import { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsBackend } from "./types.js";
+import { FsError, type DirEntry, type EntryMeta, type FileHandle, type FileStat, type FileType, type FsBackend } from "./types.js";
 
 export type TimeInput = Timestamp | Date | number; // number: epoch seconds
 
@@ -29,14 +29,8 @@ export const file = (data: string | Uint8Array, meta: NodeMeta = {}): MemoryNode
 export const dir = (meta: NodeMeta = {}): MemoryNode => ({ type: "dir", ...meta });
 export const symlink = (target: string, meta: NodeMeta = {}): MemoryNode => ({ type: "symlink", target, ...meta });
 
-interface Meta {
+interface Meta extends EntryMeta {
   type: FileType;
-  mode: number;
-  uid: number;
-  gid: number;
-  mtime: Timestamp | null;
-  atime: Timestamp | null;
-  ctime: Timestamp | null;
   ino: number;
 }
 

@@ -3,9 +3,8 @@ import type { Timestamp } from "../records/timestamp.js";
 
 export type FileType = "file" | "dir" | "symlink" | "chardev" | "blockdev" | "fifo" | "socket" | "other";
 
-export interface FileStat {
-  type: FileType;
-  size: number;
+/** Permissions, owner and times: what every backend keeps for an entry. */
+export interface EntryMeta {
   /** Permission bits (and setuid/setgid/sticky), without the file-type bits. */
   mode: number;
   uid: number;
@@ -13,6 +12,11 @@ export interface FileStat {
   mtime: Timestamp | null;
   atime: Timestamp | null;
   ctime: Timestamp | null;
+}
+
+export interface FileStat extends EntryMeta {
+  type: FileType;
+  size: number;
   btime?: Timestamp | null;
   nlink?: number;
   /** Backend-specific identity: equal for the same underlying file (hard links). */

@@ -1,20 +1,14 @@
 // A tar archive (or the part of it below a layout prefix) as a filesystem backend: a tree built once from the
 // header index, file reads are positioned reads into the archive (sparse files expanded on the fly).
 import { components } from "../path.js";
-import { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsBackend } from "../types.js";
+import { FsError, type DirEntry, type EntryMeta, type FileHandle, type FileStat, type FileType, type FsBackend } from "../types.js";
 import type { Timestamp } from "../../records/timestamp.js";
 import type { RawMember, SparseSegment } from "./header.js";
 import { sanitizeMemberName } from "./names.js";
 import type { ByteSource } from "./source.js";
 
-interface Node {
+interface Node extends EntryMeta {
   type: FileType;
-  mode: number;
-  uid: number;
-  gid: number;
-  mtime: Timestamp | null;
-  atime: Timestamp | null;
-  ctime: Timestamp | null;
   size: number;
   ino: number;
   /** Offset of the member that defined it (for messages); -1 for an implied directory. */

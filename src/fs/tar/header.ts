@@ -3,6 +3,7 @@
 // GNU.sparse.* keys of the 0.0, 0.1 and 1.0 formats). Data is never read except PAX/GNU records and sparse maps.
 import { Timestamp } from "../../records/timestamp.js";
 import { decodeLenient } from "../../util/text.js";
+import type { EntryMeta } from "../types.js";
 import type { ByteSource } from "./source.js";
 
 const BLOCK = 512;
@@ -18,7 +19,7 @@ export interface SparseSegment {
   dataPos: number;
 }
 
-export interface RawMember {
+export interface RawMember extends EntryMeta {
   /** The member name as recorded (after PAX path / GNU long name / GNU.sparse.name), not yet cleaned. */
   name: string;
   type: MemberType;
@@ -27,12 +28,6 @@ export interface RawMember {
   /** Archive offset of the member's data (after any sparse map). */
   dataOffset: number;
   linkname: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  mtime: Timestamp | null;
-  atime: Timestamp | null;
-  ctime: Timestamp | null;
   headerOffset: number;
   /** The header's type flag ('0', '5', 'S', …). */
   flag: string;
