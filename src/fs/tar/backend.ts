@@ -2,7 +2,6 @@
 // header index, file reads are positioned reads into the archive (sparse files expanded on the fly).
 import { components } from "../path.js";
 import { FsError, type DirEntry, type EntryMeta, type FileHandle, type FileStat, type FileType, type FsBackend } from "../types.js";
-import type { Timestamp } from "../../records/timestamp.js";
 import type { RawMember, SparseSegment } from "./header.js";
 import { sanitizeMemberName } from "./names.js";
 import type { ByteSource } from "./source.js";
