@@ -5,7 +5,7 @@
 // flattening a rope of ~45 pieces and copying it).
 import type { AnyRecord, RecordDescriptor } from "./descriptor.js";
 import { jsonString, jsonValue } from "./render.js";
-import { civilFromDays, Timestamp } from "./timestamp.js";
+import { civilOfDay, Timestamp } from "./timestamp.js";
 
 /** Writes one record at b[p…]; returns the new position, or −(bytes needed) when the buffer is too small. */
 export type ByteEncoder = (rec: AnyRecord, b: Uint8Array, p: number) => number;
@@ -71,26 +71,20 @@ function two(b: Uint8Array, p: number, n: number): number {
   return p + 2;
 }
 
-let lastDays = NaN;
-let lastCivil: [number, number, number] = [1970, 1, 1];
-
 /** "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00" in quotes, as Timestamp.isoformat("T") gives it. */
 function datetime(b: Uint8Array, p: number, ts: Timestamp): number {
   const days = Math.floor(ts.seconds / 86400);
-  if (days !== lastDays) {
-    lastCivil = civilFromDays(days);
-    lastDays = days;
-  }
-  const y = lastCivil[0];
+  const civil = civilOfDay(days);
+  const y = civil[0];
   if (y < 0 || y > 9999) return ascii(b, p, '"' + ts.isoformat("T") + '"');
   const sod = ts.seconds - days * 86400;
   b[p++] = 0x22;
   p = two(b, p, Math.floor(y / 100));
   p = two(b, p, y % 100);
   b[p++] = 0x2d;
-  p = two(b, p, lastCivil[1]);
+  p = two(b, p, civil[1]);
   b[p++] = 0x2d;
-  p = two(b, p, lastCivil[2]);
+  p = two(b, p, civil[2]);
   b[p++] = 0x54;
   p = two(b, p, Math.floor(sod / 3600));
   b[p++] = 0x3a;

@@ -142,6 +142,18 @@ function dayText(days: number): string {
   return lastDayText;
 }
 
+let cachedDays = NaN;
+let cachedCivil: [number, number, number] = [1970, 1, 1];
+
+/** civilFromDays for the day asked last time kept at hand (encoders ask for the same few days again and again). */
+export function civilOfDay(days: number): readonly [number, number, number] {
+  if (days !== cachedDays) {
+    cachedCivil = civilFromDays(days);
+    cachedDays = days;
+  }
+  return cachedCivil;
+}
+
 /** Days since 1970-01-01 → proleptic Gregorian [year, month, day] (Howard Hinnant's civil_from_days). */
 export function civilFromDays(days: number): [number, number, number] {
   const z = days + 719468;

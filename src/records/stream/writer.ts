@@ -3,7 +3,7 @@
 // Python's for the same record. Per-descriptor encoders are built once; the packer's memory is reused.
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../descriptor.js";
 import { parseIp } from "../ip.js";
-import { Timestamp } from "../timestamp.js";
+import { civilOfDay, Timestamp } from "../timestamp.js";
 import {
   EXT_TYPE,
   HEADER_FRAME,
@@ -22,7 +22,16 @@ export function packDatetime(p: Packer, ts: Timestamp): void {
   p.byte(0x92);
   p.byte(SUBTYPE_DATETIME);
   p.byte(0x97);
-  for (const part of ts.parts()) p.int(part);
+  const days = Math.floor(ts.seconds / 86400);
+  const civil = civilOfDay(days);
+  const sod = ts.seconds - days * 86400;
+  p.int(civil[0]);
+  p.int(civil[1]);
+  p.int(civil[2]);
+  p.int(Math.floor(sod / 3600));
+  p.int(Math.floor((sod % 3600) / 60));
+  p.int(sod % 60);
+  p.int(ts.micros);
   p.endExt(m, EXT_TYPE);
 }
 
@@ -69,11 +78,18 @@ const packDynamic: Enc = (p, v) => p.value(v, dynamicExt);
 // Addresses repeat (a host's logins come from a few places): their packed bytes are cached.
 const ipCache = new Map<string, Uint8Array>();
 const ipPacker = new Packer(64);
+// Consecutive records often share an address (one attacker's run of attempts): the last one is kept at hand.
+let lastIp = "";
+let lastIpBytes: Uint8Array = new Uint8Array(0);
 
 function packIp(p: Packer, v: unknown): void {
   if (typeof v !== "string") {
     if (typeof v === "number" || typeof v === "bigint") return packInteger(p, v);
     return packDynamic(p, v);
+  }
+  if (v === lastIp) {
+    p.raw(lastIpBytes);
+    return;
   }
   let bytes = ipCache.get(v);
   if (!bytes) {
@@ -86,6 +102,8 @@ function packIp(p: Packer, v: unknown): void {
     if (ipCache.size >= 4096) ipCache.clear();
     ipCache.set(v, bytes);
   }
+  lastIp = v;
+  lastIpBytes = bytes;
   p.raw(bytes);
 }
 
