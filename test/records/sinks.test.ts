@@ -3,7 +3,8 @@
 import fs from "node:fs";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { defineRecord, RecordDescriptor, type AnyRecord } from "../../src/records/descriptor.js";
+import { defineRecord, type AnyRecord } from "../../src/records/descriptor.js";
+import { GoldenDescriptor } from "./golden.js";
 import { Output } from "../../src/records/output.js";
 import { JsonLinesSink } from "../../src/records/sinks/jsonl.js";
 import { TextSink } from "../../src/records/sinks/text.js";
@@ -93,15 +94,7 @@ describe("sinks", () => {
   });
 
   it("descriptor hash is flow.record's (dissect-notes §4.5 test/golden = 0x7542e4cf)", () => {
-    const d = new RecordDescriptor("test/golden", [
-      { name: "hostname", type: "string" },
-      { name: "ts", type: "datetime" },
-      { name: "pid", type: "varint" },
-      { name: "source", type: "path" },
-      { name: "ip", type: "net.ipaddress" },
-      { name: "ok", type: "boolean" },
-    ]);
-    expect(d.hash).toBe(0x7542e4cf);
+    expect(GoldenDescriptor.hash).toBe(0x7542e4cf);
   });
 
   it("rejects invalid and reserved names", () => {
