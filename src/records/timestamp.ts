@@ -142,16 +142,21 @@ function dayText(days: number): string {
   return lastDayText;
 }
 
-let cachedDays = NaN;
-let cachedCivil: [number, number, number] = [1970, 1, 1];
+// Two days kept at hand: a record's own time and its _generated time alternate in every record.
+let daysA = NaN;
+let civilA: [number, number, number] = [1970, 1, 1];
+let daysB = NaN;
+let civilB: [number, number, number] = [1970, 1, 1];
 
-/** civilFromDays for the day asked last time kept at hand (encoders ask for the same few days again and again). */
+/** civilFromDays for the two days asked last (encoders ask for the same few days again and again). */
 export function civilOfDay(days: number): readonly [number, number, number] {
-  if (days !== cachedDays) {
-    cachedCivil = civilFromDays(days);
-    cachedDays = days;
-  }
-  return cachedCivil;
+  if (days === daysA) return civilA;
+  if (days === daysB) return civilB;
+  daysB = daysA;
+  civilB = civilA;
+  daysA = days;
+  civilA = civilFromDays(days);
+  return civilA;
 }
 
 /** Days since 1970-01-01 → proleptic Gregorian [year, month, day] (Howard Hinnant's civil_from_days). */

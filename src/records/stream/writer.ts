@@ -82,10 +82,40 @@ const ipPacker = new Packer(64);
 let lastIp = "";
 let lastIpBytes: Uint8Array = new Uint8Array(0);
 
+/** A canonical dotted quad ("10.0.0.1", no leading zeros) as its uint32, or -1: cheaper than a cache lookup. */
+function dottedQuad(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && octet === 0) return -1; // a leading zero is not canonical
+      octet = octet * 10 + (c - 0x30);
+      if (++digits > 3 || octet > 255) return -1;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + octet;
+}
+
 function packIp(p: Packer, v: unknown): void {
   if (typeof v !== "string") {
     if (typeof v === "number" || typeof v === "bigint") return packInteger(p, v);
     return packDynamic(p, v);
+  }
+  const v4 = dottedQuad(v);
+  if (v4 >= 0) {
+    p.int(v4);
+    return;
   }
   if (v === lastIp) {
     p.raw(lastIpBytes);
@@ -169,6 +199,47 @@ const CODES: Record<string, number> = {
   datetime: C_DATETIME, boolean: C_BOOL,
 };
 
+/**
+ * The values of a descriptor's records but the last (_version), as one generated function: property names are
+ * constants (monomorphic loads, where a loop over names made every load a keyed lookup) and the common types
+ * take their fast path inline; any other value, or a value of an unexpected type, goes through its encoder.
+ */
+function valuePacker(
+  desc: RecordDescriptor,
+  names: readonly string[],
+  codes: readonly number[],
+  encoders: readonly Enc[],
+): (p: Packer, rec: AnyRecord) => void {
+  const lines = names.map((name, k) => {
+    const load = `i = ${k}; v = r[${JSON.stringify(name)}];`;
+    const other = `E[${k}](p, v)`;
+    let fast: string;
+    switch (codes[k]) {
+      case C_STRING:
+        fast = `if (typeof v === "string") p.str(v); else ${other};`;
+        break;
+      case C_INT:
+        fast = `if (typeof v === "number" && Number.isSafeInteger(v)) p.int(v); else ${other};`;
+        break;
+      case C_DATETIME:
+        fast = `if (v instanceof T) D(p, v); else ${other};`;
+        break;
+      case C_BOOL:
+        fast = `if (typeof v === "boolean") p.byte(v ? 0xc3 : 0xc2); else ${other};`;
+        break;
+      default:
+        fast = `${other};`;
+    }
+    return `${load} if (v === null || v === undefined) p.byte(0xc0); else ${fast}`;
+  });
+  const body = `let v, i = 0;\ntry {\n${lines.join("\n")}\n} catch (e) {\n  throw new TypeError(NAME + "." + N[i] + ": " + e.message);\n}`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const make = new Function("E", "T", "D", "N", "NAME", `return function (p, r) {\n${body}\n};`) as (
+    ...a: unknown[]
+  ) => (p: Packer, rec: AnyRecord) => void;
+  return make(encoders, Timestamp, packDatetime, names, desc.name);
+}
+
 /** What one descriptor needs on the wire: its descriptor frame and the constant start of each record. */
 class DescriptorCodec {
   readonly descriptorFrame: Uint8Array;
@@ -179,6 +250,8 @@ class DescriptorCodec {
   readonly codes: readonly number[];
   /** Fields holding records (their descriptors must be on the wire first). */
   readonly nested: readonly string[];
+  /** Every value but _version, by a function generated for this descriptor (see valuePacker). */
+  private readonly packValues: (p: Packer, rec: AnyRecord) => void;
 
   constructor(readonly desc: RecordDescriptor) {
     const p = new Packer(256);
@@ -211,6 +284,7 @@ class DescriptorCodec {
     this.encoders = desc.allFields.map((x) => encoderFor(x.type));
     this.codes = desc.allFields.map((x) => CODES[x.type] ?? C_OTHER);
     this.nested = desc.fields.filter((x) => x.type === "record" || x.type === "record[]").map((x) => x.name);
+    this.packValues = valuePacker(desc, this.names.slice(0, -1), this.codes, this.encoders);
   }
 
   packRecord(p: Packer, rec: AnyRecord): void {
@@ -223,50 +297,7 @@ class DescriptorCodec {
   packExt(p: Packer, rec: AnyRecord): void {
     const m = p.beginExt();
     p.raw(this.recordPrefix);
-    const names = this.names;
-    const encs = this.encoders;
-    const codes = this.codes;
-    const n = names.length - 1;
-    let i = 0;
-    try {
-      // The common types inline (one monomorphic loop), the rest through their encoder.
-      for (; i < n; i++) {
-        const v = rec[names[i]!];
-        if (v === null || v === undefined) {
-          p.byte(0xc0);
-          continue;
-        }
-        switch (codes[i]) {
-          case C_STRING:
-            if (typeof v === "string") {
-              p.str(v);
-              continue;
-            }
-            break;
-          case C_INT:
-            if (typeof v === "number" && Number.isSafeInteger(v)) {
-              p.int(v);
-              continue;
-            }
-            break;
-          case C_DATETIME:
-            if (v instanceof Timestamp) {
-              packDatetime(p, v);
-              continue;
-            }
-            break;
-          case C_BOOL:
-            if (typeof v === "boolean") {
-              p.byte(v ? 0xc3 : 0xc2);
-              continue;
-            }
-            break;
-        }
-        encs[i]!(p, v);
-      }
-    } catch (e) {
-      throw new TypeError(`${this.desc.name}.${names[i]}: ${(e as Error).message}`);
-    }
+    this.packValues(p, rec);
     const version = rec._version;
     p.int(typeof version === "number" && Number.isSafeInteger(version) ? version : 1);
     p.endExt(m, EXT_TYPE);
