@@ -7,22 +7,18 @@ import fs from "node:fs";
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../records/descriptor.js";
 import type { Output } from "../records/output.js";
 import { jsonByteEncoder } from "../records/jsonbytes.js";
-import { formatDescriptorJson, formatRecordJson } from "../records/sinks/jsonl.js";
+import { formatDescriptorJson } from "../records/sinks/jsonl.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { formatRecordText } from "../records/sinks/text.js";
 
 export type RenderFormat = "jsonl" | "text";
 
-interface Renderer {
-  /** Written once per run before the first record of a descriptor ("" for none). */
-  preamble(desc: RecordDescriptor): string;
-  record(rec: AnyRecord): string;
-}
-
-const RENDERERS: Record<RenderFormat, Renderer> = {
-  // The same text as JsonLinesSink (descriptor lines on) and TextSink.
-  jsonl: { preamble: (d) => formatDescriptorJson(d) + "\n", record: (r) => formatRecordJson(r, true) + "\n" },
-  text: { preamble: () => "", record: (r) => formatRecordText(r) + "\n" },
+/** What each format writes once per run before the first record of a descriptor ("" for none). */
+const PREAMBLE_TEXT: Record<RenderFormat, (desc: RecordDescriptor) => string> = {
+  // The same bytes as JsonLinesSink (descriptor lines on) and TextSink: JSON records go through the same byte
+  // encoder (src/records/jsonbytes.ts), text records through formatRecordText.
+  jsonl: (d) => formatDescriptorJson(d) + "\n",
+  text: () => "",
 };
 
 /**
@@ -35,7 +31,6 @@ const CHUNK = 1 << 18;
 
 export class RenderSpoolWriter implements RecordSink {
   private readonly fd: number;
-  private readonly r: Renderer;
   private readonly seen = new Set<RecordDescriptor>();
   private text = "";
   private bytes = Buffer.allocUnsafe(2 * CHUNK);
@@ -47,14 +42,13 @@ export class RenderSpoolWriter implements RecordSink {
     private readonly format: RenderFormat,
   ) {
     this.fd = fs.openSync(file, "w");
-    this.r = RENDERERS[format];
   }
 
   write(rec: AnyRecord): void {
     const desc = rec[DESCRIPTOR];
     if (!this.seen.has(desc)) {
       this.seen.add(desc);
-      const pre = this.r.preamble(desc);
+      const pre = PREAMBLE_TEXT[this.format](desc);
       if (pre) {
         this.flush();
         const key = Buffer.from(`${desc.name}\0${desc.hash}`);
@@ -80,7 +74,7 @@ export class RenderSpoolWriter implements RecordSink {
       if (this.pos >= CHUNK) this.flush();
       return;
     }
-    this.text += this.r.record(rec);
+    this.text += formatRecordText(rec) + "\n";
     if (this.text.length >= CHUNK) this.flush();
   }
 

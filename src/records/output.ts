@@ -99,7 +99,8 @@ export class Output {
   }
 }
 
-function chainWait(a: void | Promise<void>, b: void | Promise<void>): void | Promise<void> {
+/** Wait for both (either may be nothing to wait for). */
+export function chainWait(a: void | Promise<void>, b: void | Promise<void>): void | Promise<void> {
   if (!a) return b;
   if (!b) return a;
   return Promise.all([a, b]).then(() => undefined);

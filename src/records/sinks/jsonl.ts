@@ -2,7 +2,7 @@
 // {"_type": "recorddescriptor"} line before the first record of each descriptor, then one object per record
 // with every field (reserved ones included), "_type": "record" and "_recorddescriptor": [name, hash].
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../descriptor.js";
-import type { Output } from "../output.js";
+import { chainWait, type Output } from "../output.js";
 import { jsonFormatter } from "../compiled.js";
 import { jsonByteEncoder, type ByteEncoder } from "../jsonbytes.js";
 import { jsonString, jsonValue } from "../render.js";
@@ -54,7 +54,7 @@ export class JsonLinesSink implements RecordSink {
     }
     let p = this.encode!(rec, this.buf, this.pos);
     if (p < 0) {
-      wait = chain(wait, this.handOff(-p));
+      wait = chainWait(wait, this.handOff(-p));
       p = this.encode!(rec, this.buf, this.pos);
     }
     this.pos = p;
@@ -74,10 +74,4 @@ export class JsonLinesSink implements RecordSink {
     if (p) await p;
     await this.out.close();
   }
-}
-
-function chain(a: void | Promise<void>, b: void | Promise<void>): void | Promise<void> {
-  if (!a) return b;
-  if (!b) return a;
-  return Promise.all([a, b]).then(() => undefined);
 }
