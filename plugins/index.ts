@@ -1,7 +1,6 @@
 // Every built-in plugin. The registry reads their static declarations; nothing here runs plugin code.
 import { Registry } from "../src/plugin/registry.js";
-import unixOs from "./os/unix/_os.js";
-import linuxOs from "./os/unix/linux/_os.js";
+import { OS_PLUGINS } from "./os.js";
 import history from "./os/unix/history.js";
 import users from "./os/unix/users.js";
 import atop from "./os/unix/log/atop/index.js";
@@ -9,6 +8,6 @@ import btmp from "./os/unix/log/utmp/btmp.js";
 import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
 
-export const PLUGINS = [unixOs, linuxOs, users, history, wtmp, btmp, utmp, atop];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, atop];
 
 export const defaultRegistry = new Registry(PLUGINS);

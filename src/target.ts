@@ -6,7 +6,7 @@ import { RootFilesystem } from "./fs/root.js";
 import { MemoryBackend, type MemoryTree } from "./fs/memory.js";
 import { osPathOf, type OsInfo, type Plugin } from "./plugin/define.js";
 import { findLoader, loaderByName, type LoadedTarget } from "../loaders/index.js";
-import { defaultRegistry } from "../plugins/index.js";
+import { OS_PLUGINS } from "../plugins/os.js";
 
 export interface OpenOptions {
   /** Force a loader by name (-L). */
@@ -62,7 +62,7 @@ export class Target {
       throw new TargetError(p, `loader ${loader.name} failed: ${(e as Error).message}`);
     }
     try {
-      return new Target(p, targetId(p), loaded.fs, loaded.subloader ?? loader.name, loaded, opts.osPlugins ?? defaultRegistry.osPlugins);
+      return new Target(p, targetId(p), loaded.fs, loaded.subloader ?? loader.name, loaded, opts.osPlugins ?? OS_PLUGINS);
     } catch (e) {
       loaded.close?.();
       throw e;
@@ -73,7 +73,7 @@ export class Target {
   static fromTree(tree: MemoryTree, opts: { path?: string; id?: string; osPlugins?: readonly Plugin[] } = {}): Target {
     const fs = new RootFilesystem(new MemoryBackend(tree));
     const p = opts.path ?? "memory";
-    return new Target(p, opts.id ?? slug(p), fs, "memory", { fs }, opts.osPlugins ?? defaultRegistry.osPlugins);
+    return new Target(p, opts.id ?? slug(p), fs, "memory", { fs }, opts.osPlugins ?? OS_PLUGINS);
   }
 
   get hostname(): string | null {

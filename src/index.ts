@@ -1,0 +1,49 @@
+// quarry's public API: what a plugin author (or a program embedding quarry) imports from "quarry".
+// Everything here is stable; anything not exported here is internal and may change.
+//
+// Order matters: the low-level modules come before Target, so a built-in plugin that imports "quarry" while
+// Target's own imports are still being evaluated finds these bindings ready.
+
+// Records: one declaration gives the descriptor, the TypeScript type and the output schema.
+export {
+  defineRecord,
+  RecordDescriptor,
+  type AnyRecord,
+  type FieldDef,
+  type FieldSpec,
+  type FlowRecord,
+  type RecordInput,
+  type RecordOf,
+} from "./records/descriptor.js";
+export { SCALAR_TYPES, isFieldTypeName, type FieldTypeName, type ScalarTypeName, type ValueOf } from "./records/fieldtypes.js";
+export { Timestamp } from "./records/timestamp.js";
+export { canonicalIp, formatIpv4, formatIpv6Bytes, isIp } from "./records/ip.js";
+export { cString, decodeLenient } from "./util/text.js";
+
+// Plugins: the declaration, compatibility answers, the context a running function gets.
+export {
+  absent,
+  definePlugin,
+  ok,
+  type ArgSpec,
+  type ArgValues,
+  type Compat,
+  type FunctionContext,
+  type Issue,
+  type OsInfo,
+  type OsSpec,
+  type Plugin,
+  type PluginFunction,
+  type PluginSpec,
+  type RecordFunction,
+  type RecordSource,
+  type ValueFunction,
+} from "./plugin/define.js";
+export { Registry, type FunctionGroup, type FunctionRef } from "./plugin/registry.js";
+
+// Filesystem access: a target's root, resolved inside the evidence.
+export { RootFilesystem, readAll } from "./fs/root.js";
+export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsErrorCode } from "./fs/types.js";
+
+// Targets.
+export { Target, TargetError, type OpenOptions } from "./target.js";
