@@ -8,6 +8,8 @@ import type { FunctionReport, TargetReport } from "./report.js";
 export interface WorkerSetup {
   /** Module whose `registry` (or default) export is the plugin registry; the built-in plugins when absent. */
   registryModule?: string;
+  /** External plugin paths the worker loads on top of that registry (as the parent did). */
+  pluginPaths?: readonly string[];
   functions: readonly string[];
   excluded: readonly string[];
   loader?: string;

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Issue } from "../plugin/define.js";
+import type { PluginFailure } from "../plugin/external.js";
 import type { FunctionOutcome } from "../plugin/runner.js";
 import type { SkippedEntry } from "./targets.js";
 
@@ -171,6 +172,8 @@ export interface ReportHeader {
   jobs: number;
   shard: { k: number; n: number } | null;
   outputDir: string | null;
+  /** External plugin paths, and the modules or plugins among them that failed to load. */
+  plugins?: { paths: readonly string[]; failures: readonly PluginFailure[] };
 }
 
 /**

@@ -37,6 +37,11 @@ export interface BatchOptions {
   registryModule?: string;
   /** Is `registry` the built-in one (workers can load it themselves)? */
   builtinRegistry: boolean;
+  /**
+   * External plugin paths `registry` was extended with (src/plugin/external.ts): workers load the same on top of
+   * their base registry. `builtinRegistry` then says whether that base is the built-in one.
+   */
+  pluginPaths?: readonly string[];
   loader?: string;
   fnArgs: Record<string, unknown>;
   limit?: number;
@@ -108,6 +113,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
         jobs: opts.jobs,
         shard: opts.shard,
         outputDir: opts.outputDir?.root ?? null,
+        ...(opts.pluginPaths?.length ? { plugins: { paths: opts.pluginPaths, failures: opts.registry.external?.failures ?? [] } } : {}),
       })
     : null;
   let journal: StateJournal | null = null;
@@ -232,6 +238,7 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
   if (spoolDir) signalCleanups.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
   const setup: WorkerSetup = {
     registryModule: opts.registryModule,
+    pluginPaths: opts.pluginPaths,
     functions: opts.functions,
     excluded: opts.excluded,
     loader: opts.loader,

@@ -2,6 +2,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
+import { withExternalPlugins } from "../plugin/external.js";
 import type { Registry } from "../plugin/registry.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Logger } from "../util/log.js";
@@ -25,7 +26,8 @@ async function loadRegistry(): Promise<Registry> {
   return (await import("../../plugins/index.js")).defaultRegistry;
 }
 
-const registry = await loadRegistry();
+// The parent reported any external plugin that failed to load; the worker loads the same set silently.
+const registry = await withExternalPlugins(await loadRegistry(), setup.pluginPaths ?? []);
 const groups = registry.resolve(setup.functions, setup.excluded).groups;
 const log = new Logger((line) => post({ type: "log", line }), setup.level);
 const base: Omit<JobEnv, "output"> = {

@@ -11,13 +11,15 @@ import { runBatch } from "../batch/run.js";
 import { parseShard, selectShard } from "../batch/shard.js";
 import { expandTargets, gatherTargetArgs } from "../batch/targets.js";
 import { defaultRegistry } from "../../plugins/index.js";
+import { pluginPaths, withExternalPlugins } from "../plugin/external.js";
+import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 
 const KNOWN = new Set([
   "_", "$0", "f", "function", "xf", "excluded-functions", "l", "list", "L", "loader", "j", "json", "s", "strings",
-  "limit", "q", "quiet", "v", "verbose", "h", "help", "generated",
+  "limit", "plugin-path", "q", "quiet", "v", "verbose", "h", "help", "generated",
   "w", "write", "C", "csv", "timesketch",
   // batch (src/batch)
   "targets-from", "jobs", "shard", "report", "output-dir", "output-format", "gzip", "resume", "progress", "timeout",
@@ -32,6 +34,7 @@ function parser(argv: readonly string[]) {
     .option("function", { alias: "f", type: "string", describe: "functions to run: names, namespaces (atop.*), module paths or globs; comma lists" })
     .option("excluded-functions", { alias: "xf", type: "string", describe: "functions to leave out (same syntax)" })
     .option("list", { alias: "l", type: "boolean", describe: "list functions (with -f: only those); with targets: which apply and why not" })
+    .option("plugin-path", { type: "string", array: true, describe: "load external plugins from DIR or FILE (compiled JavaScript modules; repeatable; also $QUARRY_PLUGINS, a colon-separated list)" })
     .option("loader", { alias: "L", type: "string", describe: "force a loader (see -l)" })
     .option("json", { alias: "j", type: "boolean", describe: "JSON lines (dissect's -j shape, with descriptor lines)" })
     .option("strings", { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" })
@@ -70,16 +73,22 @@ export function parseArgs(argv: readonly string[]) {
   return parser(argv).parseSync();
 }
 
-export async function main(argv: string[], io: CliIO, registry: Registry = defaultRegistry): Promise<number> {
+export async function main(argv: string[], io: CliIO, baseRegistry: Registry = defaultRegistry): Promise<number> {
   const args = parseArgs(argv);
   const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
+  const plugins = pluginPaths(args["plugin-path"]);
+  const registry = await withExternalPlugins(baseRegistry, plugins);
   const targets = await gatherTargetArgs((args._ as (string | number)[]).map(String), { targetsFrom: args["targets-from"], stdin: io.stdin });
   const fnArgs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) if (!KNOWN.has(k)) fnArgs[k] = v;
 
   const patterns = asList(args.function);
   const resolution = registry.resolve(patterns, asList(args["excluded-functions"]));
-  if (resolution.invalid.length) throw new UsageError(`unknown function(s): ${resolution.invalid.join(", ")}`);
+  if (resolution.invalid.length) {
+    const failed = registry.external?.failures.length ?? 0;
+    const hint = failed ? ` (${failed} external plugin module(s) failed to load; see target-query -l)` : "";
+    throw new UsageError(`unknown function(s): ${resolution.invalid.join(", ")}${hint}`);
+  }
 
   if (args.help) {
     if (patterns.length) io.stdout.write(functionHelp(registry, resolution.groups.map((g) => g.name)));
@@ -92,6 +101,7 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
   }
 
   if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
+  reportExternal(registry, log);
   if (targets.length === 0) throw new UsageError("no targets given");
   const declared = new Set(resolution.groups.flatMap((g) => g.candidates.flatMap((c) => (c.fn.args ?? []).map((a) => a.name))));
   for (const k of Object.keys(fnArgs)) {
@@ -113,7 +123,8 @@ export async function main(argv: string[], io: CliIO, registry: Registry = defau
       functions: patterns,
       excluded: asList(args["excluded-functions"]),
       registry,
-      builtinRegistry: registry === defaultRegistry,
+      builtinRegistry: baseRegistry === defaultRegistry,
+      pluginPaths: plugins,
       loader: args.loader,
       fnArgs,
       limit: args.limit,
@@ -194,12 +205,15 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
       }
       for (const a of f.fn.args ?? []) out += `  ${"".padEnd(22)} ${describeArg(a)}\n`;
     }
+    out += externalListing(registry);
     out += "\nLoaders (in detection order):\n";
     for (const l of LOADERS) out += `  ${l.name.padEnd(22)} ${l.description}\n`;
     io.stdout.write(out);
     return EXIT_OK;
   }
   let failed = false;
+  const failures = externalListing(registry);
+  if (failures) io.stdout.write(failures.replace(/^\n/, "") + "\n");
   for (const p of targets) {
     let target: Target;
     try {
@@ -224,4 +238,27 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
     }
   }
   return failed ? EXIT_ERRORS : EXIT_OK;
+}
+
+/** Every run says which external plugins failed to load (the others run); a replaced built-in is worth a line. */
+function reportExternal(registry: Registry, log: Logger): void {
+  const ext = registry.external;
+  if (!ext) return;
+  for (const f of ext.failures) log.warn(`plugin ${f.plugin ? `${f.plugin} (${f.file})` : f.file} failed to load: ${f.reason}`);
+  for (const n of ext.notices) log.info(n);
+}
+
+/** `-l`: where each external plugin came from, and what failed to load with the reason. */
+function externalListing(registry: Registry): string {
+  const ext = registry.external;
+  if (!ext) return "";
+  let out = "\nExternal plugins:\n";
+  if (ext.sources.length === 0) out += "  (none)\n";
+  for (const s of ext.sources) out += `  ${s.file}: ${s.plugins.length ? s.plugins.join(", ") : "(no plugin exported)"}\n`;
+  for (const n of ext.notices) out += `  note: ${n}\n`;
+  if (ext.failures.length) {
+    out += "\nFailed to load:\n";
+    for (const f of ext.failures) out += `  ${f.plugin ? `${f.plugin} (${f.file})` : f.file}: ${f.reason}\n`;
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 // exact names, namespaces ("atop.*"), module-path prefixes and globs ("os.unix.log.*"), comma lists, -xf
 // excludes; most specific first; no duplicates. Listing never runs plugin code.
 import { osPathOf, type Plugin, type PluginFunction } from "./define.js";
+import type { ExternalPlugins } from "./external.js";
 
 export interface FunctionRef {
   /** The CLI name: "wtmp", "atop.processes". */
@@ -27,8 +28,14 @@ export class Registry {
   readonly functions: readonly FunctionRef[];
   private readonly byName = new Map<string, FunctionRef[]>();
   readonly osPaths: ReadonlySet<string>;
+  /** What loading external plugins gave (modules, failures, notices); null for a registry without them. */
+  readonly external: ExternalPlugins | null;
 
-  constructor(readonly plugins: readonly Plugin[]) {
+  constructor(
+    readonly plugins: readonly Plugin[],
+    opts: { external?: ExternalPlugins } = {},
+  ) {
+    this.external = opts.external ?? null;
     const names = new Set<string>();
     const refs: FunctionRef[] = [];
     for (const p of plugins) {
