@@ -1,6 +1,8 @@
 // target-info: what a target is (hostname, domain, OS, version, loader, path, id), as text or JSON.
 import yargs from "yargs";
+import { defaultRegistry } from "../../plugins/index.js";
 import { UsageError } from "../plugin/args.js";
+import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import { jsonDynamic } from "../records/render.js";
 import { Target } from "../target.js";
 import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, type CliIO } from "./common.js";
@@ -12,6 +14,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .usage("$0 [options] TARGET...")
     .option("json", { alias: "j", type: "boolean", describe: "one JSON object per target, one per line" })
     .option("loader", { alias: "L", type: "string", describe: "force a loader" })
+    .option("plugin-path", { type: "string", array: true, describe: "load external plugins from DIR or FILE (compiled JavaScript modules; repeatable; also $QUARRY_PLUGINS, a colon-separated list)" })
     .version(false)
     .strictOptions()
     .exitProcess(false)
@@ -22,12 +25,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (args.help) return EXIT_OK;
   const targets = expandAtFiles((args._ as (string | number)[]).map(String));
   if (targets.length === 0) throw new UsageError("no targets given");
+  // External OS plugins take part in detection; the failures are reported, the built-in ones still detect.
+  const registry = await withExternalPlugins(defaultRegistry, pluginPaths(args["plugin-path"]));
+  for (const f of registry.external?.failures ?? []) {
+    io.stderr.write(`warning: plugin failed to load: ${describeFailure(f)}\n`);
+  }
   let failed = false;
   let first = true;
   for (const p of targets) {
     let t: Target;
     try {
-      t = await Target.open(p, { loader: args.loader });
+      t = await Target.open(p, { loader: args.loader, osPlugins: registry.osPlugins });
     } catch (e) {
       io.stderr.write(`error: ${(e as Error).message}\n`);
       failed = true;

@@ -11,7 +11,7 @@ import { runBatch } from "../batch/run.js";
 import { parseShard, selectShard } from "../batch/shard.js";
 import { expandTargets, gatherTargetArgs } from "../batch/targets.js";
 import { defaultRegistry } from "../../plugins/index.js";
-import { pluginPaths, withExternalPlugins } from "../plugin/external.js";
+import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, type CliIO } from "./common.js";
@@ -86,7 +86,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   const resolution = registry.resolve(patterns, asList(args["excluded-functions"]));
   if (resolution.invalid.length) {
     const failed = registry.external?.failures.length ?? 0;
-    const hint = failed ? ` (${failed} external plugin module(s) failed to load; see target-query -l)` : "";
+    const hint = failed ? ` (${failed} external plugins or modules failed to load; see target-query -l)` : "";
     throw new UsageError(`unknown function(s): ${resolution.invalid.join(", ")}${hint}`);
   }
 
@@ -217,7 +217,7 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
   for (const p of targets) {
     let target: Target;
     try {
-      target = await Target.open(p, { loader });
+      target = await Target.open(p, { loader, osPlugins: registry.osPlugins });
     } catch (e) {
       io.stderr.write(`error: ${(e as Error).message}\n`);
       failed = true;
@@ -244,7 +244,7 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
 function reportExternal(registry: Registry, log: Logger): void {
   const ext = registry.external;
   if (!ext) return;
-  for (const f of ext.failures) log.warn(`plugin ${f.plugin ? `${f.plugin} (${f.file})` : f.file} failed to load: ${f.reason}`);
+  for (const f of ext.failures) log.warn(`plugin failed to load: ${describeFailure(f)}`);
   for (const n of ext.notices) log.info(n);
 }
 
@@ -258,7 +258,7 @@ function externalListing(registry: Registry): string {
   for (const n of ext.notices) out += `  note: ${n}\n`;
   if (ext.failures.length) {
     out += "\nFailed to load:\n";
-    for (const f of ext.failures) out += `  ${f.plugin ? `${f.plugin} (${f.file})` : f.file}: ${f.reason}\n`;
+    for (const f of ext.failures) out += `  ${describeFailure(f)}\n`;
   }
   return out;
 }

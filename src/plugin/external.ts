@@ -164,6 +164,11 @@ export async function withExternalPlugins(base: Registry, paths: readonly string
   return new Registry(plugins, { external: ext });
 }
 
+/** "plugin NAME (FILE)" or the file: how messages and listings name a failure. */
+export function describeFailure(f: PluginFailure): string {
+  return `${f.plugin ? `${f.plugin} (${f.file})` : f.file}: ${f.reason}`;
+}
+
 function errorText(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;

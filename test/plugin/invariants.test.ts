@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { defaultRegistry, PLUGINS } from "../../plugins/index.js";
 import { FunctionValueRecord } from "../../src/plugin/value.js";
 import { isFieldTypeName } from "../../src/records/fieldtypes.js";
-import type { RecordDescriptor } from "../../src/records/descriptor.js";
+import { defineRecord, type RecordDescriptor } from "../../src/records/descriptor.js";
+import { checkPlugin, fieldTypeConflicts } from "../../src/plugin/check.js";
 
 const descriptors = new Map<string, RecordDescriptor>();
 for (const f of defaultRegistry.functions) {
@@ -29,6 +30,23 @@ describe("registry invariants", () => {
       }
     }
     expect([...types].filter(([, s]) => s.size > 1).map(([n, s]) => `${n}: ${[...s].join(", ")}`)).toEqual([]);
+  });
+
+  it("every built-in passes the check external plugins are held to, and no two declare a field two ways", () => {
+    for (const p of PLUGINS) expect(checkPlugin(p), p.name).toEqual([]);
+    expect(fieldTypeConflicts(PLUGINS)).toEqual([]);
+  });
+
+  it("the check finds a field typed two ways and the plugin it comes from", () => {
+    const empty = { ...PLUGINS[0]!, name: "x", functions: {} };
+    expect(checkPlugin(empty)).toEqual(["no functions"]);
+    const wtmp = PLUGINS.find((p) => p.name === "wtmp")!;
+    const d = (wtmp.functions.wtmp as { records: RecordDescriptor[] }).records[0]!;
+    const clash = { ...wtmp, name: "clash", functions: { clash: { output: "records" as const, description: "clashing", records: [defineRecord("x/clash", { ut_pid: "string", filepath: "path" })], run: () => [] } } };
+    expect(d.fieldTypes.get("ut_pid")).toBe("varint");
+    expect(fieldTypeConflicts([...PLUGINS, clash], [clash])).toEqual([expect.stringMatching(/^field ut_pid has two types: varint in .*linux\/log\/wtmp.*; string in x\/clash$/)]);
+    expect(fieldTypeConflicts([...PLUGINS, clash], [wtmp])).toHaveLength(1);
+    expect(fieldTypeConflicts(PLUGINS, [wtmp])).toEqual([]);
   });
 
   it("every record has hostname, domain and a filepath path, and uses known field types", () => {
