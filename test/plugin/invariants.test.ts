@@ -41,7 +41,8 @@ describe("registry invariants", () => {
     const empty = { ...PLUGINS[0]!, name: "x", functions: {} };
     expect(checkPlugin(empty)).toEqual(["no functions"]);
     const wtmp = PLUGINS.find((p) => p.name === "wtmp")!;
-    const d = (wtmp.functions.wtmp as { records: RecordDescriptor[] }).records[0]!;
+    const fn = wtmp.functions.wtmp!;
+    const d = (fn.output === "records" ? fn.records : [])[0]!;
     const clash = { ...wtmp, name: "clash", functions: { clash: { output: "records" as const, description: "clashing", records: [defineRecord("x/clash", { ut_pid: "string", filepath: "path" })], run: () => [] } } };
     expect(d.fieldTypes.get("ut_pid")).toBe("varint");
     expect(fieldTypeConflicts([...PLUGINS, clash], [clash])).toEqual([expect.stringMatching(/^field ut_pid has two types: varint in .*linux\/log\/wtmp.*; string in x\/clash$/)]);
