@@ -8,6 +8,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
+    globalSetup: ["test/setup/build.ts"],
     // Every record a plugin yields in the tests is checked against its descriptor's types.
     env: { QUARRY_CHECK_RECORDS: "1" },
   },

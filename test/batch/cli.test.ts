@@ -1,11 +1,11 @@
-// Worker threads exist only in the compiled build: these tests build once, then run the compiled CLI (and the
+// Worker threads exist only in the compiled build (test/setup/build.ts builds it once): these tests run the compiled CLI (and the
 // compiled runBatch with a test registry module) with --jobs 2.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Writable } from "node:stream";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TargetReport } from "../../src/batch/report.js";
 import { targetId } from "../../src/target.js";
 import { makeHost, parseJsonLines, recordsBySource, tempDir, treeContents } from "./helpers.js";
@@ -15,10 +15,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const DIST = path.join(ROOT, "dist");
 const CLI = path.join(DIST, "src/cli/bin/target-query.js");
 const GEN = ["--generated", "2024-01-01T00:00:00Z"];
-
-beforeAll(() => {
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "pipe" }); // keeps the bins executable
-}, 120_000);
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });

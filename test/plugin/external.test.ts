@@ -1,11 +1,11 @@
 // External plugins (--plugin-path, $QUARRY_PLUGINS): good modules load and run, broken ones are reported by
 // file and name and never stop the others. The end-to-end cases run the compiled CLI, as an analyst does:
 // there "quarry" inside a plugin must resolve to the running copy, in the main thread and in worker threads.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defaultRegistry } from "../../plugins/index.js";
 import { loadExternalPlugins, pluginPaths, withExternalPlugins } from "../../src/plugin/external.js";
 import { tmpdir, writeTree } from "../helpers/tmp.js";
@@ -93,10 +93,6 @@ describe("plugin paths", () => {
 });
 
 describe("external plugins through the compiled CLI", () => {
-  beforeAll(() => {
-    execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "pipe" });
-  }, 120_000);
-
   it("runs a good plugin beside a built-in, and reports each broken one by name without stopping the run", () => {
     const { good, bad } = pluginDirs();
     const r = cli(["--plugin-path", good, "--plugin-path", bad, "-f", "hello,users", SAMPLE, "-j", "--generated", "2024-01-01T00:00:00Z"]);
