@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { tmpdir } from "../helpers/tmp.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PAGE = path.join(ROOT, "docs/writing-plugins.md");
@@ -32,6 +33,11 @@ function fencedBlocks(md: string): Block[] {
   return out;
 }
 
+function dedent(lines: string[]): string[] {
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  return lines.map((l) => (l.trim() ? l.slice(indent) : l));
+}
+
 const blocks = fencedBlocks(fs.readFileSync(PAGE, "utf8"));
 
 describe("docs/writing-plugins.md", () => {
@@ -45,8 +51,11 @@ describe("docs/writing-plugins.md", () => {
     expect(excerpts.length).toBeGreaterThanOrEqual(4);
     for (const b of excerpts) {
       const file = /\bfile=(\S+)/.exec(b.info)![1]!;
-      const source = fs.readFileSync(path.join(ROOT, file), "utf8");
-      expect(source.includes(b.body), `docs/writing-plugins.md:${b.line} is not an excerpt of ${file}`).toBe(true);
+      const source = fs.readFileSync(path.join(ROOT, file), "utf8").split("\n");
+      const want = b.body.split("\n");
+      // Lines in a row of the file, with their common indentation trimmed as the page shows them.
+      const found = source.some((_, i) => dedent(source.slice(i, i + want.length)).join("\n") === b.body);
+      expect(found, `docs/writing-plugins.md:${b.line} is not an excerpt of ${file}`).toBe(true);
     }
   });
 
@@ -60,7 +69,9 @@ describe("docs/writing-plugins.md", () => {
     }
     const marker = (n: number) => `@@quarry-tutorial-step-${n}@@`;
     const script = ["set -euo pipefail", ...steps.flatMap((s, n) => [s.block.body, `echo '${marker(n)}'`])].join("\n");
-    const r = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26, timeout: 300_000 });
+    // The page's mktemp -d folders go to a temporary directory of the test's own, removed afterwards.
+    const env = { ...process.env, TMPDIR: tmpdir("quarry-tutorial-") };
+    const r = spawnSync("bash", ["-c", script], { cwd: ROOT, env, encoding: "utf8", maxBuffer: 1 << 26, timeout: 300_000 });
     expect(r.status, `the tutorial's commands failed:\n${r.stderr}`).toBe(0);
     let rest = r.stdout;
     steps.forEach((s, n) => {
