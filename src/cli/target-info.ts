@@ -4,14 +4,11 @@ import { UsageError } from "../plugin/args.js";
 import { jsonDynamic } from "../records/render.js";
 import { Target } from "../target.js";
 import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, type CliIO } from "./common.js";
+import { TARGET_INFO } from "./spec/target-info.js";
+import { declare } from "./spec/yargs.js";
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const args = yargs(preprocessArgv(argv))
-    .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false })
-    .scriptName("target-info")
-    .usage("$0 [options] TARGET...")
-    .option("json", { alias: "j", type: "boolean", describe: "one JSON object per target, one per line" })
-    .option("loader", { alias: "L", type: "string", describe: "force a loader" })
+  const args = declare(yargs(preprocessArgv(argv)), TARGET_INFO)
     .version(false)
     .strictOptions()
     .exitProcess(false)
