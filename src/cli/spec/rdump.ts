@@ -28,7 +28,7 @@ export const RDUMP = defineCli({
       value: "FIELDS",
       describe: "only these fields, in this order (comma list); with -w x.rec the written descriptor has only these",
     },
-    exclude: { alias: "X", type: "string", value: "FIELDS", describe: "leave these fields out (comma list)" },
+    exclude: { alias: "X", type: "string", value: "FIELDS", describe: "leave these fields out (comma list; with -w x.rec also out of the written descriptor)" },
     count: { alias: "c", type: "number", value: "N", describe: "stop after N records" },
     skip: { type: "number", value: "N", describe: "skip the first N matching records" },
     list: {
