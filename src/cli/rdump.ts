@@ -9,7 +9,7 @@ import { openRecordFile, openRecordSource, type RecordSource } from "../records/
 import { EXIT_ERRORS, EXIT_OK, UsageError, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { formatForPath, joinDashValue, openSink, type OutputFormat } from "./output.js";
 import { knownOptions, RDUMP, RDUMP_MODES } from "./spec/index.js";
-import { declare } from "./spec/yargs.js";
+import { applySpec } from "./spec/yargs.js";
 
 /** The output format of each -m mode (the modes are declared in spec/rdump.ts). */
 const MODES: Record<(typeof RDUMP_MODES)[number], OutputFormat> = {
@@ -30,7 +30,7 @@ const MAX_REPORTED = 10;
 const KNOWN = knownOptions(RDUMP);
 
 function builder(argv: readonly string[]) {
-  return declare(yargs(preprocessArgv(argv)).help(false), RDUMP)
+  return applySpec(yargs(preprocessArgv(argv)).help(false), RDUMP)
     .version(false)
     .exitProcess(false)
     .fail((msg, err) => {

@@ -5,10 +5,10 @@ import { jsonDynamic } from "../records/render.js";
 import { Target } from "../target.js";
 import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, type CliIO } from "./common.js";
 import { TARGET_INFO } from "./spec/target-info.js";
-import { declare } from "./spec/yargs.js";
+import { applySpec } from "./spec/yargs.js";
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const args = declare(yargs(preprocessArgv(argv)), TARGET_INFO)
+  const args = applySpec(yargs(preprocessArgv(argv)), TARGET_INFO)
     .version(false)
     .strictOptions()
     .exitProcess(false)

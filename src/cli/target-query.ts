@@ -15,13 +15,13 @@ import { LOADERS } from "../../loaders/index.js";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 import { knownOptions, TARGET_QUERY } from "./spec/index.js";
-import { declare } from "./spec/yargs.js";
+import { applySpec } from "./spec/yargs.js";
 
 /** Every option of target-query itself; any other option is a function argument (`-f failed_logins --by addr`). */
 const KNOWN = knownOptions(TARGET_QUERY);
 
 function parser(argv: readonly string[]) {
-  return declare(yargs(joinDashValue(preprocessArgv(argv), "-w", "--write")).help(false), TARGET_QUERY)
+  return applySpec(yargs(joinDashValue(preprocessArgv(argv), "-w", "--write")).help(false), TARGET_QUERY)
     .version(false)
     .strict(false)
     .exitProcess(false)

@@ -56,6 +56,8 @@ export const RDUMP = defineCli({
     "Sources are told apart by their bytes, not their names: flow.record streams (ours and Python's; concatenated, " +
       "gzip'd) and JSON lines. How sources are read, what happens to a record that cannot be read, the output formats " +
       "and the selector language (`-s`; it is parsed, never evaluated as code): [record-model.md](record-model.md).",
+    "`-w FILE` picks the format from the extension as target-query's `-w` does (`.rec`, `.rec.gz`, `.jsonl`, `.csv`, `.txt`; " +
+      "[record-model.md](record-model.md#choosing-the-output)); an output mode flag wins over the extension.",
     "Example: `rdump -s 'r.ut_user == \"root\" and r.ut_addr in net.ipnetwork(\"10.0.0.0/8\")' wtmp.rec`.",
   ],
   exitCodes: [

@@ -31,7 +31,7 @@ export function epilogText(spec: CliSpec): string {
 }
 
 /** Name, synopsis, options and epilog from the declaration; the caller adds its own behaviour (help, strictness, failure). */
-export function declare<T, O extends OptionsSpec>(y: Argv<T>, spec: CliSpec<O>) {
+export function applySpec<T, O extends OptionsSpec>(y: Argv<T>, spec: CliSpec<O>) {
   return y
     .parserConfiguration(spec.parserConfiguration ?? {})
     .scriptName(spec.name)
