@@ -8,8 +8,11 @@ import type { RecordSink } from "../records/sinks/sink.js";
 import { openRecordFile, openRecordSource, type RecordSource } from "../records/stream/source.js";
 import { EXIT_ERRORS, EXIT_OK, UsageError, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { formatForPath, joinDashValue, openSink, type OutputFormat } from "./output.js";
+import { knownOptions, RDUMP, RDUMP_MODES } from "./spec/index.js";
+import { applySpec } from "./spec/yargs.js";
 
-const MODES: Record<string, OutputFormat> = {
+/** The output format of each -m mode (the modes are declared in spec/rdump.ts). */
+const MODES: Record<(typeof RDUMP_MODES)[number], OutputFormat> = {
   text: "text",
   csv: "csv",
   "csv-no-header": "csv-noheader",
@@ -24,38 +27,10 @@ const MODES: Record<string, OutputFormat> = {
 /** Unreadable records reported one by one per source; beyond this, a count. */
 const MAX_REPORTED = 10;
 
-const KNOWN = new Set([
-  "_", "$0", "writer", "w", "selector", "s", "fields", "F", "exclude", "X", "count", "c", "skip", "list", "l", "stats",
-  "mode", "m", "line", "L", "line-verbose", "Lv", "json", "j", "jsonlines", "J", "csv", "C", "csv-no-header", "Cn",
-  "timesketch", "quiet", "q", "verbose", "v", "help", "h",
-]);
+const KNOWN = knownOptions(RDUMP);
 
 function builder(argv: readonly string[]) {
-  return yargs(preprocessArgv(argv))
-    .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false })
-    .scriptName("rdump")
-    .help(false)
-    .usage("$0 [options] [SOURCE...]\n\nRead flow.record streams (plain or gzip) and JSON lines from files or stdin (-), select and write records.")
-    .option("writer", { alias: "w", type: "string", describe: "write to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv (- = binary stream on stdout)" })
-    .option("selector", { alias: "s", type: "string", describe: 'only records matching EXPR, e.g. \'r.ut_user == "root"\' (see docs/records.md)' })
-    .option("fields", { alias: "F", type: "string", describe: "only these fields (comma list)" })
-    .option("exclude", { alias: "X", type: "string", describe: "leave these fields out (comma list)" })
-    .option("count", { alias: "c", type: "number", describe: "stop after N records" })
-    .option("skip", { type: "number", describe: "skip the first N matching records" })
-    .option("list", { alias: "l", type: "boolean", describe: "list the descriptors seen and their record counts (no records)" })
-    .option("stats", { type: "boolean", describe: "print record counts on stderr at the end" })
-    .option("mode", { alias: "m", type: "string", choices: Object.keys(MODES), describe: "output mode" })
-    .option("line", { alias: "L", type: "boolean", describe: "one field per line" })
-    .option("line-verbose", { alias: "Lv", type: "boolean", describe: "one field per line, with field types" })
-    .option("json", { alias: "j", type: "boolean", describe: "JSON, indented" })
-    .option("jsonlines", { alias: "J", type: "boolean", describe: "JSON lines (one object per record)" })
-    .option("csv", { alias: "C", type: "boolean", describe: "CSV with a header" })
-    .option("csv-no-header", { alias: "Cn", type: "boolean", describe: "CSV without a header" })
-    .option("timesketch", { type: "boolean", describe: "Timesketch JSON lines (one line per datetime field)" })
-    .option("quiet", { alias: "q", type: "boolean", describe: "errors only on stderr" })
-    .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
-    .option("help", { alias: "h", type: "boolean", describe: "this help" })
-    .epilog("Exit: 0 all well, 1 a source could not be read (or finished with errors), 2 usage error.")
+  return applySpec(yargs(preprocessArgv(argv)).help(false), RDUMP)
     .version(false)
     .exitProcess(false)
     .fail((msg, err) => {
@@ -74,7 +49,7 @@ function list(v: string | undefined): string[] | undefined {
 /** The output format from the mode flags, or null when none is given. */
 function modeFormat(args: Record<string, unknown>): OutputFormat | null {
   const picked: OutputFormat[] = [];
-  if (typeof args.mode === "string") picked.push(MODES[args.mode]!);
+  if (typeof args.mode === "string") picked.push(MODES[args.mode as keyof typeof MODES]); // yargs checked the choice
   if (args.line) picked.push("line");
   if (args["line-verbose"]) picked.push("line-verbose");
   if (args.json) picked.push("json-pretty");

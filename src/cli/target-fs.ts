@@ -4,21 +4,28 @@ import type { FileStat } from "../fs/types.js";
 import { Target } from "../target.js";
 import { exportTar } from "./export-tar.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./common.js";
+import { TARGET_FS } from "./spec/target-fs.js";
+import { exitLine, flagsOf, type CliSpec } from "./spec/types.js";
 
-const USAGE = `usage: target-fs [-L LOADER] [-q] TARGET COMMAND [ARGS]
+/** The help, from the declaration (spec/target-fs.ts). */
+export function usageText(spec: CliSpec = TARGET_FS): string {
+  const cmds = spec.commands ?? [];
+  const cw = Math.max(...cmds.map((c) => c.usage.length)) + 3;
+  const flags = Object.entries(spec.options).map(([name, o]) => [flagsOf(name, o).join(", ") + (o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""), o.describe] as const);
+  const fw = Math.max(...flags.map(([f]) => f.length)) + 2;
+  let out = `usage: ${spec.name} ${spec.usage}\n\n${spec.description}\n\ncommands:\n`;
+  for (const c of cmds) out += `  ${c.usage.padEnd(cw)}${c.describe}\n`;
+  out += "\noptions:\n";
+  for (const [f, d] of flags) out += `  ${f.padEnd(fw)}${d}\n`;
+  out += "\n" + [...(spec.notes ?? []), exitLine(spec)].join("\n") + "\n";
+  return out;
+}
 
-commands:
-  ls [-l] [PATH]   list a directory (default /); -l: mode, owner, size, mtime, link target
-  cat PATH         write a file's raw bytes to stdout
-  stat PATH        a file's metadata (the final link is not followed)
-  walk [PATH]      every path below PATH (default /), depth first; links are not descended
-  find GLOB        paths matching a shell pattern (/var/log/**/*.gz)
-  tar PATH...      a tar stream of the paths (directories recursively; links kept as links) on stdout
-
-options:
-  -L, --loader NAME  force a loader (target-query -l lists them)
-  -q, --quiet        do not print the loader's warnings about the evidence
-`;
+const USAGE = usageText();
+const COMMANDS = (TARGET_FS.commands ?? []).map((c) => c.name);
+const NEEDS_OPERAND = new Set((TARGET_FS.commands ?? []).filter((c) => c.needsOperand).map((c) => c.name));
+/** "-L" / "--loader" → "loader", from the declaration. */
+const FLAGS = new Map(Object.entries(TARGET_FS.options).flatMap(([name, o]) => flagsOf(name, o).map((f) => [f, name] as const)));
 
 interface Parsed {
   loader?: string;
@@ -35,14 +42,15 @@ function parse(argv: readonly string[]): Parsed {
       out.rest.push(...argv.slice(i + 1));
       break;
     }
-    if (a === "-L" || a === "--loader") {
-      const v = argv[++i];
+    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
+    const option = FLAGS.get(eq > 0 ? a.slice(0, eq) : a);
+    if (option === "loader") {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v === undefined) throw new UsageError(`${a} needs a loader name`);
       out.loader = v;
-    } else if (a.startsWith("--loader=")) out.loader = a.slice("--loader=".length);
-    else if (a === "-q" || a === "--quiet") out.quiet = true;
-    else if (a === "-l" && out.rest.length >= 2) out.long = true;
-    else if (a === "-h" || a === "--help") out.rest.unshift("help");
+    } else if (option === "quiet" && eq < 0) out.quiet = true;
+    else if (a === "-l" && out.rest.length >= 2) out.long = true; // ls -l
+    else if (option === "help" && eq < 0) out.rest.unshift("help");
     else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
     else out.rest.push(a);
   }
@@ -60,9 +68,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   const [targetPath, cmd, ...operands] = args.rest as [string, string | undefined, ...string[]];
-  if (!cmd) throw new UsageError("no command given (ls, cat, stat, walk, find)");
-  if (!["ls", "cat", "stat", "walk", "find", "tar"].includes(cmd)) throw new UsageError(`unknown command ${cmd} (ls, cat, stat, walk, find, tar)`);
-  if ((cmd === "cat" || cmd === "stat" || cmd === "find" || cmd === "tar") && operands.length === 0) throw new UsageError(`${cmd} needs a path`);
+  if (!cmd) throw new UsageError(`no command given (${COMMANDS.join(", ")})`);
+  if (!COMMANDS.includes(cmd)) throw new UsageError(`unknown command ${cmd} (${COMMANDS.join(", ")})`);
+  if (NEEDS_OPERAND.has(cmd) && operands.length === 0) throw new UsageError(`${cmd} needs a path`);
 
   let target: Target;
   try {

@@ -6,15 +6,11 @@ import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/ext
 import { jsonDynamic } from "../records/render.js";
 import { Target } from "../target.js";
 import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, type CliIO } from "./common.js";
+import { TARGET_INFO } from "./spec/target-info.js";
+import { applySpec } from "./spec/yargs.js";
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const args = yargs(preprocessArgv(argv))
-    .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false })
-    .scriptName("target-info")
-    .usage("$0 [options] TARGET...")
-    .option("json", { alias: "j", type: "boolean", describe: "one JSON object per target, one per line" })
-    .option("loader", { alias: "L", type: "string", describe: "force a loader" })
-    .option("plugin-path", { type: "string", array: true, describe: "load external plugins from DIR or FILE (compiled JavaScript modules; repeatable; also $QUARRY_PLUGINS, a colon-separated list)" })
+  const args = applySpec(yargs(preprocessArgv(argv)), TARGET_INFO)
     .version(false)
     .strictOptions()
     .exitProcess(false)

@@ -16,51 +16,14 @@ import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
+import { knownOptions, TARGET_QUERY } from "./spec/index.js";
+import { applySpec } from "./spec/yargs.js";
 
-const KNOWN = new Set([
-  "_", "$0", "f", "function", "xf", "excluded-functions", "l", "list", "L", "loader", "j", "json", "s", "strings",
-  "limit", "plugin-path", "q", "quiet", "v", "verbose", "h", "help", "generated",
-  "w", "write", "C", "csv", "timesketch",
-  // batch (src/batch)
-  "targets-from", "jobs", "shard", "report", "output-dir", "output-format", "gzip", "resume", "progress", "timeout",
-]);
+/** Every option of target-query itself; any other option is a function argument (`-f failed_logins --by addr`). */
+const KNOWN = knownOptions(TARGET_QUERY);
 
 function parser(argv: readonly string[]) {
-  return yargs(joinDashValue(preprocessArgv(argv), "-w", "--write"))
-    .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": false, "halt-at-non-option": false })
-    .scriptName("target-query")
-    .usage("$0 [options] TARGET... -f FUNCTIONS\n\nRun plugin functions on targets (directories, tars, collections).")
-    .help(false)
-    .option("function", { alias: "f", type: "string", describe: "functions to run: names, namespaces (atop.*), module paths or globs; comma lists" })
-    .option("excluded-functions", { alias: "xf", type: "string", describe: "functions to leave out (same syntax)" })
-    .option("list", { alias: "l", type: "boolean", describe: "list functions (with -f: only those); with targets: which apply and why not" })
-    .option("plugin-path", { type: "string", array: true, describe: "load external plugins from DIR or FILE (compiled JavaScript modules; repeatable; also $QUARRY_PLUGINS, a colon-separated list)" })
-    .option("loader", { alias: "L", type: "string", describe: "force a loader (see -l)" })
-    .option("json", { alias: "j", type: "boolean", describe: "JSON lines (dissect's -j shape, with descriptor lines)" })
-    .option("strings", { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" })
-    .option("write", { alias: "w", type: "string", describe: "write records to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv" })
-    .option("csv", { alias: "C", type: "boolean", describe: "CSV (a header per record type)" })
-    .option("timesketch", { type: "boolean", describe: "Timesketch JSON lines: one line per datetime field of each record" })
-    .option("limit", { type: "number", describe: "stop after N records per target" })
-    .option("quiet", { alias: "q", type: "boolean", describe: "errors only on stderr" })
-    .option("verbose", { alias: "v", type: "count", describe: "debug messages" })
-    .option("generated", { type: "string", hidden: true, describe: "fixed _generated time (reproducible output)" })
-    .option("targets-from", { type: "string", describe: "read targets from FILE (or - for stdin), one per line, # comments" })
-    .option("jobs", { type: "number", describe: "targets processed in parallel (default: the number of cores)" })
-    .option("shard", { type: "string", describe: "K/N: only the K-th of N deterministic slices of the target list" })
-    .option("report", { type: "string", describe: "write a JSON run report to FILE" })
-    .option("output-dir", { type: "string", describe: "write DIR/<target id>/<function>.jsonl instead of stdout" })
-    .option("output-format", { type: "string", describe: "per-host file format with --output-dir: jsonl (default) or rec (flow.record stream)" })
-    .option("gzip", { type: "boolean", describe: "gzip the per-host files (--output-dir)" })
-    .option("resume", { type: "boolean", describe: "continue an interrupted --output-dir run, skipping finished work" })
-    .option("progress", { type: "boolean", describe: "progress line on stderr (default: when stderr is a terminal)" })
-    .option("timeout", { type: "number", describe: "give up on a target after SECONDS (it runs in a worker thread, which is stopped)" })
-    .option("help", { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" })
-    .epilog(
-      "Output: text on a terminal or with -s, the flow.record binary stream when piped (read it with rdump), -j JSON lines.\n" +
-        "Targets may be @FILE (one per line); a folder that is not itself a target is expanded one level.\n" +
-        "Exit: 0 all well, 1 finished with errors, 2 usage error, 3 no target could be opened.",
-    )
+  return applySpec(yargs(joinDashValue(preprocessArgv(argv), "-w", "--write")).help(false), TARGET_QUERY)
     .version(false)
     .strict(false)
     .exitProcess(false)

@@ -46,6 +46,22 @@ export const RESERVED_FIELDS: readonly FieldDef[] = [
   { name: "_version", type: "varint" },
 ];
 
+/** Prepended to every target record's declared fields (dissect's TargetRecordDescriptor). */
+export const TARGET_FIELDS: readonly FieldDef[] = [
+  { name: "hostname", type: "string" },
+  { name: "domain", type: "string" },
+];
+
+/** What the fields every record gets hold (the records reference, docs/records.md, lists them). */
+export const COMMON_FIELD_DOCS: Readonly<Record<string, string>> = {
+  hostname: "the target's host name (without domain); None when the evidence does not say",
+  domain: "the target's DNS domain; None when unknown",
+  _source: "the target's id: `<file name>-<8 hex of sha256(absolute path)>`, the same in every run",
+  _classification: "flow.record's classification; None",
+  _generated: "when the function began producing records (one time per function and target)",
+  _version: "the record format version: 1",
+};
+
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9_]*(\/[a-zA-Z][a-zA-Z0-9_]*)*$/;
 const FIELD_RE = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 
@@ -98,14 +114,10 @@ export function descriptorHash(name: string, fields: readonly FieldDef[]): numbe
  * `RecordOf<typeof X>`, and `hostname`/`domain` are prepended as dissect's TargetRecordDescriptor does.
  */
 export function defineRecord<const F extends FieldSpec>(name: string, fields: F): RecordDescriptor<F> {
-  for (const k of ["hostname", "domain"]) {
+  for (const { name: k } of TARGET_FIELDS) {
     if (k in fields) throw new TypeError(`${name}: "${k}" is added to every target record; do not declare it`);
   }
-  const defs: FieldDef[] = [
-    { name: "hostname", type: "string" },
-    { name: "domain", type: "string" },
-    ...Object.entries(fields).map(([n, t]) => ({ name: n, type: t })),
-  ];
+  const defs: FieldDef[] = [...TARGET_FIELDS, ...Object.entries(fields).map(([n, t]) => ({ name: n, type: t }))];
   return new RecordDescriptor<F>(name, defs);
 }
 

@@ -36,6 +36,24 @@ export const SCALAR_TYPES: readonly ScalarTypeName[] = [
   "unix_file_mode",
 ];
 
+/** What a value of each type holds and how the formats write it: the records reference (docs/records.md) shows this. */
+export const FIELD_TYPE_DOCS: Readonly<Record<ScalarTypeName, string>> = {
+  string:
+    "text; bytes of the evidence that are not UTF-8 are kept (Python's surrogateescape: U+DC80..U+DCFF, shown as `\\udcff` in text and JSON, written back as the raw bytes in the binary stream)",
+  varint: "an integer of any size (a bigint past 2^53), exact in every format",
+  uint16: "an unsigned 16-bit integer",
+  uint32: "an unsigned 32-bit integer",
+  float: "a float64",
+  boolean: "`True` / `False`",
+  datetime:
+    "a UTC time with microseconds; ISO 8601 with `T` in JSON, with a space in text and CSV, `[Y, M, D, h, m, s, µs]` in the binary stream",
+  path: "a POSIX path inside the target; `[text, 0]` in the binary stream (`1` for Windows paths)",
+  "net.ipaddress": "an IPv4 or IPv6 address: canonical text in text, JSON and CSV, its integer in the binary stream",
+  bytes: "raw bytes: `b'…'` in text, base64 in JSON",
+  filesize: "a size in bytes (an integer, as varint)",
+  unix_file_mode: "a unix file mode (type and permission bits)",
+};
+
 /** The value a field of type T holds: lists are arrays (never null, as flow.record defaults them to []). */
 export type ValueOf<T extends FieldTypeName> = T extends `${infer S extends ScalarTypeName}[]`
   ? ScalarTypes[S][]

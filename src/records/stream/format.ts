@@ -1,4 +1,4 @@
-// flow.record's binary stream: constants and the ext 14 envelope subtypes (see docs/records.md).
+// flow.record's binary stream: constants and the ext 14 envelope subtypes (see docs/record-model.md).
 
 /** The magic every stream starts with, packed as msgpack bin8 in the first frame. */
 export const MAGIC = new TextEncoder().encode("RECORDSTREAM\n");

@@ -1,0 +1,24 @@
+// target-info's interface: read by its parser (src/cli/target-info.ts) and by the reference (docs/cli.md).
+import { PLUGIN_PATH_OPTION } from "./target-query.js";
+import { defineCli } from "./types.js";
+
+export const TARGET_INFO = defineCli({
+  name: "target-info",
+  usage: "[options] TARGET...",
+  description:
+    "What a target is: path, id, loader, hostname, domain, os, version, mounts and the loader's warnings about the evidence.",
+  parserConfiguration: { "short-option-groups": false, "camel-case-expansion": false },
+  options: {
+    // yargs' own help option (it prints the help itself); declared here so that the reference lists it.
+    help: { type: "boolean", describe: "Show help" },
+    json: { alias: "j", type: "boolean", describe: "one JSON object per target, one per line" },
+    loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader" },
+    "plugin-path": PLUGIN_PATH_OPTION,
+  },
+  notes: ["Targets may be @FILE (one per line, # comments)."],
+  exitCodes: [
+    { code: 0, meaning: "all well" },
+    { code: 1, meaning: "a target could not be opened" },
+    { code: 2, meaning: "usage error" },
+  ],
+});

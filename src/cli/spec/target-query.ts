@@ -1,0 +1,89 @@
+// target-query's interface: read by its parser (src/cli/target-query.ts) and by the reference (docs/cli.md).
+import { defineCli } from "./types.js";
+
+export const PLUGIN_PATH_OPTION = {
+  type: "string",
+  array: true,
+  value: "DIR|FILE",
+  describe:
+    "load external plugins from DIR or FILE (compiled JavaScript modules; repeatable; also $QUARRY_PLUGINS, a colon-separated list)",
+} as const;
+
+export const TARGET_QUERY = defineCli({
+  name: "target-query",
+  usage: "[options] TARGET... -f FUNCTIONS",
+  description: "Run plugin functions on targets (directories, tars, collections).",
+  // No short-option groups: dissect's -xf is one flag (and -vv is expanded to -v -v before parsing).
+  parserConfiguration: { "short-option-groups": false, "camel-case-expansion": false, "halt-at-non-option": false },
+  options: {
+    function: {
+      alias: "f",
+      type: "string",
+      value: "FUNCTIONS",
+      describe: "functions to run: names, namespaces (atop.*), module paths or globs; comma lists",
+    },
+    "excluded-functions": { alias: "xf", type: "string", value: "FUNCTIONS", describe: "functions to leave out (same syntax)" },
+    list: { alias: "l", type: "boolean", describe: "list functions (with -f: only those); with targets: which apply and why not" },
+    loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader (see -l)" },
+    json: { alias: "j", type: "boolean", describe: "JSON lines (dissect's -j shape, with descriptor lines)" },
+    strings: { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" },
+    write: { alias: "w", type: "string", value: "FILE", describe: "write records to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv" },
+    csv: { alias: "C", type: "boolean", describe: "CSV (a header per record type)" },
+    timesketch: { type: "boolean", describe: "Timesketch JSON lines: one line per datetime field of each record" },
+    limit: { type: "number", value: "N", describe: "stop after N records per target" },
+    quiet: { alias: "q", type: "boolean", describe: "errors only on stderr" },
+    verbose: { alias: "v", type: "count", describe: "debug messages" },
+    generated: { type: "string", value: "TIME", hidden: true, describe: "fixed _generated time (reproducible output)" },
+    "plugin-path": PLUGIN_PATH_OPTION,
+    "targets-from": { type: "string", value: "FILE", describe: "read targets from FILE (or - for stdin), one per line, # comments" },
+    jobs: { type: "number", value: "N", describe: "targets processed in parallel (default: the number of cores)" },
+    shard: { type: "string", value: "K/N", describe: "K/N: only the K-th of N deterministic slices of the target list" },
+    report: { type: "string", value: "FILE", describe: "write a JSON run report to FILE" },
+    "output-dir": { type: "string", value: "DIR", describe: "write DIR/<target id>/<function>.jsonl instead of stdout" },
+    "output-format": {
+      type: "string",
+      value: "FORMAT",
+      describe: "per-host file format with --output-dir: jsonl (default) or rec (flow.record stream)",
+    },
+    gzip: { type: "boolean", describe: "gzip the per-host files (--output-dir)" },
+    resume: { type: "boolean", describe: "continue an interrupted --output-dir run, skipping finished work" },
+    progress: { type: "boolean", describe: "progress line on stderr (default: when stderr is a terminal)" },
+    timeout: { type: "number", value: "SECONDS", describe: "give up on a target after SECONDS (it runs in a worker thread, which is stopped)" },
+    help: { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" },
+  },
+  notes: [
+    "Output: text on a terminal or with -s, the flow.record binary stream when piped (read it with rdump), -j JSON lines.",
+    "Targets may be @FILE (one per line); a folder that is not itself a target is expanded one level.",
+  ],
+  details: [
+    "- **Targets**: paths (directories, tar, tar.gz/tgz (gzip by magic), UAC and acquire collections as tar or directory), " +
+      "`memory://NAME` (programs and tests), `@FILE` (one target per line, `#` comments), a directory of collections " +
+      "(expanded one level; see [batch.md](batch.md)), `--targets-from FILE|-`.",
+    "- **Functions** (`-f`, comma lists): exact names (`wtmp`), namespaces (`atop.*` is every atop function; `atop` is " +
+      "the one function), module paths and globs (`os.unix.log`, `os.unix.log.*`). `-xf` removes the same way. An unknown " +
+      "name is a usage error naming it. A name offered by several plugins (`hostname`) runs the most specific one that " +
+      "applies to the target's OS. `target-query -l` lists every function with its records and arguments, and the loaders; " +
+      "`target-query -l TARGET` says which functions apply to that target and, for the others, why not. Every function, " +
+      "its arguments and its records: [records.md](records.md).",
+    "- **Function arguments** follow the functions: `-f failed_logins --by addr`, `-f wtmp --byte-order be`. " +
+      "`target-query -f failed_logins -h` lists them. An option no selected function takes is a usage error.",
+    "- **Output**: text on a terminal (or with `-s`), the flow.record binary stream when stdout is piped (so " +
+      "`target-query … | rdump` works), `-j` JSON lines in dissect's shape, `-C` CSV, `--timesketch`, `-w FILE` with the " +
+      "format from the extension (`.rec`, `.rec.gz`, `.jsonl`, `.csv`). One sink per run: the stream header and each " +
+      "descriptor are written once. The formats: [record-model.md](record-model.md).",
+    "- **Many targets** (`--jobs`, `--shard`, `--output-dir`, `--resume`, `--report`, `--timeout`, `--progress`): " +
+      "[batch.md](batch.md).",
+    "- **Messages on stderr**: an absent artefact is `info: … not applicable: <reason>`; odd input is a `warning:` that " +
+      "names the file and byte offset; an `error:` is counted and makes the exit code 1.",
+  ],
+  exitCodes: [
+    { code: 0, meaning: "all well", detail: "an absent artefact is information, not an error" },
+    {
+      code: 1,
+      meaning: "finished with errors",
+      detail: "a target that could not be opened, a function that threw, a corrupt artefact",
+    },
+    { code: 2, meaning: "usage error", detail: "an unknown function or flag, a bad `--shard`, `--resume` without `--output-dir`, …" },
+    { code: 3, meaning: "no target could be opened", detail: "not a single one (batch runs: [batch.md](batch.md))" },
+  ],
+});
