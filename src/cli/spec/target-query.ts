@@ -73,6 +73,12 @@ export const TARGET_QUERY = defineCli({
       "descriptor are written once. The formats: [record-model.md](record-model.md).",
     "- **Many targets** (`--jobs`, `--shard`, `--output-dir`, `--resume`, `--report`, `--timeout`, `--progress`): " +
       "[batch.md](batch.md).",
+    "- **External plugins** (`--plugin-path DIR|FILE`, repeatable, and `$QUARRY_PLUGINS`): every compiled `.js`/`.mjs` " +
+      "module below the path is imported and its plugins join the built-in ones (one with a built-in's name replaces " +
+      "it). A module that fails to import, or a plugin that does not hold together, is a `warning:` naming the file " +
+      "and plugin on every run and is listed under \"Failed to load\" by `-l` with the reason; the others run. Worker " +
+      "threads load the same set; the report's `plugins` names the paths and the failures. " +
+      "[writing-plugins.md](writing-plugins.md) builds one.",
     "- **Messages on stderr**: an absent artefact is `info: … not applicable: <reason>`; odd input is a `warning:` that " +
       "names the file and byte offset; an `error:` is counted and makes the exit code 1.",
   ],
