@@ -27,6 +27,13 @@ async function helpOf(spec: CliSpec): Promise<string> {
 }
 
 describe("CLI declarations", () => {
+  it("target-info takes -h as --help, as the other tools do", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
+    expect(await infoMain(["-h"], captureIO().io)).toBe(0);
+    expect(lines.join("\n")).toMatch(/^target-info \[options\] TARGET\.\.\./);
+  });
+
   it.each(CLI_SPECS.map((s) => [s.name, s] as const))("%s --help shows every option that is not hidden, the notes and the exit codes", async (_, spec) => {
     const help = await helpOf(spec);
     expect(help).toContain(spec.description.split(" ").slice(0, 4).join(" "));

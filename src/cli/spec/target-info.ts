@@ -10,7 +10,7 @@ export const TARGET_INFO = defineCli({
   parserConfiguration: { "short-option-groups": false, "camel-case-expansion": false },
   options: {
     // yargs' own help option (it prints the help itself); declared here so that the reference lists it.
-    help: { type: "boolean", describe: "Show help" },
+    help: { alias: "h", type: "boolean", describe: "Show help" },
     json: { alias: "j", type: "boolean", describe: "one JSON object per target, one per line" },
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader" },
     "plugin-path": PLUGIN_PATH_OPTION,
