@@ -59,6 +59,19 @@ describe("docs/writing-plugins.md", () => {
     }
   });
 
+  it("its reference names every export of the public API (src/index.ts), and nothing else", () => {
+    const index = fs.readFileSync(path.join(ROOT, "src/index.ts"), "utf8");
+    const exported = [...index.matchAll(/export \{([^}]*)\} from/g)]
+      .flatMap((m) => m[1]!.split(","))
+      .map((n) => n.trim().replace(/^type\s+/, ""))
+      .filter(Boolean);
+    expect(exported.length).toBeGreaterThan(30);
+    const page = fs.readFileSync(PAGE, "utf8");
+    const api = page.slice(page.indexOf("**The public API**"), page.indexOf("Anything else is internal"));
+    const named = [...api.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)].map((m) => m[1]!);
+    expect([...new Set(named)].sort()).toEqual([...new Set(exported)].sort());
+  });
+
   it("its commands, run as written, print what the page says", () => {
     // Each ```sh block is followed in the script by a marker line, so the output splits back into blocks.
     const steps: { block: Block; expected: string | null }[] = [];
