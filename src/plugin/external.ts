@@ -33,6 +33,8 @@ export interface ExternalPlugins {
 }
 
 const MODULE_EXT = /\.(m?js|cjs)$/;
+const TYPESCRIPT = /\.(m?ts|cts)$/;
+const COMPILE_HINT = "plugins are loaded compiled: build the TypeScript first (tsc; see docs/writing-plugins.md §9)";
 const SKIP_DIRS = new Set(["node_modules"]);
 
 /** --plugin-path entries, then $QUARRY_PLUGINS (path.delimiter-separated); empty entries dropped, order kept. */
@@ -42,11 +44,18 @@ export function pluginPaths(cli: readonly string[] | string | undefined, env: st
   return [...new Set([...fromCli, ...fromEnv].map((p) => p.trim()).filter((p) => p !== "").map((p) => path.resolve(p)))];
 }
 
-/** Every module file a --plugin-path entry names: the file itself, or the .js/.mjs/.cjs files below a folder. */
+/**
+ * Every module file a --plugin-path entry names: the file itself, or the .js/.mjs/.cjs files below a folder.
+ * TypeScript sources alone (a plugin not built yet) would load nothing without a word: that is an error.
+ */
 function moduleFiles(entry: string): string[] {
   const st = fs.statSync(entry);
-  if (!st.isDirectory()) return [entry];
+  if (!st.isDirectory()) {
+    if (TYPESCRIPT.test(entry) && !entry.endsWith(".d.ts")) throw new Error(`a TypeScript source; ${COMPILE_HINT}`);
+    return [entry];
+  }
   const out: string[] = [];
+  let sources = 0;
   const walk = (dir: string): void => {
     const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
@@ -54,10 +63,12 @@ function moduleFiles(entry: string): string[] {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (MODULE_EXT.test(e.name) && !e.name.endsWith(".d.ts")) out.push(p);
+      } else if (MODULE_EXT.test(e.name)) out.push(p);
+      else if (TYPESCRIPT.test(e.name) && !e.name.endsWith(".d.ts")) sources++;
     }
   };
   walk(entry);
+  if (out.length === 0 && sources > 0) throw new Error(`no JavaScript modules, only ${sources} TypeScript source(s); ${COMPILE_HINT}`);
   return out;
 }
 

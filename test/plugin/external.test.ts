@@ -72,6 +72,17 @@ describe("plugin paths", () => {
     expect(r.plugins.map((p) => p.name)).toEqual(defaultRegistry.plugins.map((p) => p.name));
   });
 
+  it("a folder of TypeScript sources only, or a .ts file, is a failure that says to build first", async () => {
+    const dir = tmpdir("quarry-plugins-");
+    writeTree(dir, { "src/hello.ts": HELLO, "src/types.d.ts": "export {};\n" });
+    const ext = await loadExternalPlugins([path.join(dir, "src"), path.join(dir, "src/hello.ts")]);
+    expect(ext.plugins).toEqual([]);
+    expect(ext.failures).toEqual([
+      { file: path.join(dir, "src"), reason: expect.stringMatching(/^no JavaScript modules, only 1 TypeScript source\(s\); plugins are loaded compiled: build the TypeScript first/) },
+      { file: path.join(dir, "src/hello.ts"), reason: expect.stringMatching(/^a TypeScript source; plugins are loaded compiled/) },
+    ]);
+  });
+
   it("loads modules below a folder in name order, skips non-modules, and names each failure with its reason", async () => {
     const { good, bad } = pluginDirs();
     const ext = await loadExternalPlugins([good, bad], defaultRegistry.plugins);
