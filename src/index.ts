@@ -45,5 +45,8 @@ export { Registry, type FunctionGroup, type FunctionRef } from "./plugin/registr
 export { RootFilesystem, readAll } from "./fs/root.js";
 export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsErrorCode } from "./fs/types.js";
 
+// Artefacts many plugins read.
+export { parsePasswd, type PasswdEntry, type PasswdProblem } from "../plugins/os/unix/passwd.js";
+
 // Targets.
 export { Target, TargetError, type OpenOptions } from "./target.js";

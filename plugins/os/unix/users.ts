@@ -1,6 +1,7 @@
 // Local accounts from /etc/passwd (and its backup /etc/passwd-), one unix/user record each.
 import { defineRecord } from "../../../src/records/descriptor.js";
 import { absent, definePlugin, ok } from "../../../src/plugin/define.js";
+import { parsePasswd } from "./passwd.js";
 
 export const UnixUserRecord = defineRecord("unix/user", {
   name: "string",
@@ -14,10 +15,6 @@ export const UnixUserRecord = defineRecord("unix/user", {
 });
 
 const FILES = ["/etc/passwd", "/etc/passwd-"];
-
-function intOrNull(s: string | undefined): number | null {
-  return s !== undefined && /^-?\d+$/.test(s) ? Number(s) : null;
-}
 
 export default definePlugin({
   name: "users",
@@ -35,27 +32,18 @@ export default definePlugin({
         for (const file of FILES) {
           if (!t.fs.isFile(file)) continue;
           const text = t.fs.readText(file);
-          let offset = 0;
-          for (const line of text.split("\n")) {
-            const at = offset;
-            offset += Buffer.byteLength(line, "utf8") + 1;
-            if (!line.trim() || line.startsWith("#")) continue;
-            const f = line.replace(/\r$/, "").split(":");
-            if (f.length < 7) {
-              ctx.warn({ message: `malformed passwd line (${f.length} fields)`, file, offset: at });
-              continue;
-            }
-            const key = `${f[0]}\0${f[5]}\0${f[6]}`;
+          for (const e of parsePasswd(text, (p) => ctx.warn({ ...p, file }))) {
+            const key = `${e.name}\0${e.home}\0${e.shell}`;
             if (seen.has(key)) continue;
             seen.add(key);
             yield UnixUserRecord.create({
-              name: f[0]!,
-              passwd: f[1]!,
-              uid: intOrNull(f[2]),
-              gid: intOrNull(f[3]),
-              gecos: f[4]!,
-              home: f[5] || null,
-              shell: f.slice(6).join(":") || null,
+              name: e.name,
+              passwd: e.passwd,
+              uid: e.uid,
+              gid: e.gid,
+              gecos: e.gecos,
+              home: e.home,
+              shell: e.shell,
               filepath: file,
             });
           }

@@ -7,6 +7,7 @@ import {
   definePlugin,
   defineRecord,
   ok,
+  parsePasswd,
   Timestamp,
   type ArgSpec,
   type FileHandle,
@@ -100,12 +101,8 @@ function accountNames(t: Target, ctx: FunctionContext): Map<number, string> {
     ctx.warn({ message: `cannot read, user names unknown: ${(e as Error).message}`, file: "/etc/passwd" });
     return names;
   }
-  for (const line of text.split("\n")) {
-    const f = line.split(":");
-    if (f.length < 7 || !/^\d+$/.test(f[2]!)) continue;
-    const uid = Number(f[2]);
-    if (!names.has(uid)) names.set(uid, f[0]!);
-  }
+  // Malformed lines are the users function's to report; here they just name no one.
+  for (const e of parsePasswd(text)) if (e.uid !== null && !names.has(e.uid)) names.set(e.uid, e.name);
   return names;
 }
 
