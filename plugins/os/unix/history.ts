@@ -1,5 +1,4 @@
 // Shell command history (~/.bash_history, ~/.zsh_history, …) of every home directory and /root.
-// This plugin is the worked example of docs/writing-plugins.md.
 import { defineRecord } from "../../../src/records/descriptor.js";
 import { Timestamp } from "../../../src/records/timestamp.js";
 import { absent, definePlugin, ok } from "../../../src/plugin/define.js";
