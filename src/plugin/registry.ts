@@ -55,6 +55,11 @@ export class Registry {
     this.osPaths = new Set(plugins.filter((p) => p.os).map(osPathOf));
   }
 
+  /** Was this plugin loaded from --plugin-path / $QUARRY_PLUGINS? */
+  isExternal(plugin: Plugin): boolean {
+    return this.external?.plugins.includes(plugin) ?? false;
+  }
+
   get osPlugins(): Plugin[] {
     return this.plugins.filter((p) => p.os);
   }

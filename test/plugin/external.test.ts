@@ -154,6 +154,30 @@ describe("external plugins through the compiled CLI", () => {
     expect(r.err).toMatch(/info: external plugin users \(.*users\.js\) replaces the built-in one/);
   });
 
+  it("a plugin that yields a non-record, a wrong-typed value or throws fails that function only", () => {
+    const dir = tmpdir("quarry-plugins-");
+    writeTree(dir, {
+      "evil.js": `import { defineRecord, definePlugin, ok } from "quarry";
+const R = defineRecord("example/evil", { ts: "datetime", n: "varint", filepath: "path" });
+const fn = (run) => ({ output: "records", description: "misbehaves on purpose", records: [R], run });
+export default definePlugin({ name: "evil", path: "example.evil", description: "Misbehaves", checkCompatible: () => ok(),
+  functions: {
+    evil_plain: fn(function* () { yield { foo: 1 }; }),
+    evil_types: fn(function* () { yield R.create({ ts: null, n: 1, filepath: "/a" }); yield R.create({ ts: "yesterday", n: 2, filepath: "/b" }); }),
+    evil_throw: fn(function* () { yield R.create({ ts: null, n: 3, filepath: "/c" }); throw new Error("kaboom"); }),
+  } });
+`,
+    });
+    const r = cli(["--plugin-path", dir, "-f", "evil_plain,evil_types,evil_throw,hostname", SAMPLE, "-j"]);
+    expect(r.code).toBe(1);
+    const recs = r.out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).filter((x) => x._type === "record");
+    expect(recs.map((x) => x.n ?? x.value)).toEqual([1, 3, "web01"]);
+    expect(r.err).toMatch(/evil_plain: failed after 0 records: function yielded something that is not a record/);
+    expect(r.err).toMatch(/evil_types: failed after 1 records: ill-typed record: example\/evil\.ts: not a Timestamp/);
+    expect(r.err).toMatch(/evil_throw: failed after 1 records: kaboom/);
+    expect(r.err).toMatch(/hostname +ok 1/);
+  });
+
   it("an unknown function says external plugins failed to load", () => {
     const { bad } = pluginDirs();
     const r = cli(["--plugin-path", bad, "-f", "nodesc", SAMPLE]);
