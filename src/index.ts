@@ -42,7 +42,7 @@ export {
 export { Registry, type FunctionGroup, type FunctionRef } from "./plugin/registry.js";
 
 // Filesystem access: a target's root, resolved inside the evidence.
-export { RootFilesystem, readAll } from "./fs/root.js";
+export { RootFilesystem, readAll, readFully } from "./fs/root.js";
 export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsErrorCode } from "./fs/types.js";
 
 // Artefacts many plugins read.

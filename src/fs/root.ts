@@ -267,13 +267,22 @@ export class RootFilesystem {
 
 const DIR_STAT: FileStat = { type: "dir", size: 0, mode: 0o755, uid: 0, gid: 0, mtime: null, atime: null, ctime: null };
 
+/**
+ * Read `length` bytes at `position` into buf[0, length), looping over short reads; returns the bytes read
+ * (fewer only where the data ends).
+ */
+export function readFully(src: Pick<FileHandle, "read">, buf: Uint8Array, position: number, length = buf.length): number {
+  let got = 0;
+  while (got < length) {
+    const n = src.read(buf, got, length - got, position + got);
+    if (n <= 0) break;
+    got += n;
+  }
+  return got;
+}
+
 export function readAll(h: FileHandle): Buffer {
   const buf = Buffer.allocUnsafe(h.size);
-  let off = 0;
-  while (off < h.size) {
-    const n = h.read(buf, off, h.size - off, off);
-    if (n <= 0) break;
-    off += n;
-  }
-  return off === h.size ? buf : buf.subarray(0, off);
+  const got = readFully(h, buf, 0);
+  return got === h.size ? buf : buf.subarray(0, got);
 }

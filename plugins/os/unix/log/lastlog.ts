@@ -8,6 +8,7 @@ import {
   defineRecord,
   ok,
   parsePasswd,
+  readFully,
   Timestamp,
   type ArgSpec,
   type FileHandle,
@@ -157,17 +158,6 @@ function greater(a: readonly number[], b: readonly number[]): boolean {
   return false;
 }
 
-/** Read buf[0, length) from `position`; returns the bytes read (fewer only where the data ends). */
-function readAt(h: FileHandle, buf: Buffer, length: number, position: number): number {
-  let got = 0;
-  while (got < length) {
-    const n = h.read(buf, got, length - got, position + got);
-    if (n <= 0) break;
-    got += n;
-  }
-  return got;
-}
-
 export default definePlugin({
   name: "lastlog",
   path: "os.unix.log.lastlog",
@@ -230,7 +220,7 @@ export default definePlugin({
           const scanEnd = limitMiB > 0 ? Math.min(size, Math.max(1, Math.floor((limitMiB * 2 ** 20) / CHUNK)) * CHUNK) : size;
           for (let pos = 0; pos < scanEnd; pos += CHUNK) {
             const want = Math.min(CHUNK, scanEnd - pos);
-            const got = readAt(h, buf, want, pos);
+            const got = readFully(h, buf, pos, want);
             if (buf.compare(ZEROS, 0, got, 0, got) !== 0) {
               layout ??= guessLayout(buf, got, candidates, size, mtime);
               yield* decode(layout, got, pos);
@@ -247,7 +237,7 @@ export default definePlugin({
             const S = layout.size;
             const uids = [...names.keys()].filter((uid) => uid * S >= scanEnd && (uid + 1) * S <= whole).sort((a, b) => a - b);
             for (const uid of uids) {
-              if (readAt(h, buf, S, uid * S) === S) yield* decode(layout, S, uid * S);
+              if (readFully(h, buf, uid * S, S) === S) yield* decode(layout, S, uid * S);
             }
             ctx.warn({
               message: `${size}-byte lastlog: past byte ${scanEnd} only the slots of the ${uids.length} /etc/passwd accounts there were read (--scan-limit 0 reads all)`,

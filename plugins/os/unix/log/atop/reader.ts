@@ -3,6 +3,7 @@
 // a file that ends mid-sample keeps every complete sample. gzip'd files are recognised by their magic.
 import { inflateSync } from "node:zlib";
 import { Gunzip } from "fflate";
+import { readFully } from "../../../../../src/fs/root.js";
 import type { FileHandle } from "../../../../../src/fs/types.js";
 import { AtopFormatError, parseHeader, RAWHEADLEN, type AtopHeader } from "./header.js";
 
@@ -127,14 +128,9 @@ class GunzipSource implements Source {
   }
 }
 
-function readFully(src: Source, len: number, pos: number): Buffer {
+function readBytes(src: Source, len: number, pos: number): Buffer {
   const buf = Buffer.allocUnsafe(len);
-  let got = 0;
-  while (got < len) {
-    const n = src.read(buf, got, len - got, pos + got);
-    if (n <= 0) break;
-    got += n;
-  }
+  const got = readFully(src, buf, pos);
   return got === len ? buf : buf.subarray(0, got);
 }
 
@@ -165,13 +161,13 @@ export class AtopFile {
   static open(file: string, fh: FileHandle): AtopFile {
     let src: Source = fh;
     let gzipped = false;
-    const head = readFully(src, Math.min(RAWHEADLEN, fh.size), 0);
+    const head = readBytes(src, Math.min(RAWHEADLEN, fh.size), 0);
     let hb = head;
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       src = new GunzipSource(fh);
       gzipped = true;
       try {
-        hb = readFully(src, RAWHEADLEN, 0);
+        hb = readBytes(src, RAWHEADLEN, 0);
       } catch (e) {
         throw new AtopFormatError(file, `gzip'd file does not decompress: ${(e as Error).message}`);
       }
@@ -188,7 +184,7 @@ export class AtopFile {
     const why = (): string => (this.src instanceof GunzipSource && this.src.error ? ` (gzip: ${this.src.error})` : "");
     const read = (len: number, at: number, n: number): Buffer | null => {
       try {
-        return readFully(this.src, len, at);
+        return readBytes(this.src, len, at);
       } catch (e) {
         issue({ message: `cannot read sample ${n}: ${(e as Error).message}`, offset: at });
         return null;

@@ -3,7 +3,7 @@
 // records are decoded in place, forwards or backwards, without ever holding a plain file whole.
 import zlib from "node:zlib";
 import { Gunzip } from "fflate";
-import type { RootFilesystem } from "../../../../../src/fs/root.js";
+import { readFully, type RootFilesystem } from "../../../../../src/fs/root.js";
 
 export interface ByteSource {
   readonly size: number;
@@ -103,16 +103,6 @@ function closeOnce(h: ByteSource): ByteSource {
       }
     },
   };
-}
-
-function readFully(src: ByteSource, buf: Uint8Array, position: number): number {
-  let off = 0;
-  while (off < buf.length) {
-    const n = src.read(buf, off, buf.length - off, position + off);
-    if (n <= 0) break;
-    off += n;
-  }
-  return off;
 }
 
 /** A resident window over a source. `at(pos, len)` makes [pos, pos+len) (clamped to the size) resident. */
