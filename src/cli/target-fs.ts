@@ -5,7 +5,7 @@ import { Target } from "../target.js";
 import { exportTar } from "./export-tar.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./common.js";
 import { TARGET_FS } from "./spec/target-fs.js";
-import { exitLine, flagsOf, type CliSpec } from "./spec/types.js";
+import { epilogText, flagsOf, type CliSpec } from "./spec/types.js";
 
 /** The help, from the declaration (spec/target-fs.ts). */
 export function usageText(spec: CliSpec = TARGET_FS): string {
@@ -17,7 +17,7 @@ export function usageText(spec: CliSpec = TARGET_FS): string {
   for (const c of cmds) out += `  ${c.usage.padEnd(cw)}${c.describe}\n`;
   out += "\noptions:\n";
   for (const [f, d] of flags) out += `  ${f.padEnd(fw)}${d}\n`;
-  out += "\n" + [...(spec.notes ?? []), exitLine(spec)].join("\n") + "\n";
+  out += "\n" + epilogText(spec) + "\n";
   return out;
 }
 

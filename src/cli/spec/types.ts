@@ -101,3 +101,8 @@ export function flagsOf(name: string, o: OptionSpec): string[] {
 export function exitLine(spec: CliSpec): string {
   return `Exit: ${spec.exitCodes.map((e) => `${e.code} ${e.meaning}`).join(", ")}.`;
 }
+
+/** The end of --help: the notes, then the exit codes. */
+export function epilogText(spec: CliSpec): string {
+  return [...(spec.notes ?? []), exitLine(spec)].join("\n");
+}

@@ -1,6 +1,6 @@
 // A tool's declaration (./types.ts) as yargs reads it: the options, the --help synopsis and epilog.
 import type { Argv, Options } from "yargs";
-import { exitLine, type CliSpec, type OptionSpec, type OptionsSpec } from "./types.js";
+import { epilogText, type CliSpec, type OptionSpec, type OptionsSpec } from "./types.js";
 
 /** The yargs form of each option, under the same types (so the parsed arguments are typed from the table). */
 export function yargsOptions<O extends OptionsSpec>(options: O): { [K in keyof O]: O[K] & Options } {
@@ -25,10 +25,6 @@ export function usageText(spec: CliSpec): string {
   return `$0 ${spec.usage}\n\n${spec.description}`;
 }
 
-/** The end of --help: the notes, then the exit codes. */
-export function epilogText(spec: CliSpec): string {
-  return [...(spec.notes ?? []), exitLine(spec)].join("\n");
-}
 
 /** Name, synopsis, options and epilog from the declaration; the caller adds its own behaviour (help, strictness, failure). */
 export function applySpec<T, O extends OptionsSpec>(y: Argv<T>, spec: CliSpec<O>) {
