@@ -1,6 +1,8 @@
 // Shared command-line plumbing: injectable stdio (for tests), @file target lists, verbosity, exit codes.
 import fs from "node:fs";
 import type { Writable } from "node:stream";
+import { describeFailure } from "../plugin/external.js";
+import type { Registry } from "../plugin/registry.js";
 import { Logger, type Level } from "../util/log.js";
 import { UsageError } from "../plugin/args.js";
 
@@ -70,6 +72,15 @@ export async function runCli(name: string, main: (argv: string[], io: CliIO) => 
       process.exitCode = EXIT_ERRORS;
     }
   }
+}
+
+
+/** Which external plugins failed to load (the others run), as warnings; a replaced built-in is worth an info line. */
+export function reportExternalPlugins(registry: Registry, log: Logger): void {
+  const ext = registry.external;
+  if (!ext) return;
+  for (const f of ext.failures) log.warn(`plugin failed to load: ${describeFailure(f)}`);
+  for (const n of ext.notices) log.info(n);
 }
 
 export { UsageError };

@@ -2,10 +2,11 @@
 import yargs from "yargs";
 import { defaultRegistry } from "../../plugins/index.js";
 import { UsageError } from "../plugin/args.js";
-import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/external.js";
+import { pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import { jsonDynamic } from "../records/render.js";
 import { Target } from "../target.js";
-import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, type CliIO } from "./common.js";
+import { Logger } from "../util/log.js";
+import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, reportExternalPlugins, type CliIO } from "./common.js";
 import { TARGET_INFO } from "./spec/target-info.js";
 import { applySpec } from "./spec/yargs.js";
 
@@ -21,11 +22,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (args.help) return EXIT_OK;
   const targets = expandAtFiles((args._ as (string | number)[]).map(String));
   if (targets.length === 0) throw new UsageError("no targets given");
-  // External OS plugins take part in detection; the failures are reported, the built-in ones still detect.
+  // External OS plugins take part in detection; the failures are reported (warnings only: target-info has no -v/-q),
+  // the built-in ones still detect.
   const registry = await withExternalPlugins(defaultRegistry, pluginPaths(args["plugin-path"]));
-  for (const f of registry.external?.failures ?? []) {
-    io.stderr.write(`warning: plugin failed to load: ${describeFailure(f)}\n`);
-  }
+  reportExternalPlugins(registry, new Logger((line) => io.stderr.write(line), "warning"));
   let failed = false;
   let first = true;
   for (const p of targets) {

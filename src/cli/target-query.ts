@@ -14,7 +14,7 @@ import { defaultRegistry } from "../../plugins/index.js";
 import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
-import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, reportExternalPlugins, type CliIO } from "./common.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 import { knownOptions, TARGET_QUERY } from "./spec/index.js";
 import { applySpec } from "./spec/yargs.js";
@@ -64,7 +64,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   }
 
   if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
-  reportExternal(registry, log);
+  reportExternalPlugins(registry, log);
   if (targets.length === 0) throw new UsageError("no targets given");
   const declared = new Set(resolution.groups.flatMap((g) => g.candidates.flatMap((c) => (c.fn.args ?? []).map((a) => a.name))));
   for (const k of Object.keys(fnArgs)) {
@@ -201,14 +201,6 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
     }
   }
   return failed ? EXIT_ERRORS : EXIT_OK;
-}
-
-/** Every run says which external plugins failed to load (the others run); a replaced built-in is worth a line. */
-function reportExternal(registry: Registry, log: Logger): void {
-  const ext = registry.external;
-  if (!ext) return;
-  for (const f of ext.failures) log.warn(`plugin failed to load: ${describeFailure(f)}`);
-  for (const n of ext.notices) log.info(n);
 }
 
 /** `-l`: where each external plugin came from, and what failed to load with the reason. */

@@ -178,6 +178,14 @@ export default definePlugin({ name: "evil", path: "example.evil", description: "
     expect(r.err).toMatch(/hostname +ok 1/);
   });
 
+  it("target-info reports a broken plugin path and still describes the target", () => {
+    const { bad } = pluginDirs();
+    const r = spawnSync(process.execPath, [path.join(ROOT, "dist/src/cli/bin/target-info.js"), "--plugin-path", bad, SAMPLE], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^warning: plugin failed to load: .*bad\/syntax\.js: SyntaxError/m);
+    expect(r.stdout).toMatch(/^hostname +: web01$/m);
+  });
+
   it("an unknown function says external plugins failed to load", () => {
     const { bad } = pluginDirs();
     const r = cli(["--plugin-path", bad, "-f", "nodesc", SAMPLE]);
