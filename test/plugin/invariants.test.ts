@@ -5,25 +5,22 @@ import { describe, expect, it } from "vitest";
 import { defaultRegistry, PLUGINS } from "../../plugins/index.js";
 import { FunctionValueRecord } from "../../src/plugin/value.js";
 import { isFieldTypeName } from "../../src/records/fieldtypes.js";
-import { defineRecord, type RecordDescriptor } from "../../src/records/descriptor.js";
-import { checkPlugin, fieldTypeConflicts } from "../../src/plugin/check.js";
+import { defineRecord } from "../../src/records/descriptor.js";
+import { checkPlugin, descriptorsOf, fieldTypeConflicts } from "../../src/plugin/check.js";
 
-const descriptors = new Map<string, RecordDescriptor>();
-for (const f of defaultRegistry.functions) {
-  if (f.fn.output === "records") for (const d of f.fn.records) descriptors.set(`${d.name}#${d.hash}`, d);
-}
-descriptors.set(`${FunctionValueRecord.name}#${FunctionValueRecord.hash}`, FunctionValueRecord);
+// Every record type the built-ins can write, and the one value functions write.
+const descriptors = [...descriptorsOf(PLUGINS), FunctionValueRecord];
 
 describe("registry invariants", () => {
   it("descriptor names are unique (one definition per name)", () => {
     const byName = new Map<string, number>();
-    for (const d of descriptors.values()) byName.set(d.name, (byName.get(d.name) ?? 0) + 1);
+    for (const d of descriptors) byName.set(d.name, (byName.get(d.name) ?? 0) + 1);
     expect([...byName].filter(([, n]) => n > 1)).toEqual([]);
   });
 
   it("one field name never has two types across descriptors", () => {
     const types = new Map<string, Set<string>>();
-    for (const d of descriptors.values()) {
+    for (const d of descriptors) {
       for (const f of d.fields) {
         if (!types.has(f.name)) types.set(f.name, new Set());
         types.get(f.name)!.add(f.type);
@@ -51,7 +48,7 @@ describe("registry invariants", () => {
   });
 
   it("every record has hostname, domain and a filepath path, and uses known field types", () => {
-    for (const d of descriptors.values()) {
+    for (const d of descriptors) {
       expect(d.fields[0]).toEqual({ name: "hostname", type: "string" });
       expect(d.fields[1]).toEqual({ name: "domain", type: "string" });
       expect(d.fieldTypes.get("filepath"), d.name).toBe("path");
