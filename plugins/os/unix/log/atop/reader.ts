@@ -159,10 +159,13 @@ const MAX_RATIO = 1100;
  * has the version's fixed size. QUARRY_ATOP_MAX_SAMPLE (bytes, or 512M, 1G) changes it.
  */
 export const DEFAULT_MAX_SAMPLE = 256 * 1024 * 1024;
+/** QUARRY_ATOP_MAX_SAMPLE as bytes, else the default; a value that is not a size is an error, not ignored. */
 export function maxSampleFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const v = env.QUARRY_ATOP_MAX_SAMPLE;
-  const n = v ? parseSize(v) : null;
-  return n ?? DEFAULT_MAX_SAMPLE;
+  if (v === undefined || v === "") return DEFAULT_MAX_SAMPLE;
+  const n = parseSize(v);
+  if (n === null) throw new Error(`QUARRY_ATOP_MAX_SAMPLE=${JSON.stringify(v)} is not a size (e.g. 512M, 1G)`);
+  return n;
 }
 /** zlib never makes a block much larger than its input (stored blocks: 5 bytes per 16 KiB, plus header). */
 const maxComp = (size: number): number => size + Math.ceil(size / 16384) * 5 + 64;
