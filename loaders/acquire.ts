@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import { dedupeWarnings, HideTopLevel, isHostDir, loadTar, tarPart, type TarLayout } from "./layout.js";
+import { HideTopLevel, isHostDir, loadTar, tarPart, type TarLayout } from "./layout.js";
 import type { Loader } from "./types.js";
 
 export const ACQUIRE_SIDE_MOUNT = "/$acquire$";
@@ -46,7 +46,6 @@ export const acquireLayout: TarLayout = {
     for (const [prefix, point] of plan(v.fsVolumes, v.sysvol)) fsys.mount(point, tarPart(archive, warnings, { prefix, label }));
     const rest = tarPart(archive, warnings, { label, exclude: (p) => p === "fs" || p.startsWith("fs/") || p === "sysvol" || p.startsWith("sysvol/") });
     if (rest.memberCount > 0) fsys.mount(ACQUIRE_SIDE_MOUNT, rest);
-    dedupeWarnings(warnings);
     return { fs: fsys };
   },
 };
@@ -55,8 +54,8 @@ export const acquireLoader: Loader = {
   name: "acquire",
   description: "acquire collection: fs/$rootfs$/…, fs/<volume>/…, sysvol/ (extracted directory, or with -L a tar)",
   detect: (p) => isHostDir(path.join(p, "fs", ROOTFS)) || isHostDir(path.join(p, "sysvol")),
-  async load(p) {
-    if (!isHostDir(p)) return loadTar(p, [acquireLayout]);
+  async load(p, opts) {
+    if (!isHostDir(p)) return loadTar(p, [acquireLayout], opts);
     const fsVolumes = isHostDir(path.join(p, "fs")) ? fs.readdirSync(path.join(p, "fs")).filter((v) => isHostDir(path.join(p, "fs", v))).sort() : [];
     const sysvol = isHostDir(path.join(p, "sysvol"));
     if (fsVolumes.length === 0 && !sysvol) throw new Error("no fs/<volume>/ or sysvol/ directory: not an acquire collection");

@@ -34,5 +34,5 @@ export const tarLoader: Loader = {
     if (!st?.isFile()) return false;
     return TAR_NAME.test(p) || looksLikeTar(p);
   },
-  load: (p) => loadTar(p, TAR_LAYOUTS),
+  load: (p, opts) => loadTar(p, TAR_LAYOUTS, opts),
 };

@@ -15,10 +15,16 @@ export interface LoadedTarget {
   close?(): void;
 }
 
+/** What the analyst set for opening targets (budgets: docs/loaders.md). */
+export interface LoadOptions {
+  /** A fixed limit on what a compressed archive may inflate to (--max-inflate), instead of the default rule. */
+  maxInflate?: number;
+}
+
 export interface Loader {
   readonly name: string;
   readonly description: string;
   /** Cheap test: could this loader take the path? Loaders are asked in registry order. */
   detect(path: string): boolean;
-  load(path: string): LoadedTarget | Promise<LoadedTarget>;
+  load(path: string, opts?: LoadOptions): LoadedTarget | Promise<LoadedTarget>;
 }

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import { dedupeWarnings, hasDir, HideTopLevel, isHostDir, loadTar, tarPart, type TarLayout } from "./layout.js";
+import { hasDir, HideTopLevel, isHostDir, loadTar, tarPart, type TarLayout } from "./layout.js";
 import type { Loader } from "./types.js";
 
 export const UAC_SIDE_MOUNT = "/$uac$";
@@ -46,8 +46,6 @@ export const uacLayout: TarLayout = {
     const label = path.basename(archive.path);
     const fsys = new RootFilesystem(tarPart(archive, warnings, { prefix: ROOT, label }));
     const side = tarPart(archive, warnings, { label, exclude: (p) => p === ROOT || p.startsWith(ROOT + "/") });
-    // Each member lands in exactly one of the two trees; avoid counting a warning twice.
-    dedupeWarnings(warnings);
     fsys.mount(UAC_SIDE_MOUNT, side);
     const hostname = hostnameHint(new RootFilesystem(side), archive.path);
     return { fs: fsys, hints: hostname ? { hostname } : undefined };
@@ -62,8 +60,8 @@ export const uacLoader: Loader = {
   name: "uac",
   description: "UAC collection: an extracted directory ([root]/ + uac.log), or with -L a UAC tar/tar.gz",
   detect: (p) => isUacDir(p),
-  async load(p) {
-    if (!isHostDir(p)) return loadTar(p, [uacLayout]);
+  async load(p, opts) {
+    if (!isHostDir(p)) return loadTar(p, [uacLayout], opts);
     if (!isHostDir(path.join(p, ROOT))) throw new Error("no [root]/ directory: not a UAC collection");
     const fsys = new RootFilesystem(new DirectoryBackend(path.join(p, ROOT)));
     const side = new HideTopLevel(new DirectoryBackend(p), new Set([ROOT]));

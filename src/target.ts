@@ -13,6 +13,8 @@ export interface OpenOptions {
   loader?: string;
   /** OS plugins to detect with (defaults to the built-in registry's). */
   osPlugins?: readonly Plugin[];
+  /** A fixed limit on what a compressed archive may inflate to (--max-inflate; docs/loaders.md "Budgets"). */
+  maxInflate?: number;
 }
 
 export class TargetError extends Error {
@@ -57,7 +59,7 @@ export class Target {
     }
     let loaded: LoadedTarget;
     try {
-      loaded = await loader.load(p);
+      loaded = await loader.load(p, { maxInflate: opts.maxInflate });
     } catch (e) {
       throw new TargetError(p, `loader ${loader.name} failed: ${(e as Error).message}`);
     }

@@ -23,6 +23,8 @@ export interface JobEnv {
   registry: Registry;
   groups: readonly FunctionGroup[];
   loader?: string;
+  /** --max-inflate (bytes), for Target.open. */
+  maxInflate?: number;
   fnArgs: Record<string, unknown>;
   limit?: number;
   generated?: Timestamp;
@@ -94,7 +96,7 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
   }
   let target: Target;
   try {
-    target = await Target.open(job.path, { loader: env.loader, osPlugins: env.registry.osPlugins });
+    target = await Target.open(job.path, { loader: env.loader, maxInflate: env.maxInflate, osPlugins: env.registry.osPlugins });
   } catch (e) {
     report.status = "error";
     report.error = (e as Error).message;
@@ -102,7 +104,7 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
     return finish();
   }
   Object.assign(report, { loader: target.loader, hostname: target.hostname, domain: target.domain, os: target.os, version: target.version });
-  report.warnings = target.warnings.slice(0, env.maxIssues);
+  report.warnings = [...target.warnings]; // capped per kind by the loader (src/util/warnings.ts)
   for (const w of report.warnings) env.log.warn(`${job.path}: ${w}`);
   const base = { args: env.fnArgs, generated: env.generated, log: env.log, maxIssues: env.maxIssues };
   try {

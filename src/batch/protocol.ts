@@ -13,6 +13,7 @@ export interface WorkerSetup {
   functions: readonly string[];
   excluded: readonly string[];
   loader?: string;
+  maxInflate?: number;
   fnArgs: Record<string, unknown>;
   limit?: number;
   /** ISO text of a fixed `_generated`. */

@@ -43,6 +43,8 @@ export interface BatchOptions {
    */
   pluginPaths?: readonly string[];
   loader?: string;
+  /** --max-inflate (bytes): passed to Target.open. */
+  maxInflate?: number;
   fnArgs: Record<string, unknown>;
   limit?: number;
   generated?: string;
@@ -178,6 +180,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
         registry: opts.registry,
         groups,
         loader: opts.loader,
+        maxInflate: opts.maxInflate,
         fnArgs: opts.fnArgs,
         limit: opts.limit,
         generated: opts.generated ? Timestamp.parse(opts.generated) : undefined,
@@ -242,6 +245,7 @@ async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOpti
     functions: opts.functions,
     excluded: opts.excluded,
     loader: opts.loader,
+    maxInflate: opts.maxInflate,
     fnArgs: opts.fnArgs,
     limit: opts.limit,
     generated: opts.generated,

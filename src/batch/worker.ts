@@ -34,6 +34,7 @@ const base: Omit<JobEnv, "output"> = {
   registry,
   groups,
   loader: setup.loader,
+  maxInflate: setup.maxInflate,
   fnArgs: setup.fnArgs,
   limit: setup.limit,
   generated: setup.generated ? Timestamp.parse(setup.generated) : undefined,

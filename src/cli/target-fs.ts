@@ -3,6 +3,7 @@
 import type { FileStat } from "../fs/types.js";
 import { Target } from "../target.js";
 import { exportTar } from "./export-tar.js";
+import { maxInflateArg } from "./budgets.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./common.js";
 import { TARGET_FS } from "./spec/target-fs.js";
 import { epilogText, flagsOf, type CliSpec } from "./spec/types.js";
@@ -29,6 +30,7 @@ const FLAGS = new Map(Object.entries(TARGET_FS.options).flatMap(([name, o]) => f
 
 interface Parsed {
   loader?: string;
+  maxInflate?: number;
   quiet: boolean;
   long: boolean;
   rest: string[];
@@ -48,6 +50,10 @@ function parse(argv: readonly string[]): Parsed {
       const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v === undefined) throw new UsageError(`${a} needs a loader name`);
       out.loader = v;
+    } else if (option === "max-inflate") {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a size`);
+      out.maxInflate = maxInflateArg(v);
     } else if (option === "quiet" && eq < 0) out.quiet = true;
     else if (a === "-l" && out.rest.length >= 2) out.long = true; // ls -l
     else if (option === "help" && eq < 0) out.rest.unshift("help");
@@ -74,7 +80,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
   let target: Target;
   try {
-    target = await Target.open(targetPath, { loader: args.loader });
+    target = await Target.open(targetPath, { loader: args.loader, maxInflate: args.maxInflate });
   } catch (e) {
     io.stderr.write(`target-fs: error: ${(e as Error).message}\n`);
     return EXIT_NO_TARGET;

@@ -6,6 +6,7 @@ import { pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import { jsonDynamic } from "../records/render.js";
 import { Target } from "../target.js";
 import { Logger } from "../util/log.js";
+import { maxInflateArg } from "./budgets.js";
 import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, reportExternalPlugins, type CliIO } from "./common.js";
 import { TARGET_INFO } from "./spec/target-info.js";
 import { applySpec } from "./spec/yargs.js";
@@ -20,6 +21,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     })
     .parseSync();
   if (args.help) return EXIT_OK;
+  const maxInflate = maxInflateArg(args["max-inflate"]);
   const targets = expandAtFiles((args._ as (string | number)[]).map(String));
   if (targets.length === 0) throw new UsageError("no targets given");
   // External OS plugins take part in detection; the failures are reported (warnings only: target-info has no -v/-q),
@@ -31,7 +33,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   for (const p of targets) {
     let t: Target;
     try {
-      t = await Target.open(p, { loader: args.loader, osPlugins: registry.osPlugins });
+      t = await Target.open(p, { loader: args.loader, maxInflate, osPlugins: registry.osPlugins });
     } catch (e) {
       io.stderr.write(`error: ${(e as Error).message}\n`);
       failed = true;

@@ -14,6 +14,7 @@ import { defaultRegistry } from "../../plugins/index.js";
 import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
+import { maxInflateArg } from "./budgets.js";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, reportExternalPlugins, type CliIO } from "./common.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 import { knownOptions, TARGET_QUERY } from "./spec/index.js";
@@ -45,6 +46,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   const fnArgs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) if (!KNOWN.has(k)) fnArgs[k] = v;
 
+  const maxInflate = maxInflateArg(args["max-inflate"]);
   const patterns = asList(args.function);
   const resolution = registry.resolve(patterns, asList(args["excluded-functions"]));
   if (resolution.invalid.length) {
@@ -60,7 +62,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   }
   if (args.list) {
     const listed = targets.length ? expandTargets(targets, { loader: args.loader }).targets.map((t) => t.path) : [];
-    return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, listed, args.loader);
+    return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, listed, { loader: args.loader, maxInflate });
   }
 
   if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
@@ -89,6 +91,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
       builtinRegistry: baseRegistry === defaultRegistry,
       pluginPaths: plugins,
       loader: args.loader,
+      maxInflate,
       fnArgs,
       limit: args.limit,
       generated: generated ? args.generated : undefined,
@@ -153,7 +156,13 @@ function helpText(): Promise<string> {
   return new Promise((resolve) => parser([]).showHelp((text: string) => resolve(text + "\n")));
 }
 
-async function listFunctions(io: CliIO, registry: Registry, only: string[] | null, targets: string[], loader?: string): Promise<number> {
+async function listFunctions(
+  io: CliIO,
+  registry: Registry,
+  only: string[] | null,
+  targets: string[],
+  open: { loader?: string; maxInflate?: number },
+): Promise<number> {
   const refs = registry.functions.filter((f) => !only || only.includes(f.name));
   if (targets.length === 0) {
     let out = "Functions (a name offered by several plugins runs the most specific one that applies):\n";
@@ -180,7 +189,7 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
   for (const p of targets) {
     let target: Target;
     try {
-      target = await Target.open(p, { loader, osPlugins: registry.osPlugins });
+      target = await Target.open(p, { ...open, osPlugins: registry.osPlugins });
     } catch (e) {
       io.stderr.write(`error: ${(e as Error).message}\n`);
       failed = true;

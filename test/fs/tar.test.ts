@@ -80,6 +80,30 @@ describe("tar index and reads", () => {
     t.close();
   });
 
+  it("PAX and GNU names: PATH_MAX (4096 bytes) is kept, longer is skipped with a warning; an oversized header is skipped and the scan goes on", async () => {
+    const at4096 = "d/" + "p".repeat(4094);
+    const t = await open(
+      tar(
+        pax({ path: at4096 }),
+        entry({ name: "ok", data: "kept\n" }),
+        pax({ path: at4096 + "q" }),
+        entry({ name: "toolong", data: "x" }),
+        pax({ linkpath: "/" + "l".repeat(4096) }),
+        entry({ name: "d/link", flag: "2", linkname: "x" }),
+        entry({ name: "big", flag: "x", data: Buffer.alloc(1024 * 1024 + 1, 0x41) }),
+        entry({ name: "d/afterbig", data: "gone" }),
+        entry({ name: "d/last", data: "last\n" }),
+      ),
+    );
+    expect(t.fs.readText("/" + at4096)).toBe("kept\n");
+    expect([...t.fs.readdir("/d")].sort()).toEqual(["last", "p".repeat(4094)]);
+    const w = t.warnings.join("\n");
+    expect(w).toMatch(/PAX path of 4097 bytes at offset \d+, longer than PATH_MAX \(4096\); skipped/);
+    expect(w).toMatch(/PAX linkpath of 4097 bytes/);
+    expect(w).toMatch(/'x' header at offset \d+ claims 1048577 bytes \(more than the 1048576-byte cap\); skipped/);
+    t.close();
+  });
+
   it("ustar prefix field", async () => {
     const t = await open(tar(entry({ name: "file.txt", prefix: "usr/share/doc/pkg", data: "p\n" })));
     expect(t.fs.readText("/usr/share/doc/pkg/file.txt")).toBe("p\n");

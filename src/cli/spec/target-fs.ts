@@ -1,13 +1,15 @@
 // target-fs's interface: read by its parser and help (src/cli/target-fs.ts) and by the reference (docs/cli.md).
+import { MAX_INFLATE_OPTION } from "./target-query.js";
 import { defineCli } from "./types.js";
 
 export const TARGET_FS = defineCli({
   name: "target-fs",
-  usage: "[-L LOADER] [-q] TARGET COMMAND [ARGS]",
+  usage: "[-L LOADER] [-q] [--max-inflate SIZE] TARGET COMMAND [ARGS]",
   description: "Look inside any target the way the plugins see it: paths are the target's, and links resolve inside it.",
   options: {
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader (target-query -l lists them)" },
     quiet: { alias: "q", type: "boolean", describe: "do not print the loader's warnings about the evidence" },
+    "max-inflate": MAX_INFLATE_OPTION,
     help: { alias: "h", type: "boolean", describe: "this help" },
   },
   commands: [

@@ -1,5 +1,5 @@
 // target-info's interface: read by its parser (src/cli/target-info.ts) and by the reference (docs/cli.md).
-import { PLUGIN_PATH_OPTION } from "./target-query.js";
+import { MAX_INFLATE_OPTION, PLUGIN_PATH_OPTION } from "./target-query.js";
 import { defineCli } from "./types.js";
 
 export const TARGET_INFO = defineCli({
@@ -14,6 +14,7 @@ export const TARGET_INFO = defineCli({
     json: { alias: "j", type: "boolean", describe: "one JSON object per target, one per line" },
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader" },
     "plugin-path": PLUGIN_PATH_OPTION,
+    "max-inflate": MAX_INFLATE_OPTION,
   },
   notes: ["Targets may be @FILE (one per line, # comments)."],
   exitCodes: [

@@ -9,6 +9,13 @@ export const PLUGIN_PATH_OPTION = {
     "load external plugins from DIR or FILE (compiled JavaScript modules; repeatable; also $QUARRY_PLUGINS, a colon-separated list)",
 } as const;
 
+export const MAX_INFLATE_OPTION = {
+  type: "string",
+  value: "SIZE",
+  describe:
+    "largest size a gzip'd archive may inflate to (64M, 2G, 500G; also $QUARRY_MAX_INFLATE); default: the larger of 1 GiB and 100 × its compressed size",
+} as const;
+
 export const TARGET_QUERY = defineCli({
   name: "target-query",
   usage: "[options] TARGET... -f FUNCTIONS",
@@ -35,6 +42,7 @@ export const TARGET_QUERY = defineCli({
     verbose: { alias: "v", type: "count", describe: "debug messages" },
     generated: { type: "string", value: "TIME", hidden: true, describe: "fixed _generated time (reproducible output)" },
     "plugin-path": PLUGIN_PATH_OPTION,
+    "max-inflate": MAX_INFLATE_OPTION,
     "targets-from": { type: "string", value: "FILE", describe: "read targets from FILE (or - for stdin), one per line, # comments" },
     jobs: { type: "number", value: "N", describe: "targets processed in parallel (default: the number of cores)" },
     shard: { type: "string", value: "K/N", describe: "K/N: only the K-th of N deterministic slices of the target list" },

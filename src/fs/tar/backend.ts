@@ -1,5 +1,6 @@
 // A tar archive (or the part of it below a layout prefix) as a filesystem backend: a tree built once from the
 // header index, file reads are positioned reads into the archive (sparse files expanded on the fly).
+import { WarningLog } from "../../util/warnings.js";
 import { components } from "../path.js";
 import { FsError, type DirEntry, type EntryMeta, type FileHandle, type FileStat, type FileType, type FsBackend } from "../types.js";
 import type { RawMember, SparseSegment } from "./header.js";
@@ -38,7 +39,8 @@ export class TarBackend implements FsBackend {
     private readonly src: ByteSource,
     members: readonly RawMember[],
     opts: TarTreeOptions = {},
-    readonly warnings: string[] = [],
+    /** Where the member warnings go (capped per kind; each member warned once per kind across views). */
+    readonly warnings: WarningLog = new WarningLog(),
   ) {
     this.root = this.implied();
     for (const m of members) this.add(m, opts);
@@ -48,14 +50,14 @@ export class TarBackend implements FsBackend {
     return makeNode("dir", IMPLIED_META, 0, this.nextIno++, -1, 0, undefined, undefined, new Map());
   }
 
-  private warn(m: RawMember, what: string): void {
-    this.warnings.push(`member ${JSON.stringify(m.name)} at offset ${m.headerOffset}: ${what}`);
+  private warn(m: RawMember, kind: string, what: string): void {
+    this.warnings.add(kind, `member ${JSON.stringify(m.name)} at offset ${m.headerOffset}: ${what}`, m.headerOffset);
   }
 
   private add(m: RawMember, opts: TarTreeOptions): void {
     const r = sanitizeMemberName(m.name, opts.prefix);
     if (!r.ok) {
-      if (r.reason !== "outside prefix") this.warn(m, `${r.reason}; skipped`);
+      if (r.reason !== "outside prefix") this.warn(m, "unsafe member names", `${r.reason}; skipped`);
       return;
     }
     if (opts.exclude) {
@@ -63,7 +65,7 @@ export class TarBackend implements FsBackend {
       if (full.ok && opts.exclude(full.path)) return;
     }
     if (m.type === "other") {
-      if (!m.broken && m.flag !== "V") this.warn(m, `unsupported member type '${m.flag}'; skipped`);
+      if (!m.broken && m.flag !== "V") this.warn(m, "unsupported member types", `unsupported member type '${m.flag}'; skipped`);
       return;
     }
     const parts = r.path === "" ? [] : r.path.split("/");
@@ -76,7 +78,7 @@ export class TarBackend implements FsBackend {
     for (const p of parts.slice(0, -1)) {
       let child = dir.children!.get(p);
       if (!child || child.type !== "dir") {
-        if (child) this.warn(m, `replaces the non-directory ${JSON.stringify(p)} on its path with a directory`);
+        if (child) this.warn(m, "members replacing a non-directory on their path", `replaces the non-directory ${JSON.stringify(p)} on its path with a directory`);
         child = this.implied();
         dir.children!.set(p, child);
       }
@@ -88,7 +90,7 @@ export class TarBackend implements FsBackend {
       const t = sanitizeMemberName(m.linkname, opts.prefix);
       const target = t.ok ? this.lookup(t.path) : null;
       if (!target || target.type === "dir") {
-        this.warn(m, `hard link to ${JSON.stringify(m.linkname)}, which is not an earlier member${t.ok ? "" : ` (${t.reason})`}; skipped`);
+        this.warn(m, "hard links to missing members", `hard link to ${JSON.stringify(m.linkname)}, which is not an earlier member${t.ok ? "" : ` (${t.reason})`}; skipped`);
         return;
       }
       node = makeNode(target.type, target, target.size, target.ino, m.headerOffset, target.dataOffset, target.sparse, target.link, undefined);
@@ -104,7 +106,7 @@ export class TarBackend implements FsBackend {
         old.headerOffset = m.headerOffset;
         return;
       }
-      this.warn(m, old.headerOffset >= 0 ? `duplicate of the member at offset ${old.headerOffset}; the last one wins` : "replaces a directory implied by earlier members; the last one wins");
+      this.warn(m, "duplicate member names", old.headerOffset >= 0 ? `duplicate of the member at offset ${old.headerOffset}; the last one wins` : "replaces a directory implied by earlier members; the last one wins");
     }
     dir.children!.set(name, node);
     this.memberCount++;

@@ -3,12 +3,19 @@
 // GNU.sparse.* keys of the 0.0, 0.1 and 1.0 formats). Data is never read except PAX/GNU records and sparse maps.
 import { Timestamp } from "../../records/timestamp.js";
 import { decodeLenient } from "../../util/text.js";
+import { WarningLog } from "../../util/warnings.js";
 import type { EntryMeta } from "../types.js";
 import type { ByteSource } from "./source.js";
 
 const BLOCK = 512;
-/** Largest PAX / GNU long-name record accepted (real ones are a few hundred bytes). */
-const MAX_META = 16 * 1024 * 1024;
+/**
+ * Largest PAX ('x', 'g') or GNU long-name ('L', 'K') header accepted: 1 MiB, as Go's archive/tar (after
+ * CVE-2022-2879) and libarchive (one PAX record ≤ 1 MB). Real ones are a few hundred bytes; a larger one is
+ * skipped with a warning and the scan goes on after its data.
+ */
+export const MAX_META = 1024 * 1024;
+/** Longest member path or link target (bytes): PATH_MAX. No filesystem a tar was made from holds a longer one. */
+export const PATH_MAX = 4096;
 
 export type MemberType = "file" | "dir" | "symlink" | "hardlink" | "chardev" | "blockdev" | "fifo" | "other";
 
@@ -38,25 +45,47 @@ export interface RawMember extends EntryMeta {
 
 export interface HeaderScan {
   members: RawMember[];
+  /** The scan's warnings, capped per kind (src/util/warnings.ts); the log itself is the caller's when given. */
   warnings: string[];
 }
 
+/** What a member's PAX attributes are looked up in: its own 'x' header first, then the global 'g' ones. */
+interface Attrs {
+  has(key: string): boolean;
+  get(key: string): string | undefined;
+}
+
+/** The two levels without copying: a global header is never merged into each member (it may be large). */
+class PaxAttrs implements Attrs {
+  constructor(
+    private readonly global: ReadonlyMap<string, string>,
+    private readonly local: ReadonlyMap<string, string> | null,
+  ) {}
+  has(key: string): boolean {
+    return (this.local !== null && this.local.has(key)) || this.global.has(key);
+  }
+  get(key: string): string | undefined {
+    return this.local !== null && this.local.has(key) ? this.local.get(key) : this.global.get(key);
+  }
+}
+
 /** Read every header. Corruption ends the scan with a warning; members read so far are kept. */
-export function scanHeaders(src: ByteSource): HeaderScan {
+export function scanHeaders(src: ByteSource, log: WarningLog = new WarningLog()): HeaderScan {
   const members: RawMember[] = [];
-  const warnings: string[] = [];
   const reader = new BlockReader(src);
   let pos = 0;
-  const globalPax: Map<string, string> = new Map();
+  const globalPax = new Map<string, string>();
   let pax: PaxRecords | null = null;
   let longName: string | null = null;
   let longLink: string | null = null;
+  /** Why the next member cannot be named as its meta headers say (refused as too large): it is skipped. */
+  let refused: string | null = null;
 
   while (pos + BLOCK <= src.size) {
     const h = reader.block(pos);
     if (isZero(h)) break; // end of archive (one or two zero blocks)
     if (!checksumOk(h)) {
-      warnings.push(`corrupt tar header at offset ${pos} (bad checksum): the rest of the archive is ignored`);
+      log.add("corrupt tar headers", `corrupt tar header at offset ${pos} (bad checksum): the rest of the archive is ignored`);
       break;
     }
     const headerOffset = pos;
@@ -66,39 +95,44 @@ export function scanHeaders(src: ByteSource): HeaderScan {
     const isGnu = magic === "ustar  \0";
     let size = num(h, 124, 12);
     if (size < 0 || !Number.isSafeInteger(size)) {
-      warnings.push(`corrupt tar header at offset ${pos} (size field): the rest of the archive is ignored`);
+      log.add("corrupt tar headers", `corrupt tar header at offset ${pos} (size field): the rest of the archive is ignored`);
       break;
     }
     let dataStart = pos + BLOCK;
 
     // Meta members: their data is a record for the next header.
     if (flag === "L" || flag === "K" || flag === "x" || flag === "g") {
+      pos = dataStart + pad(size);
       if (size > MAX_META) {
-        warnings.push(`'${flag}' header at offset ${headerOffset} claims ${size} bytes (more than ${MAX_META}): the rest of the archive is ignored`);
-        break;
+        const what = `'${flag}' header at offset ${headerOffset} claims ${size} bytes (more than the ${MAX_META}-byte cap)`;
+        if (flag === "g") log.add("oversized tar meta headers", `${what}: ignored`);
+        else refused = what;
+        continue;
       }
       const data = reader.bytes(dataStart, size);
-      pos = dataStart + pad(size);
       if (data.length < size) {
-        warnings.push(`archive truncated inside a '${flag}' header at offset ${headerOffset}`);
+        log.add("truncated archive", `archive truncated inside a '${flag}' header at offset ${headerOffset}`);
         break;
       }
-      if (flag === "L") longName = cstr(data);
-      else if (flag === "K") longLink = cstr(data);
-      else {
-        const recs = parsePax(data, headerOffset, warnings);
-        if (flag === "g") for (const [k, v] of recs.map) globalPax.set(k, v);
-        else pax = recs;
+      if (flag === "L" || flag === "K") {
+        const end = cstrEnd(data);
+        if (end > PATH_MAX) refused = `GNU long ${flag === "L" ? "name" : "link name"} at offset ${headerOffset} is ${end} bytes, longer than PATH_MAX (${PATH_MAX})`;
+        else if (flag === "L") longName = decodeLenient(data, 0, end);
+        else longLink = decodeLenient(data, 0, end);
+      } else {
+        const recs = parsePax(data, headerOffset, log);
+        if (flag === "g") {
+          for (const [k, v] of recs.map) globalPax.set(k, v);
+          for (const t of recs.tooLong) log.add("oversized tar meta headers", `global PAX header at offset ${headerOffset}: ${t} is longer than PATH_MAX (${PATH_MAX}); ignored`);
+        } else {
+          pax = recs;
+          if (recs.tooLong.length) refused = `PAX ${recs.tooLong.join(", ")} at offset ${headerOffset}, longer than PATH_MAX (${PATH_MAX})`;
+        }
       }
       continue;
     }
 
-    let attrs: ReadonlyMap<string, string> = EMPTY;
-    if (globalPax.size > 0 || pax) {
-      const merged = new Map(globalPax);
-      if (pax) for (const [k, v] of pax.map) merged.set(k, v);
-      attrs = merged;
-    }
+    const attrs: Attrs = globalPax.size > 0 || pax ? new PaxAttrs(globalPax, pax?.map ?? null) : NO_ATTRS;
 
     let name: string;
     if (longName !== null) name = longName;
@@ -147,6 +181,8 @@ export function scanHeaders(src: ByteSource): HeaderScan {
         m.type = "file";
         m.size = num(h, 483, 12);
         m.sparse = layout(segs, dataStart, size, m.name, num(h, 483, 12));
+      } else if (refused !== null) {
+        // skipped below: its sparse attributes are not looked at
       } else if (attrs.has("GNU.sparse.major") || attrs.has("GNU.sparse.map") || attrs.has("GNU.sparse.size") || attrs.has("GNU.sparse.realsize") || (pax?.sparsePairs.length ?? 0) > 0) {
         const major = attrs.get("GNU.sparse.major");
         const minor = attrs.get("GNU.sparse.minor");
@@ -172,11 +208,17 @@ export function scanHeaders(src: ByteSource): HeaderScan {
         m.type = "file";
       }
     } catch (e) {
-      warnings.push(`sparse member ${JSON.stringify(m.name)} at offset ${headerOffset} cannot be expanded: ${(e as Error).message}; skipped`);
+      log.add("sparse members that cannot be expanded", `sparse member ${JSON.stringify(m.name)} at offset ${headerOffset} cannot be expanded: ${(e as Error).message}; skipped`);
       m.type = "other";
       m.broken = true;
       m.sparse = undefined;
       m.size = 0;
+    }
+    if (refused !== null) {
+      log.add("tar members skipped for oversized names or headers", `member at offset ${headerOffset}: ${refused}; skipped`);
+      m.type = "other";
+      m.broken = true;
+      m.sparse = undefined;
     }
     // Like Python's tarfile: only regular files (and unknown types) are followed by data in the archive.
     const noData = flag === "1" || flag === "2" || flag === "3" || flag === "4" || flag === "5" || flag === "6";
@@ -186,7 +228,7 @@ export function scanHeaders(src: ByteSource): HeaderScan {
     else next = headerOffset + BLOCK + pad(storedSize);
     if (m.type !== "file") m.size = m.type === "symlink" ? Buffer.byteLength(m.linkname) : 0;
     if (m.type === "file" && !noData && headerOffset + BLOCK + storedSize > src.size && !(flag === "S" && dataStart + size <= src.size)) {
-      warnings.push(`member ${JSON.stringify(m.name)} at offset ${headerOffset} is truncated (the archive ends early)`);
+      log.add("truncated archive", `member ${JSON.stringify(m.name)} at offset ${headerOffset} is truncated (the archive ends early)`);
       // Report only the bytes that exist, so no reader sizes a buffer from a header the archive cannot back.
       if (!m.sparse) m.size = Math.max(0, src.size - m.dataOffset);
     }
@@ -194,16 +236,17 @@ export function scanHeaders(src: ByteSource): HeaderScan {
     pax = null;
     longName = null;
     longLink = null;
+    refused = null;
     pos = next;
   }
-  if (pos + BLOCK > src.size && pos < src.size) warnings.push(`archive ends with ${src.size - pos} stray bytes`);
-  return { members, warnings };
+  if (pos + BLOCK > src.size && pos < src.size) log.add("truncated archive", `archive ends with ${src.size - pos} stray bytes`);
+  return { members, warnings: log.lines() };
 }
 
-const EMPTY: ReadonlyMap<string, string> = new Map();
+const NO_ATTRS: Attrs = new PaxAttrs(new Map(), null);
 
 /** A non-negative decimal PAX value, or undefined when absent or malformed (the header's field is used). */
-function paxInt(attrs: ReadonlyMap<string, string>, key: string): number | undefined {
+function paxInt(attrs: Attrs, key: string): number | undefined {
   const v = attrs.get(key);
   if (v === undefined || !/^\d+$/.test(v)) return undefined;
   const n = Number(v);
@@ -270,10 +313,10 @@ function field(h: Uint8Array, off: number, len: number): string {
   return decodeLenient(h, off, end);
 }
 
-function cstr(data: Uint8Array): string {
-  let end = 0;
-  while (end < data.length && data[end] !== 0) end++;
-  return decodeLenient(data, 0, end);
+/** Length of a NUL-terminated record (its whole length when there is no NUL). */
+function cstrEnd(data: Uint8Array): number {
+  const end = data.indexOf(0);
+  return end < 0 ? data.length : end;
 }
 
 /** A numeric field: octal text (space/NUL terminated) or GNU base-256 (high bit set). */
@@ -311,7 +354,8 @@ function epochOrNull(s: number): Timestamp | null {
 /** PAX time "1700000000.123456789" (or negative) → microseconds exactly, without float rounding. */
 export function paxTime(v: string): Timestamp | null {
   const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(v.trim());
-  if (!m) return null;
+  // More than 16 digits of seconds is beyond any datetime (and a megabyte of digits would cost BigInt seconds).
+  if (!m || m[2]!.length > 16) return null;
   const frac = ((m[3] ?? "") + "000000").slice(0, 6);
   let us = BigInt(m[2]!) * 1_000_000n + BigInt(frac);
   if (m[1] === "-") us = -us;
@@ -322,37 +366,52 @@ interface PaxRecords {
   map: Map<string, string>;
   /** GNU.sparse.offset / GNU.sparse.numbytes pairs of the 0.0 format, in order. */
   sparsePairs: [number, number][];
+  /** Path keys whose value was longer than PATH_MAX ("path of 16000000 bytes"): not kept. */
+  tooLong: string[];
 }
 
-function parsePax(data: Uint8Array, at: number, warnings: string[]): PaxRecords {
+/** The PAX keys the index uses; every other key (xattrs, uname, comments…) is parsed over, never stored. */
+const KEPT = new Set(["path", "linkpath", "size", "mtime", "atime", "ctime", "uid", "gid", "GNU.sparse.major", "GNU.sparse.minor", "GNU.sparse.name", "GNU.sparse.realsize", "GNU.sparse.size", "GNU.sparse.map"]);
+const PATH_KEYS = new Set(["path", "linkpath", "GNU.sparse.name"]);
+const LONGEST_KEPT = 20;
+
+/** One pass over the "LEN key=value\n" records; only the kept keys are decoded. */
+function parsePax(data: Uint8Array, at: number, log: WarningLog): PaxRecords {
   const map = new Map<string, string>();
   const sparsePairs: [number, number][] = [];
+  const tooLong: string[] = [];
   let pendingOffset: number | null = null;
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let i = 0;
   while (i < buf.length) {
     if (buf[i] === 0) break;
-    const sp = buf.indexOf(0x20, i);
-    if (sp < 0) break;
-    const len = Number(buf.toString("latin1", i, sp));
-    if (!Number.isSafeInteger(len) || len <= 0 || i + len > buf.length) {
-      warnings.push(`malformed PAX record at offset ${at}: the rest of that header is ignored`);
+    // The length: decimal digits (at most 7 under the 1 MiB cap), a space, and it covers the whole record.
+    let len = 0;
+    let sp = i;
+    while (sp < buf.length && sp - i < 8 && buf[sp]! >= 0x30 && buf[sp]! <= 0x39) len = len * 10 + (buf[sp++]! - 0x30);
+    if (sp === i || buf[sp] !== 0x20 || len < sp - i + 2 || i + len > buf.length) {
+      log.add("malformed PAX headers", `malformed PAX record at offset ${at}: the rest of that header is ignored`);
       break;
     }
     const rec = buf.subarray(sp + 1, i + len - 1); // without the trailing newline
     const eq = rec.indexOf(0x3d);
-    if (eq > 0) {
-      const key = rec.toString("utf8", 0, eq);
-      const value = decodeLenient(rec, eq + 1, rec.length);
-      if (key === "GNU.sparse.offset") pendingOffset = Number(value);
+    if (eq > 0 && eq <= LONGEST_KEPT) {
+      const key = rec.toString("latin1", 0, eq);
+      if (key === "GNU.sparse.offset") pendingOffset = Number(rec.toString("latin1", eq + 1));
       else if (key === "GNU.sparse.numbytes" && pendingOffset !== null) {
-        sparsePairs.push([pendingOffset, Number(value)]);
+        sparsePairs.push([pendingOffset, Number(rec.toString("latin1", eq + 1))]);
         pendingOffset = null;
-      } else map.set(key, value);
+      } else if (KEPT.has(key)) {
+        const n = rec.length - eq - 1;
+        if (PATH_KEYS.has(key) && n > PATH_MAX) {
+          tooLong.push(`${key} of ${n} bytes`);
+          map.delete(key);
+        } else map.set(key, decodeLenient(rec, eq + 1, rec.length));
+      }
     }
     i += len;
   }
-  return { map, sparsePairs };
+  return { map, sparsePairs, tooLong };
 }
 
 function readSparseEntries(b: Uint8Array, off: number, count: number, out: [number, number][]): void {

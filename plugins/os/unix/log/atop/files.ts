@@ -41,7 +41,8 @@ export function* walkSamples(target: Target, ctx: FunctionContext, want: Want): 
         }
         throw e;
       }
-      for (const sample of atop.samples(want, (i) => ctx.warn({ message: i.message, file, offset: i.offset }))) {
+      // Every issue of the sample stream loses samples (or a corrupt tail): an error, so the run exits 1.
+      for (const sample of atop.samples(want, (i) => ctx.error({ message: i.message, file, offset: i.offset }))) {
         yield { atop, sample, ts: Timestamp.fromUnix(sample.curtime), sinceBoot: (sample.flags & RRBOOT) !== 0 };
       }
     } finally {

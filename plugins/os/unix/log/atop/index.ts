@@ -5,6 +5,7 @@ import type { Target } from "../../../../../src/target.js";
 import { cgroupDecoder, type Cgroup } from "./cstat.js";
 import { atopFiles, walkSamples } from "./files.js";
 import type { VersionLayout } from "./layout.js";
+import type { AtopFile, Sample } from "./reader.js";
 import { processTimeline } from "./processes.js";
 import {
   AtopCgroupRecord,
@@ -31,20 +32,19 @@ const taskDec = cached<TaskDecoder>(taskDecoder);
 const sstatDec = cached<SstatDecoder>(sstatDecoder);
 const cgroupDec = cached(cgroupDecoder);
 
-function cgroupsOf(
-  layout: VersionLayout,
-  cstat: Buffer | null,
-  pids: Buffer | null,
-  ncgroups: number,
-  ctx: FunctionContext,
-  file: string,
-  offset: number,
-): Cgroup[] {
-  if (!cstat) return [];
+/** The cgroups of a sample; cgroups it cannot decode or place are lost, so they are errors (exit 1). */
+function cgroupsOf(atop: AtopFile, sample: Sample, ctx: FunctionContext): Cgroup[] {
+  if (!sample.cstat) return [];
+  const h = atop.header;
+  const file = atop.file;
+  const offset = sample.offset + h.rawreclen + sample.scomplen + sample.pcomplen; // the cstat block
   try {
-    return cgroupDec(layout)(cstat, pids, ncgroups);
+    const block = cgroupDec(h.layout)(sample.cstat, sample.pids, sample.ncgroups);
+    const lo = block.leftOut;
+    if (lo) ctx.error({ message: `cgroup block of sample ${sample.index + 1}: ${lo.count} of ${sample.ncgroups} cgroups left out (from record ${lo.first}: ${lo.reason})`, file, offset });
+    return block.cgroups;
   } catch (e) {
-    ctx.warn({ message: `cgroup block: ${(e as Error).message}`, file, offset });
+    ctx.error({ message: `cgroup block of sample ${sample.index + 1}: ${(e as Error).message}`, file, offset });
     return [];
   }
 }
@@ -54,7 +54,7 @@ export function* atopTasks(target: Target, ctx: FunctionContext): Generator<Task
   for (const { atop, sample, ts, sinceBoot } of walkSamples(target, ctx, { tstat: true, cgroups: true })) {
     const h = atop.header;
     const decode = taskDec(h.layout);
-    const cgs = cgroupsOf(h.layout, sample.cstat, sample.pids, sample.ncgroups, ctx, atop.file, sample.offset);
+    const cgs = cgroupsOf(atop, sample, ctx);
     let cgroupOf: SampleContext["cgroupOf"];
     if (cgs.length) {
       const byPid = new Map<number, string>();
@@ -221,7 +221,7 @@ export default definePlugin({
       *run(t, ctx) {
         for (const { atop, sample, ts, sinceBoot } of walkSamples(t, ctx, { cgroups: true })) {
           const h = atop.header;
-          const cgs = cgroupsOf(h.layout, sample.cstat, sample.pids, sample.ncgroups, ctx, atop.file, sample.offset);
+          const cgs = cgroupsOf(atop, sample, ctx);
           for (const cg of cgs) {
             const v = cg.values;
             yield AtopCgroupRecord.create({

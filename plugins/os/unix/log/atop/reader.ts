@@ -1,9 +1,12 @@
 // The sample stream of one atop raw file: rawrecord headers and their zlib blocks, inflated with the size
-// the header promises. A corrupt block costs only its sample (a warning naming file, sample and offset);
+// the header promises. A corrupt block costs only its sample (an error naming file, sample and offset);
 // a file that ends mid-sample keeps every complete sample. gzip'd files are recognised by their magic.
+// Every length is checked against the file's remaining size and the per-sample cap before anything is
+// allocated or inflated.
 import { inflateSync } from "node:zlib";
 import { Gunzip } from "fflate";
 import { readFully } from "../../../../../src/fs/root.js";
+import { parseSize } from "../../../../../src/util/inflate-budget.js";
 import type { FileHandle } from "../../../../../src/fs/types.js";
 import { AtopFormatError, parseHeader, RAWHEADLEN, type AtopHeader } from "./header.js";
 
@@ -128,15 +131,42 @@ class GunzipSource implements Source {
   }
 }
 
+/** Read `len` bytes at `pos` (fewer at the end). Where the size is unknown (gzip), memory follows what exists. */
 function readBytes(src: Source, len: number, pos: number): Buffer {
+  if (src.size === null && len > READ_STEP) {
+    const parts: Buffer[] = [];
+    let got = 0;
+    while (got < len) {
+      const part = readBytes(src, Math.min(READ_STEP, len - got), pos + got);
+      parts.push(part);
+      got += part.length;
+      if (part.length === 0 || (got < len && part.length < READ_STEP)) break;
+    }
+    return Buffer.concat(parts, got);
+  }
   const buf = Buffer.allocUnsafe(len);
   const got = readFully(src, buf, pos);
   return got === len ? buf : buf.subarray(0, got);
 }
+const READ_STEP = 1024 * 1024;
 
 /** deflate cannot expand more than ~1032:1; a promised size beyond that (or absurd) marks a corrupt header. */
 const MAX_RATIO = 1100;
-const MAX_BLOCK = 512 * 1024 * 1024;
+/**
+ * The most one sample may inflate to in its variable blocks (tasks, cgroups, cgroup pid lists): 256 MiB, about
+ * 270,000 tasks of atop 2.11+ (992 bytes each) — far above any real host (pid_max is 4M, but a host with more than
+ * a few tens of thousands of tasks is rare). A sample that claims more is skipped with an error; the sstat block
+ * has the version's fixed size. QUARRY_ATOP_MAX_SAMPLE (bytes, or 512M, 1G) changes it.
+ */
+export const DEFAULT_MAX_SAMPLE = 256 * 1024 * 1024;
+/** QUARRY_ATOP_MAX_SAMPLE as bytes, else the default; a value that is not a size is an error, not ignored. */
+export function maxSampleFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.QUARRY_ATOP_MAX_SAMPLE;
+  if (v === undefined || v === "") return DEFAULT_MAX_SAMPLE;
+  const n = parseSize(v);
+  if (n === null) throw new Error(`QUARRY_ATOP_MAX_SAMPLE=${JSON.stringify(v)} is not a size (e.g. 512M, 1G)`);
+  return n;
+}
 /** zlib never makes a block much larger than its input (stored blocks: 5 bytes per 16 KiB, plus header). */
 const maxComp = (size: number): number => size + Math.ceil(size / 16384) * 5 + 64;
 /** 10000-01-01: a datetime past this cannot be rendered (and no atop wrote it). */
@@ -175,8 +205,11 @@ export class AtopFile {
     return new AtopFile(file, parseHeader(hb, file), src, gzipped);
   }
 
-  /** Every sample in file order. Issues (corrupt block, truncated tail) go to `issue`; never throws for data. */
-  *samples(want: Want, issue: (i: ReadIssue) => void): Generator<Sample> {
+  /**
+   * Every sample in file order. Issues (corrupt block, truncated tail, a claim past the cap) go to `issue`: each
+   * one costs samples. Never throws for data.
+   */
+  *samples(want: Want, issue: (i: ReadIssue) => void, maxSample = maxSampleFromEnv()): Generator<Sample> {
     const h = this.header;
     const cgroupsInFile = h.layout.major > 2 || h.layout.minor >= 11;
     let pos = h.rawheadlen;
@@ -232,10 +265,7 @@ export class AtopFile {
         sh.ccomplen > maxComp(sh.coriglen) ||
         sh.icomplen > maxComp(sh.ncgpids * 4) ||
         (tsize > 0 && sh.pcomplen * MAX_RATIO < tsize) ||
-        tsize > MAX_BLOCK ||
-        sh.coriglen > MAX_BLOCK ||
         (sh.coriglen > 0 && sh.ccomplen * MAX_RATIO < sh.coriglen) ||
-        sh.ncgpids * 4 > MAX_BLOCK ||
         (sh.ncgpids > 0 && sh.icomplen * MAX_RATIO < sh.ncgpids * 4)
       ) {
         issue({
@@ -248,6 +278,16 @@ export class AtopFile {
       if (size !== null && size - pos < body) {
         issue({ message: `file ends inside sample ${n} (${size - pos} of ${body} block bytes present); ${index} complete samples`, offset: at });
         return;
+      }
+      // The lengths hold together, so the next sample is found even when this one claims too much to inflate.
+      const claim = tsize + (cgroupsInFile ? sh.coriglen + sh.ncgpids * 4 : 0);
+      if (claim > maxSample) {
+        issue({
+          message: `sample ${n} claims ${claim} bytes of task and cgroup data (ndeviat ${sh.ndeviat}, coriglen ${sh.coriglen}, ncgpids ${sh.ncgpids}), more than the per-sample cap of ${maxSample} (QUARRY_ATOP_MAX_SAMPLE); sample skipped`,
+          offset: at,
+        });
+        pos += body;
+        continue;
       }
       const bodyBuf = read(body, pos, n);
       if (!bodyBuf) return;

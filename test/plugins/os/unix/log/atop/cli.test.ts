@@ -49,7 +49,7 @@ describe("target-query -f atop", () => {
 });
 
 describe("runOnTarget over a memory tree", () => {
-  it("stamps hostname and reports warnings for a damaged file", async () => {
+  it("stamps hostname, and a damaged file that loses a sample is an error (exit 1) with the good records kept", async () => {
     const { Target } = await import("../../../../../../src/target.js");
     const { runOnTarget } = await import("../../../../../../src/plugin/runner.js");
     const { defaultRegistry } = await import("../../../../../../plugins/index.js");
@@ -66,9 +66,10 @@ describe("runOnTarget over a memory tree", () => {
     const outcomes = await runOnTarget(target, defaultRegistry.resolve(["atop.system"]).groups, defaultRegistry, sink, {
       log: new Logger((l: string) => void lines.push(l), "info"),
     });
-    expect(outcomes[0]!.status).toBe("ok");
-    expect(outcomes[0]!.warnings).toHaveLength(1);
-    expect(outcomes[0]!.warnings[0]).toMatchObject({ file: "/var/log/atop/atop_20261120" });
+    expect(outcomes[0]!.status).toBe("error");
+    expect(outcomes[0]!.warnings).toHaveLength(0);
+    expect(outcomes[0]!.errors).toHaveLength(1);
+    expect(outcomes[0]!.errors[0]).toMatchObject({ file: "/var/log/atop/atop_20261120" });
     expect(recs).toHaveLength(3 + 4);
     expect(recs.every((r) => r.hostname === "memhost")).toBe(true);
   });

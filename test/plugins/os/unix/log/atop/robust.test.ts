@@ -1,5 +1,6 @@
 // Hostile and damaged input: truncated copies, corrupted blocks, bad magic, header-only files, gzip,
-// unsupported versions. Every intact sample must still come out, with a warning naming file and offset.
+// unsupported versions. Every intact sample must still come out; damage that loses samples is an error naming
+// file and offset (the run exits 1), a file that is not an atop log a warning.
 import { describe, expect, it } from "vitest";
 import { deflateSync, gzipSync } from "node:zlib";
 import { fixture, runFn, targetWith } from "./helpers.js";
@@ -42,6 +43,7 @@ describe("atop on damaged files", () => {
     expect(S[3]!.end).toBe(RAW.length);
     const r = await tasksPerSample(full);
     expect(r.warnings).toEqual([]);
+    expect(r.errors).toEqual([]);
     expect(r.per.length).toBe(4);
   });
 
@@ -50,17 +52,17 @@ describe("atop on damaged files", () => {
     const cut = RAW.subarray(0, S[3]!.tstat + 10);
     const r = await tasksPerSample(cut);
     expect(r.per).toEqual(all.per.slice(0, 3));
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]!.file).toBe(FILE);
-    expect(r.warnings[0]!.offset).toBe(S[3]!.at);
-    expect(r.warnings[0]!.message).toMatch(/file ends inside sample 4/);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.file).toBe(FILE);
+    expect(r.errors[0]!.offset).toBe(S[3]!.at);
+    expect(r.errors[0]!.message).toMatch(/file ends inside sample 4/);
   });
 
   it("a file cut inside a record header keeps the complete samples", async () => {
     const r = await tasksPerSample(RAW.subarray(0, S[2]!.at + 50));
     expect(r.per.length).toBe(2);
-    expect(r.warnings[0]!.offset).toBe(S[2]!.at);
-    expect(r.warnings[0]!.message).toMatch(/record header of sample 3/);
+    expect(r.errors[0]!.offset).toBe(S[2]!.at);
+    expect(r.errors[0]!.message).toMatch(/record header of sample 3/);
   });
 
   it("every cut point gives only complete samples and never throws", async () => {
@@ -78,10 +80,10 @@ describe("atop on damaged files", () => {
     const all = await tasksPerSample(full);
     const r = await tasksPerSample(bad);
     expect(r.per).toEqual([all.per[0], all.per[2], all.per[3]]);
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]!.message).toMatch(/corrupt tstat block in sample 2/);
-    expect(r.warnings[0]!.offset).toBe(S[1]!.tstat);
-    expect(r.warnings[0]!.file).toBe(FILE);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.message).toMatch(/corrupt tstat block in sample 2/);
+    expect(r.errors[0]!.offset).toBe(S[1]!.tstat);
+    expect(r.errors[0]!.file).toBe(FILE);
   });
 
   it("a corrupt sstat block skips that sample in atop.system", async () => {
@@ -89,8 +91,8 @@ describe("atop on damaged files", () => {
     bad.fill(0xa5, S[2]!.sstat + 4, S[2]!.sstat + 40);
     const r = await runFn(targetWith({ atop_20261121: bad }), "atop.system");
     expect(r.records).toHaveLength(3);
-    expect(r.warnings[0]!.message).toMatch(/corrupt sstat block in sample 3/);
-    expect(r.warnings[0]!.offset).toBe(S[2]!.sstat);
+    expect(r.errors[0]!.message).toMatch(/corrupt sstat block in sample 3/);
+    expect(r.errors[0]!.offset).toBe(S[2]!.sstat);
   });
 
   it("random noise across many seeds never crashes the run", async () => {
@@ -113,8 +115,8 @@ describe("atop on damaged files", () => {
     const all = await tasksPerSample(full);
     const r = await tasksPerSample(bad);
     expect(r.per).toEqual([all.per[0], all.per[2], all.per[3]]);
-    expect(r.warnings[0]).toMatchObject({ file: FILE, offset: S[1]!.at });
-    expect(r.warnings[0]!.message).toMatch(/implausible sample time in sample 2/);
+    expect(r.errors[0]).toMatchObject({ file: FILE, offset: S[1]!.at });
+    expect(r.errors[0]!.message).toMatch(/implausible sample time in sample 2/);
   });
 
   it("bad magic: a warning naming the file, no records", async () => {
@@ -146,13 +148,13 @@ describe("atop on damaged files", () => {
     expect(r.per).toEqual(all.per);
   });
 
-  it("a gzip'd file cut short keeps its complete samples, with a warning", async () => {
+  it("a gzip'd file cut short keeps its complete samples, with an error", async () => {
     const gz = gzipSync(RAW);
     const r = await tasksPerSample(gz.subarray(0, Math.floor(gz.length * 0.8)));
     expect(r.per.length).toBeGreaterThanOrEqual(1);
     expect(r.per.length).toBeLessThan(4);
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]!.file).toBe(FILE);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.file).toBe(FILE);
   });
 
   it("a corrupt gzip stream: the samples before the damage, then a warning", async () => {
@@ -207,7 +209,7 @@ describe("atop on damaged files", () => {
     const f = Buffer.concat([RAW.subarray(0, 480), hdr, sstat, tstat, RAW.subarray(S[1]!.at)]);
     const r = await tasksPerSample(f);
     expect(r.per.length).toBe(3);
-    expect(r.warnings[0]!.message).toMatch(/corrupt tstat block in sample 1/);
+    expect(r.errors[0]!.message).toMatch(/corrupt tstat block in sample 1/);
   });
 
   it("a directory of mixed files: non-atop files are skipped with a warning, atop files are read", async () => {
