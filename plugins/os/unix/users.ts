@@ -1,7 +1,8 @@
 // Local accounts from /etc/passwd (and its backup /etc/passwd-), one unix/user record each.
 import { defineRecord } from "../../../src/records/descriptor.js";
 import { absent, definePlugin, ok } from "../../../src/plugin/define.js";
-import { parsePasswd } from "./passwd.js";
+import type { TextHead } from "../../../src/fs/read.js";
+import { PASSWD_FILE_LIMIT, parsePasswd } from "./passwd.js";
 
 export const UnixUserRecord = defineRecord("unix/user", {
   name: "string",
@@ -31,8 +32,14 @@ export default definePlugin({
         const seen = new Set<string>();
         for (const file of FILES) {
           if (!t.fs.isFile(file)) continue;
-          const text = t.fs.readText(file);
-          for (const e of parsePasswd(text, (p) => ctx.warn({ ...p, file }))) {
+          let head: TextHead;
+          try {
+            head = t.fs.readTextHead(file, PASSWD_FILE_LIMIT);
+          } catch (e) {
+            ctx.error({ message: `unreadable: ${(e as Error).message}`, file });
+            continue;
+          }
+          for (const e of parsePasswd(head.text, (p) => ctx.warn({ ...p, file }))) {
             const key = `${e.name}\0${e.home}\0${e.shell}`;
             if (seen.has(key)) continue;
             seen.add(key);
@@ -46,6 +53,10 @@ export default definePlugin({
               shell: e.shell,
               filepath: file,
             });
+          }
+          if (head.truncated) {
+            const message = `${head.size} bytes, more than an account file holds: only the first ${head.end} were read (at most ${PASSWD_FILE_LIMIT}, in whole lines)`;
+            ctx.warn({ message, file, offset: head.end });
           }
         }
       },
