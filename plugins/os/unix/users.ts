@@ -22,7 +22,8 @@ export default definePlugin({
   path: "os.unix.users",
   description: "Local user accounts",
   paths: FILES,
-  checkCompatible: (t) => (FILES.some((f) => t.fs.isFile(f)) ? ok() : absent("no /etc/passwd")),
+  // lexists: a passwd that is there but cannot be read (a link loop, a path past PATH_MAX) is an error, not absent.
+  checkCompatible: (t) => (FILES.some((f) => t.fs.lexists(f)) ? ok() : absent("no /etc/passwd")),
   functions: {
     users: {
       output: "records",
@@ -31,7 +32,7 @@ export default definePlugin({
       *run(t, ctx) {
         const seen = new Set<string>();
         for (const file of FILES) {
-          if (!t.fs.isFile(file)) continue;
+          if (!t.fs.lexists(file)) continue;
           let head: TextHead;
           try {
             head = t.fs.readTextHead(file, PASSWD_FILE_LIMIT);
