@@ -25,7 +25,7 @@ function sparseFile(p: string, head: string, size: number): void {
   fs.truncateSync(p, size);
 }
 
-function dirTarget(name: string, files: Record<string, string | [string, number]>): string {
+function dirTarget(name: string, files: Record<string, string | readonly [string, number]>): string {
   const root = path.join(base, name);
   fs.mkdirSync(path.join(root, "var/log"), { recursive: true });
   for (const [rel, v] of Object.entries(files)) {
