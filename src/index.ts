@@ -42,7 +42,9 @@ export {
 export { Registry, type FunctionGroup, type FunctionRef } from "./plugin/registry.js";
 
 // Filesystem access: a target's root, resolved inside the evidence.
-export { RootFilesystem, readAll, readFully } from "./fs/root.js";
+export { READ_FILE_LIMIT, RootFilesystem, readAll, readFully, type ReadOptions, type WalkOptions } from "./fs/root.js";
+export { readLines, type FileHead, type LineOptions, type TextHead, type TextLine } from "./fs/read.js";
+export { PATH_MAX } from "./fs/path.js";
 export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsErrorCode } from "./fs/types.js";
 
 // Artefacts many plugins read.

@@ -32,6 +32,8 @@ export class Target {
   /** The detected OS's module path ("os.unix.linux"), or null when unknown. */
   readonly osPath: string | null;
   private readonly info: OsInfo;
+  /** What the OS plugin found wrong while reading the target's properties. */
+  private readonly osWarnings: string[] = [];
 
   private constructor(
     /** The path (or URI) the target was opened from, as given. */
@@ -45,7 +47,7 @@ export class Target {
   ) {
     this.osPlugin = detectOs(fs, osPlugins);
     this.osPath = this.osPlugin ? osPathOf(this.osPlugin) : null;
-    const info = this.osPlugin?.os?.info(fs) ?? { hostname: null, domain: null, os: null, version: null };
+    const info = this.osPlugin?.os?.info(fs, (w) => this.osWarnings.push(w)) ?? { hostname: null, domain: null, os: null, version: null };
     if (!info.hostname && loaded.hints?.hostname) info.hostname = loaded.hints.hostname;
     this.info = info;
   }
@@ -91,9 +93,10 @@ export class Target {
     return this.info.version;
   }
 
-  /** The loader's warnings about the evidence (skipped or duplicate archive members, truncation…). */
+  /** The loader's warnings about the evidence (skipped or duplicate archive members, truncation…), then the OS plugin's. */
   get warnings(): readonly string[] {
-    return this.loaded.warnings ?? [];
+    const loaded = this.loaded.warnings ?? [];
+    return this.osWarnings.length ? [...loaded, ...this.osWarnings] : loaded;
   }
 
   close(): void {

@@ -164,7 +164,12 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
     }
     case "walk": {
       let out = "";
-      for (const path of preorder(t, fs.realpath(p))) {
+      let failed = false;
+      const onError = (_: string, e: Error): void => {
+        io.stderr.write(`target-fs: walk: ${e.message}\n`);
+        failed = true;
+      };
+      for (const { path } of fs.walk(fs.realpath(p), { onError })) {
         out += path + "\n";
         if (out.length > 64 * 1024) {
           await write(io, out);
@@ -172,28 +177,21 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
         }
       }
       await write(io, out);
+      if (failed) throw new Error(`${p}: some directories were not listed`);
       return;
     }
     case "find": {
-      const hits = fs.glob(p);
+      let failed = false;
+      const hits = fs.glob(p, {
+        onError: (_, e) => {
+          io.stderr.write(`target-fs: find: ${e.message}\n`);
+          failed = true;
+        },
+      });
       await write(io, hits.map((h) => h + "\n").join(""));
+      if (failed) throw new Error(`${p}: some directories were not searched`);
       return;
     }
-  }
-}
-
-/** Pre-order, depth first, sorted (like `find`); symlinked directories are listed, never descended. */
-function* preorder(t: Target, dir: string): Generator<string> {
-  let entries;
-  try {
-    entries = t.fs.scandir(dir);
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = dir === "/" ? "/" + e.name : dir + "/" + e.name;
-    yield p;
-    if (e.type === "dir") yield* preorder(t, p);
   }
 }
 

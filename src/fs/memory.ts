@@ -64,11 +64,14 @@ export class MemoryBackend implements FsBackend {
     }
   }
 
+  /** The directory and its missing parents, top down, one level each (no recursion over a deep tree's depth). */
   private ensureDir(p: string): void {
-    if (this.meta.has(p)) return;
-    this.ensureDir(dirname(p));
-    this.vol.mkdirSync(p, { recursive: true });
-    this.meta.set(p, this.makeMeta("dir", {}));
+    const missing: string[] = [];
+    for (let d = p; !this.meta.has(d); d = dirname(d)) missing.push(d);
+    for (let i = missing.length - 1; i >= 0; i--) {
+      this.vol.mkdirSync(missing[i]!);
+      this.meta.set(missing[i]!, this.makeMeta("dir", {}));
+    }
   }
 
   private makeMeta(type: FileType, m: NodeMeta): Meta {

@@ -1,10 +1,17 @@
 // The target's root filesystem: mounts of backends, and every path resolved component by component through
 // the TARGET's root. An absolute link "/etc/shadow" inside an image means the image's /etc/shadow; ".." stops
 // at the root; link loops end in ELOOP. No path can leave the target, whatever the evidence contains.
-import { compileGlob, type GlobPart } from "./glob.js";
-import { components, isWithin, normalize } from "./path.js";
+import { compileGlob } from "./glob.js";
+import { byteLength, components, isWithin, normalize, PATH_MAX, shownPath } from "./path.js";
+import { readAll, readHead, readLines, textOfHead, type FileHead, type LineOptions, type TextHead, type TextLine } from "./read.js";
 import { FsError, type DirEntry, type FileHandle, type FileStat, type FsBackend } from "./types.js";
+import { asFsError, globTree, walkTree, type ResolvedView, type WalkErrorHandler } from "./walk.js";
 import { decodeLenient } from "../util/text.js";
+
+export { readAll, readFully } from "./read.js";
+
+/** Largest file readFile and readText take whole unless told otherwise (`maxBytes`). */
+export const READ_FILE_LIMIT = 64 * 1024 * 1024;
 
 const MAX_LINKS = 40; // Linux's MAXSYMLINKS
 
@@ -57,21 +64,34 @@ export class RootFilesystem {
   /**
    * Resolve a path to its canonical form inside the target. Intermediate links are always followed;
    * the final component only when `followFinal`. A missing final component resolves (exists: false);
-   * a missing directory on the way is ENOENT.
+   * a missing directory on the way is ENOENT. Linear in the bytes looked at: the components still to take
+   * are a stack consumed from its end (a link's target pushed onto it), the resolved path grows by one
+   * component at a time. Bounded: a path, given or reached through a link, longer than PATH_MAX is
+   * ENAMETOOLONG; more than 40 links is ELOOP.
    */
   resolve(path: string, followFinal = true): { path: string; stat: FileStat | null } {
-    const todo = components(path);
-    let cur: string[] = [];
+    if (path.length > PATH_MAX || byteLength(path) > PATH_MAX) throw new FsError("ENAMETOOLONG", path, `path longer than ${PATH_MAX} bytes`);
+    const todo = components(path).reverse();
+    let todoBytes = pathBytes(todo);
+    let cur = ""; // the resolved part: "" (the root) or "/a/b"
+    let curBytes = 0;
+    const ends: number[] = []; // cur.length before each of its components, for ".."
+    const endBytes: number[] = [];
     let links = 0;
     let stat: FileStat | null = DIR_STAT;
     while (todo.length > 0) {
-      const c = todo.shift()!;
+      const c = todo.pop()!;
+      const cBytes = 1 + byteLength(c);
+      todoBytes -= cBytes;
       if (c === "..") {
-        cur.pop();
+        if (ends.length > 0) {
+          cur = cur.slice(0, ends.pop());
+          curBytes = endBytes.pop()!;
+        }
         stat = DIR_STAT;
         continue;
       }
-      const candidate = "/" + [...cur, c].join("/");
+      const candidate = cur + "/" + c;
       const st = this.rawLstat(candidate);
       if (!st) {
         if (todo.length === 0) return { path: candidate, stat: null };
@@ -80,16 +100,31 @@ export class RootFilesystem {
       if (st.type === "symlink" && (todo.length > 0 || followFinal)) {
         if (++links > MAX_LINKS) throw new FsError("ELOOP", normalize(path));
         const target = this.rawReadlink(candidate);
-        if (target.startsWith("/")) cur = [];
-        todo.unshift(...components(target));
+        const absolute = target.startsWith("/");
+        // The path reached through the link: what is resolved (unless the link restarts at the root), its
+        // target, and what is left. Measured before the target is split, however long it is.
+        const reached = (absolute ? 0 : curBytes) + 1 + (target.length > PATH_MAX ? target.length : byteLength(target)) + todoBytes;
+        if (reached > PATH_MAX) throw new FsError("ENAMETOOLONG", normalize(path), `path longer than ${PATH_MAX} bytes through the link ${shownPath(candidate)}`);
+        if (absolute) {
+          cur = "";
+          curBytes = 0;
+          ends.length = 0;
+          endBytes.length = 0;
+        }
+        const more = components(target);
+        todoBytes += pathBytes(more);
+        for (let i = more.length - 1; i >= 0; i--) todo.push(more[i]!);
         stat = DIR_STAT;
         continue;
       }
       if (todo.length > 0 && st.type !== "dir") throw new FsError("ENOTDIR", normalize(path));
-      cur.push(c);
+      ends.push(cur.length);
+      endBytes.push(curBytes);
+      cur = candidate;
+      curBytes += cBytes;
       stat = st;
     }
-    return { path: "/" + cur.join("/"), stat };
+    return { path: cur || "/", stat };
   }
 
   private rawReadlink(path: string): string {
@@ -159,6 +194,11 @@ export class RootFilesystem {
   scandir(path: string): DirEntry[] {
     const { path: p, stat } = this.statOrThrow(path, true);
     if (stat.type !== "dir") throw new FsError("ENOTDIR", normalize(path));
+    return this.listResolved(p);
+  }
+
+  /** The entries of a canonical directory path (resolved, no link on the way). */
+  private listResolved(p: string): DirEntry[] {
     const byName = new Map<string, DirEntry>();
     const loc = this.locate(p);
     if (loc) {
@@ -185,104 +225,108 @@ export class RootFilesystem {
     return loc[0].open(loc[1]);
   }
 
-  readFile(path: string): Buffer {
+  /**
+   * The whole file. A file larger than `maxBytes` (default READ_FILE_LIMIT, 64 MiB) is refused with EFBIG
+   * rather than allocated: evidence sizes are claims (a sparse file costs no disk). Pass a larger maxBytes
+   * (Infinity for no limit) only where a real artefact needs it; read large files through open() or readLines.
+   */
+  readFile(path: string, opts: ReadOptions = {}): Buffer {
+    const limit = opts.maxBytes ?? READ_FILE_LIMIT;
     const h = this.open(path);
     try {
+      if (h.size > limit) throw new FsError("EFBIG", normalize(path), `${h.size} bytes, more than the ${limit} a whole-file read takes`);
       return readAll(h);
     } finally {
       h.close();
     }
   }
 
-  /** File contents as text, decoded leniently (invalid UTF-8 kept as escaped raw bytes). */
-  readText(path: string): string {
-    return decodeLenient(this.readFile(path));
+  /** File contents as text, decoded leniently (invalid UTF-8 kept as escaped raw bytes); bounded as readFile. */
+  readText(path: string, opts: ReadOptions = {}): string {
+    return decodeLenient(this.readFile(path, opts));
+  }
+
+  /** At most the first `maxBytes` bytes of a file, with its size: for config files, whatever size they claim. */
+  readHead(path: string, maxBytes: number): FileHead {
+    const h = this.open(path);
+    try {
+      return readHead(h, maxBytes);
+    } finally {
+      h.close();
+    }
+  }
+
+  /**
+   * At most the first `maxBytes` bytes of a text file, in whole lines: what a config file reader wants.
+   * `truncated` says the file goes on (the caller warns, naming the file and `end`).
+   */
+  readTextHead(path: string, maxBytes: number): TextHead {
+    return textOfHead(this.readHead(path, maxBytes));
+  }
+
+  /** The lines of a file through a fixed window (see readLines in src/fs/read.ts); the file is closed at the end. */
+  *readLines(path: string, opts: LineOptions = {}): Generator<TextLine> {
+    const h = this.open(path);
+    try {
+      yield* readLines(h, opts);
+    } finally {
+      h.close();
+    }
   }
 
   /**
    * Paths matching a shell pattern (`/var/log/wtmp*`, `/var/log/**\/*.gz`), sorted. `**` does not descend
    * into symlinked directories (no loops); explicit components follow links as any path lookup does.
+   * Directories that cannot be listed, and entries whose path would pass PATH_MAX, are left out (told to
+   * `onError` when given).
    */
-  glob(pattern: string): string[] {
-    const parts = compileGlob(pattern);
-    const out = new Set<string>();
-    this.globWalk("/", parts, 0, out);
-    return [...out].sort();
+  glob(pattern: string, opts: WalkOptions = {}): string[] {
+    return [...globTree(this.view, compileGlob(pattern), opts.onError)].sort();
   }
 
-  private globWalk(dir: string, parts: GlobPart[], i: number, out: Set<string>): void {
-    if (i === parts.length) {
-      out.add(dir);
-      return;
-    }
-    const part = parts[i]!;
-    const last = i === parts.length - 1;
-    const child = (name: string): string => (dir === "/" ? "/" + name : dir + "/" + name);
-    if (part.kind === "literal") {
-      const p = child(part.name);
-      if (last ? this.lexists(p) : this.isDir(p)) this.globWalk(p, parts, i + 1, out);
-      return;
-    }
-    let entries: DirEntry[];
+  /**
+   * Depth-first walk below a directory, pre-order (an entry, then what lies below it), sorted by name like
+   * `find`; links are listed, never descended. Directories that cannot be listed, and entries whose path would
+   * pass PATH_MAX, are told to `onError` (else skipped).
+   */
+  *walk(path: string, opts: WalkOptions = {}): Generator<{ path: string; entry: DirEntry }> {
+    const onError = opts.onError ?? (() => {});
+    const shown = normalize(path);
+    let real: string;
     try {
-      entries = this.scandir(dir);
-    } catch {
+      const r = this.resolve(shown, true);
+      if (!r.stat) throw new FsError("ENOENT", shown);
+      if (r.stat.type !== "dir") throw new FsError("ENOTDIR", shown);
+      real = r.path;
+    } catch (e) {
+      onError(shown, asFsError(e, shown));
       return;
     }
-    if (part.kind === "match") {
-      for (const e of entries) {
-        if (!part.re.test(e.name)) continue;
-        const p = child(e.name);
-        if (last || this.isDir(p)) this.globWalk(p, parts, i + 1, out);
-      }
-      return;
-    }
-    // globstar: zero directories here, or one more real (non-link) directory level.
-    this.globWalk(dir, parts, i + 1, out);
-    for (const e of entries) if (e.type === "dir") this.globWalk(child(e.name), parts, i, out);
+    yield* walkTree(this.view, shown, real, onError);
   }
 
-  /** Depth-first walk below a directory (links are listed, never descended). */
-  *walk(path: string): Generator<{ path: string; entry: DirEntry }> {
-    const start = normalize(path);
-    const stack = [start];
-    while (stack.length) {
-      const dir = stack.pop()!;
-      let entries: DirEntry[];
-      try {
-        entries = this.scandir(dir);
-      } catch {
-        continue;
-      }
-      const subdirs: string[] = [];
-      for (const entry of entries) {
-        const p = dir === "/" ? "/" + entry.name : dir + "/" + entry.name;
-        yield { path: p, entry };
-        if (entry.type === "dir") subdirs.push(p);
-      }
-      stack.push(...subdirs.reverse());
-    }
-  }
+  /** The walks' access to resolved paths (kept private: a backend must only ever see resolved paths). */
+  private readonly view: ResolvedView = {
+    lstat: (p) => this.rawLstat(p),
+    list: (p) => this.listResolved(p),
+    resolve: (p, follow) => this.resolve(p, follow),
+  };
 }
 
 const DIR_STAT: FileStat = { type: "dir", size: 0, mode: 0o755, uid: 0, gid: 0, mtime: null, atime: null, ctime: null };
 
-/**
- * Read `length` bytes at `position` into buf[0, length), looping over short reads; returns the bytes read
- * (fewer only where the data ends).
- */
-export function readFully(src: Pick<FileHandle, "read">, buf: Uint8Array, position: number, length = buf.length): number {
-  let got = 0;
-  while (got < length) {
-    const n = src.read(buf, got, length - got, position + got);
-    if (n <= 0) break;
-    got += n;
-  }
-  return got;
+/** Read through a RootFilesystem: `maxBytes` bounds a whole-file read. */
+export interface ReadOptions {
+  maxBytes?: number;
 }
 
-export function readAll(h: FileHandle): Buffer {
-  const buf = Buffer.allocUnsafe(h.size);
-  const got = readFully(h, buf, 0);
-  return got === h.size ? buf : buf.subarray(0, got);
+export interface WalkOptions {
+  onError?: WalkErrorHandler;
+}
+
+/** The bytes of "/a/b/c" for the components a, b, c. */
+function pathBytes(parts: readonly string[]): number {
+  let n = 0;
+  for (const p of parts) n += 1 + byteLength(p);
+  return n;
 }

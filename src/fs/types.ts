@@ -1,5 +1,6 @@
 // The one interface every filesystem backend implements (a host directory, an in-memory tree, a tar index…).
 import type { Timestamp } from "../records/timestamp.js";
+import { shownPath } from "./path.js";
 
 export type FileType = "file" | "dir" | "symlink" | "chardev" | "blockdev" | "fifo" | "socket" | "other";
 
@@ -51,7 +52,7 @@ export interface FsBackend {
   close?(): void;
 }
 
-export type FsErrorCode = "ENOENT" | "ENOTDIR" | "EISDIR" | "ELOOP" | "EINVAL" | "EIO";
+export type FsErrorCode = "ENOENT" | "ENOTDIR" | "EISDIR" | "ELOOP" | "ENAMETOOLONG" | "EFBIG" | "EINVAL" | "EIO";
 
 export class FsError extends Error {
   constructor(
@@ -59,7 +60,8 @@ export class FsError extends Error {
     readonly path: string,
     detail?: string,
   ) {
-    super(`${code}: ${detail ?? describe(code)}: ${path}`);
+    // An evidence path can be megabytes long: the message shows its ends, `path` keeps it whole.
+    super(`${code}: ${detail ?? describe(code)}: ${shownPath(path)}`);
     this.name = "FsError";
   }
 }
@@ -74,6 +76,10 @@ function describe(code: FsErrorCode): string {
       return "is a directory";
     case "ELOOP":
       return "too many levels of symbolic links";
+    case "ENAMETOOLONG":
+      return "file name too long";
+    case "EFBIG":
+      return "file too large";
     case "EINVAL":
       return "invalid argument";
     case "EIO":

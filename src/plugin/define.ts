@@ -71,7 +71,8 @@ export interface OsSpec {
   /** The OS this plugin refines ("os.unix" for Linux), so the most specific detected OS wins. */
   parent?: string;
   detect(fs: RootFilesystem): boolean;
-  info(fs: RootFilesystem): OsInfo;
+  /** `warn` takes what the evidence got wrong (a file cut at its budget, a hostname that is none): target warnings. */
+  info(fs: RootFilesystem, warn: (message: string) => void): OsInfo;
 }
 
 export interface PluginSpec {

@@ -2,6 +2,20 @@
 // Linux (linux/_os.ts) refines it; the most specific detected OS wins.
 import type { RootFilesystem } from "../../../src/fs/root.js";
 import { definePlugin, ok, type OsInfo, type PluginFunction } from "../../../src/plugin/define.js";
+import { byteLength } from "../../../src/fs/path.js";
+
+/**
+ * How much of a small config file (hostname, release files, sysconfig/network) is read: a real one is under
+ * a kilobyte. A file that claims more (a sparse 4000 MiB /etc/hostname costs no disk) is read this far, with a
+ * warning naming it.
+ */
+export const CONFIG_FILE_LIMIT = 1024 * 1024;
+/** /etc/hosts is read up to here: ad-blocking hosts files reach tens of megabytes, with the host's own line on top. */
+export const HOSTS_FILE_LIMIT = 64 * 1024 * 1024;
+/** RFC 1035 and Linux's HOST_NAME_MAX allow 253 bytes for a (fully qualified) name. */
+const MAX_NAME_BYTES = 253;
+
+export type Warn = (message: string) => void;
 
 function firstLine(text: string): string {
   for (const line of text.split(/\r?\n/)) {
@@ -11,22 +25,52 @@ function firstLine(text: string): string {
   return "";
 }
 
-function readIfFile(fs: RootFilesystem, p: string): string | null {
+/** A config file's text within CONFIG_FILE_LIMIT (null when it is not a readable file); warns when it is cut. */
+export function readConfig(fs: RootFilesystem, p: string, warn: Warn): string | null {
   try {
-    return fs.isFile(p) ? fs.readText(p) : null;
+    if (!fs.isFile(p)) return null;
+    const head = fs.readTextHead(p, CONFIG_FILE_LIMIT);
+    if (head.truncated && head.end === 0) warn(`${p}: ${head.size} bytes, and no line end in the first ${CONFIG_FILE_LIMIT}: not a config file, not read`);
+    else if (head.truncated) warn(`${p}: ${head.size} bytes, more than a config file holds; only the first ${head.end} bytes (whole lines) were read`);
+    return head.text;
   } catch {
     return null;
   }
 }
 
+/** Why a name read from the evidence is not a host or domain name, or null when it can be one. */
+export function notAName(name: string): string | null {
+  if (byteLength(name) > MAX_NAME_BYTES) return `${byteLength(name)} bytes, more than ${MAX_NAME_BYTES}`;
+  // C0, DEL and C1 controls: never in a name, and they would reach terminals through every record.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return "it holds control characters";
+  if (/\s/.test(name)) return "it holds spaces";
+  return null;
+}
+
+/** The name if it can be one; else null, with a warning naming the file. */
+function checked(name: string, file: string, warn: Warn): string | null {
+  const why = notAName(name);
+  if (why === null) return name;
+  warn(`${file}: not a hostname (${why}): ${JSON.stringify(name.slice(0, 40))}${name.length > 40 ? "…" : ""}; ignored`);
+  return null;
+}
+
 /** The host's own name in /etc/hosts: the first loopback line naming something other than localhost. */
-function hostsFileName(text: string): string | null {
-  for (const line of text.split(/\r?\n/)) {
-    const [addr, ...names] = line.replace(/#.*/, "").trim().split(/\s+/);
-    if (!addr || names.length === 0) continue;
-    if (!(addr.startsWith("127.") || addr === "::1")) continue;
-    const own = names.filter((n) => !n.toLowerCase().includes("localhost"));
-    if (own.length) return own[0]!;
+function hostsFileName(fs: RootFilesystem, warn: Warn): string | null {
+  const file = "/etc/hosts";
+  try {
+    if (!fs.isFile(file)) return null;
+    for (const line of fs.readLines(file, { maxLineBytes: 64 * 1024, limit: HOSTS_FILE_LIMIT })) {
+      const [addr, ...names] = line.text.replace(/#.*/, "").trim().split(/\s+/);
+      if (!addr || names.length === 0) continue;
+      if (!(addr.startsWith("127.") || addr === "::1")) continue;
+      const own = names.filter((n) => !n.toLowerCase().includes("localhost"));
+      if (own.length) return checked(own[0]!, `${file} line ${line.lineno}`, warn);
+    }
+    const size = fs.stat(file).size;
+    if (size > HOSTS_FILE_LIMIT) warn(`${file}: ${size} bytes; no host name in the first ${HOSTS_FILE_LIMIT}, the rest was not read`);
+  } catch {
+    /* unreadable: no name from it */
   }
   return null;
 }
@@ -34,24 +78,25 @@ function hostsFileName(text: string): string | null {
 /**
  * hostname and domain from /etc/hostname, /etc/HOSTNAME, /proc/sys/kernel/hostname, /etc/sysconfig/network,
  * /etc/hosts (in that order, the first non-empty wins). A dotted name splits at the first dot. Unknown → null:
- * never a made-up "localhost", so hosts in a batch stay distinguishable.
+ * never a made-up "localhost", so hosts in a batch stay distinguishable. A value that is no name (longer than
+ * 253 bytes, control characters, spaces) is ignored with a warning: it would be copied into every record.
  */
-export function unixHostname(fs: RootFilesystem): { hostname: string | null; domain: string | null } {
+export function unixHostname(fs: RootFilesystem, warn: Warn = () => {}): { hostname: string | null; domain: string | null } {
   let name: string | null = null;
   for (const p of ["/etc/hostname", "/etc/HOSTNAME", "/proc/sys/kernel/hostname"]) {
-    const t = readIfFile(fs, p);
-    if (t !== null && firstLine(t)) {
-      name = firstLine(t).split(/\s+/)[0]!;
-      break;
+    const t = readConfig(fs, p, warn);
+    const line = t !== null ? firstLine(t) : "";
+    if (line) {
+      name = checked(line, p, warn);
+      if (name) break;
     }
   }
   if (!name) {
-    const t = readIfFile(fs, "/etc/sysconfig/network");
+    const t = readConfig(fs, "/etc/sysconfig/network", warn);
     const m = t && /^\s*HOSTNAME\s*=\s*["']?([^"'\s#]+)/m.exec(t);
-    if (m) name = m[1]!;
+    if (m) name = checked(m[1]!, "/etc/sysconfig/network", warn);
   }
-  const hosts = readIfFile(fs, "/etc/hosts");
-  const fromHosts = hosts !== null ? hostsFileName(hosts) : null;
+  const fromHosts = hostsFileName(fs, warn);
   if (!name) name = fromHosts;
   if (!name) return { hostname: null, domain: null };
   const dot = name.indexOf(".");
@@ -87,7 +132,7 @@ export default definePlugin({
   paths: ["/etc/hostname", "/etc/HOSTNAME", "/etc/sysconfig/network", "/etc/hosts"],
   os: {
     detect: unixLooksLikeRoot,
-    info: (fs): OsInfo => ({ ...unixHostname(fs), os: "unix", version: null }),
+    info: (fs, warn): OsInfo => ({ ...unixHostname(fs, warn), os: "unix", version: null }),
   },
   checkCompatible: () => ok(),
   functions: osPropertyFunctions(),

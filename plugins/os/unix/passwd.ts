@@ -1,6 +1,12 @@
 // The lines of a passwd(5) file: the users plugin lists them, lastlog names the uids of its slots with them.
 // Exported from "quarry" for any plugin that needs the accounts of a target.
 
+/**
+ * How much of an account database (passwd, group) is read: ~650,000 accounts of 100 bytes, far past any local
+ * file (directory services keep theirs elsewhere). A file that claims more is read this far, in whole lines.
+ */
+export const PASSWD_FILE_LIMIT = 64 * 1024 * 1024;
+
 export interface PasswdEntry {
   name: string;
   passwd: string;

@@ -1,7 +1,8 @@
 // Local accounts from /etc/passwd (and its backup /etc/passwd-), one unix/user record each.
 import { defineRecord } from "../../../src/records/descriptor.js";
 import { absent, definePlugin, ok } from "../../../src/plugin/define.js";
-import { parsePasswd } from "./passwd.js";
+import type { TextHead } from "../../../src/fs/read.js";
+import { PASSWD_FILE_LIMIT, parsePasswd } from "./passwd.js";
 
 export const UnixUserRecord = defineRecord("unix/user", {
   name: "string",
@@ -21,7 +22,8 @@ export default definePlugin({
   path: "os.unix.users",
   description: "Local user accounts",
   paths: FILES,
-  checkCompatible: (t) => (FILES.some((f) => t.fs.isFile(f)) ? ok() : absent("no /etc/passwd")),
+  // lexists: a passwd that is there but cannot be read (a link loop, a path past PATH_MAX) is an error, not absent.
+  checkCompatible: (t) => (FILES.some((f) => t.fs.lexists(f)) ? ok() : absent("no /etc/passwd")),
   functions: {
     users: {
       output: "records",
@@ -30,9 +32,15 @@ export default definePlugin({
       *run(t, ctx) {
         const seen = new Set<string>();
         for (const file of FILES) {
-          if (!t.fs.isFile(file)) continue;
-          const text = t.fs.readText(file);
-          for (const e of parsePasswd(text, (p) => ctx.warn({ ...p, file }))) {
+          if (!t.fs.lexists(file)) continue;
+          let head: TextHead;
+          try {
+            head = t.fs.readTextHead(file, PASSWD_FILE_LIMIT);
+          } catch (e) {
+            ctx.error({ message: `unreadable: ${(e as Error).message}`, file });
+            continue;
+          }
+          for (const e of parsePasswd(head.text, (p) => ctx.warn({ ...p, file }))) {
             const key = `${e.name}\0${e.home}\0${e.shell}`;
             if (seen.has(key)) continue;
             seen.add(key);
@@ -46,6 +54,10 @@ export default definePlugin({
               shell: e.shell,
               filepath: file,
             });
+          }
+          if (head.truncated) {
+            const message = `${head.size} bytes, more than an account file holds: only the first ${head.end} were read (at most ${PASSWD_FILE_LIMIT}, in whole lines)`;
+            ctx.warn({ message, file, offset: head.end });
           }
         }
       },

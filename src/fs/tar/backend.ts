@@ -55,6 +55,7 @@ export class TarBackend implements FsBackend {
   }
 
   private add(m: RawMember, opts: TarTreeOptions): void {
+    this.lastDir = null; // the tree changes
     const r = sanitizeMemberName(m.name, opts.prefix);
     if (!r.ok) {
       if (r.reason !== "outside prefix") this.warn(m, "unsafe member names", `${r.reason}; skipped`);
@@ -112,13 +113,33 @@ export class TarBackend implements FsBackend {
     this.memberCount++;
   }
 
+  /**
+   * The directory found last, by path ("" for the root). Resolving /a/b/c looks up /a, /a/b, /a/b/c in turn and
+   * a walk lists each directory just below the last: one map lookup each instead of a walk from the root, so a
+   * deep path costs time linear in its length, not quadratic.
+   */
+  private lastDir: { path: string; node: Node } | null = null;
+
   private lookup(rel: string): Node | null {
+    const last = this.lastDir;
+    if (last && rel.startsWith(last.path)) {
+      if (rel.length === last.path.length) return last.node;
+      const name = rel.slice(last.path.length + 1);
+      if (rel.charCodeAt(last.path.length) === 0x2f && name !== "" && name !== "." && !name.includes("/")) return this.found(rel, last.node.children!.get(name));
+    }
     let n: Node | undefined = this.root;
     for (const c of components(rel)) {
       n = n?.children?.get(c);
       if (!n) return null;
     }
-    return n ?? null;
+    return this.found(rel, n);
+  }
+
+  private found(rel: string, n: Node | undefined): Node | null {
+    if (!n) return null;
+    // Any spelling is safe to keep: rel + "/" + name (name neither "" nor ".") is rel's node's child `name`.
+    if (n.children) this.lastDir = { path: rel === "/" ? "" : rel, node: n };
+    return n;
   }
 
   lstat(path: string): FileStat | null {

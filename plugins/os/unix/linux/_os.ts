@@ -1,7 +1,7 @@
 // Linux: dissect's markers on top of the unix ones, and the version from the release files.
 import type { RootFilesystem } from "../../../../src/fs/root.js";
 import { definePlugin, ok, type OsInfo } from "../../../../src/plugin/define.js";
-import { osPropertyFunctions, unixHostname, unixLooksLikeRoot } from "../_os.js";
+import { osPropertyFunctions, readConfig, unixHostname, unixLooksLikeRoot, type Warn } from "../_os.js";
 
 const MARKERS = [
   "/run",
@@ -34,17 +34,17 @@ export function parseRelease(text: string): Record<string, string> {
   return out;
 }
 
-/** dissect's rule: the longer of DISTRIB_DESCRIPTION and "NAME VERSION" over every /etc/*-release. */
-export function linuxVersion(fs: RootFilesystem): string | null {
+/**
+ * dissect's rule: the longer of DISTRIB_DESCRIPTION and "NAME VERSION" over every /etc/*-release. Each file
+ * is read up to CONFIG_FILE_LIMIT (warned when cut); an unreadable one is no reason to fail target detection.
+ */
+export function linuxVersion(fs: RootFilesystem, warn: Warn = () => {}): string | null {
   const files = fs.glob("/etc/*-release");
   if (!files.includes("/etc/os-release") && fs.isFile("/usr/lib/os-release")) files.unshift("/usr/lib/os-release");
   const kv: Record<string, string> = {};
   for (const f of files) {
-    try {
-      if (fs.isFile(f)) Object.assign(kv, { ...parseRelease(fs.readText(f)), ...kv });
-    } catch {
-      // an unreadable release file is no reason to fail target detection
-    }
+    const text = readConfig(fs, f, warn);
+    if (text !== null) Object.assign(kv, { ...parseRelease(text), ...kv });
   }
   const desc = kv.DISTRIB_DESCRIPTION ?? "";
   const ver = kv.VERSION ?? kv.VERSION_ID ?? kv.DISTRIB_RELEASE;
@@ -61,7 +61,7 @@ export default definePlugin({
   os: {
     parent: "os.unix",
     detect: linuxDetect,
-    info: (fs): OsInfo => ({ ...unixHostname(fs), os: "linux", version: linuxVersion(fs) }),
+    info: (fs, warn): OsInfo => ({ ...unixHostname(fs, warn), os: "linux", version: linuxVersion(fs, warn) }),
   },
   checkCompatible: () => ok(),
   functions: osPropertyFunctions(),

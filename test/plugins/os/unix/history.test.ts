@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { dir } from "../../../../src/fs/memory.js";
-import { runOnTarget } from "../../../../src/plugin/runner.js";
+import { runOnTarget, type FunctionOutcome } from "../../../../src/plugin/runner.js";
 import { defaultRegistry } from "../../../../plugins/index.js";
 import type { AnyRecord } from "../../../../src/records/descriptor.js";
 import { silentLogger } from "../../../../src/util/log.js";
 import { Target } from "../../../../src/target.js";
 
 async function collect(t: Target, fn: string): Promise<AnyRecord[]> {
-  const out: AnyRecord[] = [];
-  await runOnTarget(t, defaultRegistry.resolve(fn).groups, defaultRegistry, { write: (r) => void out.push(r), close: async () => {} }, { log: silentLogger });
-  return out;
+  return (await run(t, fn)).records;
+}
+
+async function run(t: Target, fn: string, args: Record<string, unknown> = {}): Promise<{ records: AnyRecord[]; outcome: FunctionOutcome }> {
+  const records: AnyRecord[] = [];
+  const [outcome] = await runOnTarget(t, defaultRegistry.resolve(fn).groups, defaultRegistry, { write: (r) => void records.push(r), close: async () => {} }, { log: silentLogger, args });
+  return { records, outcome: outcome! };
 }
 
 describe("commandhistory", () => {
@@ -28,6 +32,30 @@ describe("commandhistory", () => {
       ["alice", "zsh", "ls -la", "2024-03-05 08:00:00+00:00", 1],
       ["alice", "zsh", "plain line", "null", 2],
     ]);
+  });
+
+  it("streams lines: a command past 1 MiB is kept cut, a run of NULs (a hole, crash zeros) is no command; both warned", async () => {
+    const long = "echo " + "A".repeat(2 * 1024 * 1024);
+    const t = Target.fromTree({ "/etc": dir(), "/var": dir(), "/root/.bash_history": `id\n${long}\n${"\0".repeat(5000)}\nwhoami` });
+    const { records, outcome } = await run(t, "commandhistory");
+    expect(records.map((r) => [String(r.command).length, r.lineno])).toEqual([
+      [2, 1],
+      [1024 * 1024, 2],
+      [6, 4],
+    ]);
+    expect(outcome.warnings).toEqual([
+      { message: `line 2 is ${long.length} bytes; only its first 1048576 are kept`, file: "/root/.bash_history", offset: 3 },
+      { message: "line 3: 5000 bytes of NULs (a hole, or zeros left by a crash); not a command", file: "/root/.bash_history", offset: 4 + long.length },
+    ]);
+  });
+
+  it("reads at most --history-limit MiB of a file, and says where it stopped", async () => {
+    const line = "x".repeat(1023) + "\n";
+    const t = Target.fromTree({ "/etc": dir(), "/var": dir(), "/root/.bash_history": line.repeat(3 * 1024) }); // 3 MiB
+    const { records, outcome } = await run(t, "commandhistory", { "history-limit": 1 });
+    expect(records.length).toBe(1024);
+    expect(outcome.warnings).toEqual([{ message: "3145728-byte history: only the first 1048576 bytes were read (--history-limit 0 reads all)", file: "/root/.bash_history", offset: 1048576 }]);
+    expect((await run(t, "commandhistory", { "history-limit": 0 })).records.length).toBe(3 * 1024);
   });
 
   it("says why it does not apply", async () => {
