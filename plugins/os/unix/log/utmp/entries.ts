@@ -243,6 +243,10 @@ function utmpEntry(f: Extract<OpenedFile, { kind: "utmp" }>, index: number, offs
 function dbTime(path: string, row: WtmpdbRow, column: "Login" | "Logout", rep: Reporter): Timestamp | null {
   const v = column === "Login" ? row.login : row.logout;
   if (v === null) return null;
+  if (typeof v === "string") {
+    rep.warn({ message: `row ID ${row.id}: ${column} ${JSON.stringify(v)} is not a number: null`, file: path });
+    return null;
+  }
   const ts = Timestamp.fromMicrosInRange(v);
   if (!ts) rep.warn({ message: `row ID ${row.id}: ${column} ${String(v)} µs is outside years 1 … 9999: null`, file: path });
   return ts;

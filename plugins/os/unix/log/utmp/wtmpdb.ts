@@ -37,9 +37,9 @@ export interface WtmpdbRow {
   /** wtmpdb's own type number (1 boot, 2 runlevel, 3 user). */
   type: number | null;
   user: string | null;
-  /** Microseconds as stored: an integer (bigint), a REAL (number, maybe 1e300), or null (no number at all). */
-  login: bigint | number | null;
-  logout: bigint | number | null;
+  /** Microseconds as stored: an integer (bigint), a REAL (number, maybe 1e300), text that is no number, or null. */
+  login: bigint | number | string | null;
+  logout: bigint | number | string | null;
   tty: string | null;
   remoteHost: string | null;
   service: string | null;
@@ -50,6 +50,13 @@ type GetWithOptions = (params: null, opts: { useBigInt: boolean }) => SqlValue[]
 function num(v: SqlValue | bigint | undefined): bigint | number | null {
   if (typeof v === "bigint" || typeof v === "number") return v;
   return null;
+}
+
+/** A time column: a number as stored, or the text of a value that is no number (for the warning), or null. */
+function time(v: SqlValue | bigint | undefined): bigint | number | string | null {
+  const n = num(v);
+  if (n !== null || v === null || v === undefined) return n;
+  return (text(v) ?? "").slice(0, 40);
 }
 
 /** A type number as a JS number when it is an exact integer of sensible size, else null (shown as UNKNOWN). */
@@ -121,8 +128,8 @@ export function* wtmpdbRows(SQL: SqlJsStatic, data: Uint8Array, opts: WtmpdbRead
           id: typeof id === "bigint" ? id : 0n,
           type: smallInt(type),
           user: text(r[2]),
-          login: num(r[3]),
-          logout: num(r[4]),
+          login: time(r[3]),
+          logout: time(r[4]),
           tty: text(r[5]),
           remoteHost: text(r[6]),
           service: text(r[7]),
