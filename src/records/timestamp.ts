@@ -42,6 +42,7 @@ export class Timestamp {
   /** fromUnix when the time is in range (years 1 … 9999), else null. */
   static fromUnixInRange(seconds: number, micros = 0): Timestamp | null {
     if (!Number.isFinite(seconds) || !Number.isFinite(micros)) return null;
+    if (seconds + micros / US_PER_S < MIN_SECONDS - 1 || seconds + micros / US_PER_S > MAX_SECONDS + 1) return null;
     const t = Timestamp.fromUnix(seconds, micros);
     return t.inRange() ? t : null;
   }
