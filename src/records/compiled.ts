@@ -35,7 +35,7 @@ function jsonExpr(type: string, v: string): string {
     case "unix_file_mode":
       return `(typeof ${v} === "number" || typeof ${v} === "bigint" ? String(${v}) : ${other})`;
     case "datetime":
-      return `(${v} instanceof H.Timestamp ? '"' + ${v}.isoformat("T") + '"' : ${other})`;
+      return `(${v} instanceof H.Timestamp && ${v}.inRange() ? '"' + ${v}.isoformat("T") + '"' : ${other})`;
     case "boolean":
       return `(${v} === true ? "true" : ${v} === false ? "false" : ${other})`;
     default:
@@ -54,7 +54,7 @@ function textExpr(type: string, v: string): string {
     case "uint32":
       return `(typeof ${v} === "number" || typeof ${v} === "bigint" ? String(${v}) : ${other})`;
     case "datetime":
-      return `(${v} instanceof H.Timestamp ? ${v}.isoformat(" ") : ${other})`;
+      return `(${v} instanceof H.Timestamp && ${v}.inRange() ? ${v}.isoformat(" ") : ${other})`;
     default:
       return other;
   }

@@ -71,12 +71,12 @@ function two(b: Uint8Array, p: number, n: number): number {
   return p + 2;
 }
 
-/** "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00" in quotes, as Timestamp.isoformat("T") gives it. */
+/** "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00" in quotes, as Timestamp.isoformat("T") gives it; null beyond year 1 … 9999. */
 function datetime(b: Uint8Array, p: number, ts: Timestamp): number {
+  if (!ts.inRange()) return ascii(b, p, "null");
   const days = Math.floor(ts.seconds / 86400);
   const civil = civilOfDay(days);
   const y = civil[0];
-  if (y < 0 || y > 9999) return ascii(b, p, '"' + ts.isoformat("T") + '"');
   const sod = ts.seconds - days * 86400;
   b[p++] = 0x22;
   p = two(b, p, Math.floor(y / 100));

@@ -21,7 +21,7 @@ export function reprValue(type: string, v: unknown): string {
     case "uri":
       return pyStr(String(v));
     case "datetime":
-      return v instanceof Timestamp ? v.isoformat(" ") : String(v);
+      return v instanceof Timestamp ? (v.inRange() ? v.isoformat(" ") : "None") : String(v);
     case "boolean":
       return v ? "True" : "False";
     case "float":
@@ -44,7 +44,7 @@ export function reprDynamic(v: unknown): string {
   if (typeof v === "boolean") return v ? "True" : "False";
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : pyFloat(v);
-  if (v instanceof Timestamp) return v.isoformat(" ");
+  if (v instanceof Timestamp) return v.inRange() ? v.isoformat(" ") : "None";
   if (v instanceof Uint8Array) return pyBytes(v);
   if (Array.isArray(v)) return "[" + v.map(reprDynamic).join(", ") + "]";
   if (v instanceof Map) return "{" + [...v].map(([k, x]) => reprDynamic(k) + ": " + reprDynamic(x)).join(", ") + "}";
@@ -99,10 +99,15 @@ function jsonEscape(s: string, from: number): string {
   return out + '"';
 }
 
+/** A float in JSON: NaN and ±Infinity are not JSON (Python's json.dumps would write them bare): null. */
 export function jsonFloat(x: number): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
+  if (!Number.isFinite(x)) return "null";
   return pyFloat(x);
+}
+
+/** A datetime in JSON: ISO text in quotes; null beyond years 1 … 9999, which no ISO/Python datetime carries. */
+export function jsonDatetime(ts: Timestamp): string {
+  return ts.inRange() ? '"' + ts.isoformat("T") + '"' : "null";
 }
 
 export function jsonValue(type: string, v: unknown): string {
@@ -119,7 +124,7 @@ export function jsonValue(type: string, v: unknown): string {
     case "uri":
       return jsonString(String(v));
     case "datetime":
-      return v instanceof Timestamp ? '"' + v.isoformat("T") + '"' : jsonString(String(v));
+      return v instanceof Timestamp ? jsonDatetime(v) : jsonString(String(v));
     case "boolean":
       return v ? "true" : "false";
     case "float":
@@ -143,7 +148,7 @@ export function jsonDynamic(v: unknown): string {
   if (typeof v === "boolean") return v ? "true" : "false";
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : jsonFloat(v);
-  if (v instanceof Timestamp) return '"' + v.isoformat("T") + '"';
+  if (v instanceof Timestamp) return jsonDatetime(v);
   if (v instanceof Uint8Array) return '"' + Buffer.from(v).toString("base64") + '"';
   if (Array.isArray(v)) return "[" + v.map(jsonDynamic).join(", ") + "]";
   if (v instanceof Map) return "{" + [...v].map(([k, x]) => jsonString(String(k)) + ": " + jsonDynamic(x)).join(", ") + "}";

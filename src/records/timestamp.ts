@@ -3,15 +3,65 @@
 
 const US_PER_S = 1_000_000;
 
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years ISO text, Python's datetime and flow.record carry. */
+const MIN_SECONDS = -62135596800;
+const MAX_SECONDS = 253402300799;
+
 export class Timestamp {
+  /** The first and last whole seconds every output can carry (years 1 … 9999, as Python's datetime). */
+  static readonly MIN_SECONDS = MIN_SECONDS;
+  static readonly MAX_SECONDS = MAX_SECONDS;
+
   /** Memoised ISO form: a Timestamp is immutable, and sinks format the same one many times (_generated). */
   private isoT: string | undefined;
 
-  /** Whole seconds since the epoch (may be negative) and the microseconds within that second (0..999999). */
+  /**
+   * Whole seconds since the epoch (may be negative) and the microseconds within that second (0..999999). The guard
+   * keeps garbage out (NaN, 1e294 seconds): such a value could only render as invalid text. A value that is exact
+   * but beyond year 9999 may exist (arithmetic, comparisons); `inRange()` tells, and the sinks write it as null.
+   */
   private constructor(
     readonly seconds: number,
     readonly micros: number,
-  ) {}
+  ) {
+    if (!Number.isSafeInteger(seconds) || !(micros >= 0 && micros < US_PER_S && Number.isInteger(micros))) {
+      throw new RangeError(`not a representable time: ${seconds} s ${micros} µs`);
+    }
+  }
+
+  /**
+   * The one range check for evidence: whether `seconds` since the epoch (a number or bigint) falls in years
+   * 1 … 9999, what ISO text, Python's datetime and the flow.record stream can carry. Decoders call it (or the
+   * `…InRange` constructors) and report a value outside as null with a warning naming the file and offset.
+   */
+  static secondsInRange(seconds: number | bigint): boolean {
+    if (typeof seconds === "bigint") return seconds >= BigInt(MIN_SECONDS) && seconds <= BigInt(MAX_SECONDS);
+    return seconds >= MIN_SECONDS && seconds <= MAX_SECONDS; // false for NaN
+  }
+
+  /** fromUnix when the time is in range (years 1 … 9999), else null. */
+  static fromUnixInRange(seconds: number, micros = 0): Timestamp | null {
+    if (!Number.isFinite(seconds) || !Number.isFinite(micros)) return null;
+    if (seconds + micros / US_PER_S < MIN_SECONDS - 1 || seconds + micros / US_PER_S > MAX_SECONDS + 1) return null;
+    const t = Timestamp.fromUnix(seconds, micros);
+    return t.inRange() ? t : null;
+  }
+
+  /** fromMicros when the time is in range (years 1 … 9999), else null (also for a float that is no integer). */
+  static fromMicrosInRange(us: bigint | number): Timestamp | null {
+    if (typeof us === "number" && !Number.isSafeInteger(us)) {
+      if (!Number.isFinite(us) || !Number.isInteger(us)) return null;
+      us = BigInt(us);
+    }
+    const v = BigInt(us);
+    if (v < BigInt(MIN_SECONDS) * 1_000_000n || v > BigInt(MAX_SECONDS) * 1_000_000n + 999_999n) return null;
+    return Timestamp.fromMicros(v);
+  }
+
+  /** Years 1 … 9999: what every output can carry (the sinks write any other Timestamp as null). */
+  inRange(): boolean {
+    return this.seconds >= MIN_SECONDS && this.seconds <= MAX_SECONDS;
+  }
 
   static fromUnix(seconds: number, micros = 0): Timestamp {
     if (!Number.isFinite(seconds)) throw new RangeError(`invalid epoch seconds: ${seconds}`);

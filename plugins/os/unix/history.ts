@@ -102,7 +102,7 @@ export default definePlugin({
               let command = raw;
               const z = f.shell === "zsh" ? ZSH_EXTENDED.exec(raw) : null;
               if (z) {
-                ts = Timestamp.fromUnix(Number(z[1]));
+                ts = Timestamp.fromUnixInRange(Number(z[1])); // null beyond year 9999 (digits without bound)
                 command = z[2]!;
               }
               pendingTs = null;

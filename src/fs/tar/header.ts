@@ -359,7 +359,7 @@ export function paxTime(v: string): Timestamp | null {
   const frac = ((m[3] ?? "") + "000000").slice(0, 6);
   let us = BigInt(m[2]!) * 1_000_000n + BigInt(frac);
   if (m[1] === "-") us = -us;
-  return Timestamp.fromMicros(us);
+  return Timestamp.fromMicrosInRange(us); // beyond years 1 … 9999 no output can carry it
 }
 
 interface PaxRecords {

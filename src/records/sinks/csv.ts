@@ -4,6 +4,7 @@
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../descriptor.js";
 import type { Output } from "../output.js";
 import { strValue } from "../render.js";
+import { Timestamp } from "../timestamp.js";
 import { FieldSelector, type FieldFilter } from "./fields.js";
 import type { RecordSink } from "./sink.js";
 
@@ -12,7 +13,9 @@ export function csvCell(s: string): string {
 }
 
 export function csvValue(type: string, v: unknown): string {
-  return v === null || v === undefined ? "" : csvCell(strValue(type, v));
+  // a datetime beyond years 1 … 9999 is written as null, as by every sink
+  if (v === null || v === undefined || (v instanceof Timestamp && !v.inRange())) return "";
+  return csvCell(strValue(type, v));
 }
 
 export class CsvSink implements RecordSink {

@@ -45,7 +45,7 @@ export class TimesketchSink implements RecordSink {
     let text = "";
     for (const t of plan.times) {
       const v = rec[t.name];
-      if (!(v instanceof Timestamp)) continue;
+      if (!(v instanceof Timestamp) || !v.inRange()) continue; // beyond year 9999: no event time to give
       body ??=
         `"message": ${jsonString(formatRecordText(rec))}, "data_type": ${jsonString(desc.name)}` +
         plan.rest.map((f) => ", " + jsonString(f.name) + ": " + jsonValue(f.type, rec[f.name])).join("");

@@ -17,7 +17,12 @@ import { Packer } from "./msgpack.js";
 
 type Enc = (p: Packer, v: unknown) => void;
 
+/** A datetime as flow.record packs it ([Y, M, D, h, m, s, µs]); nil beyond years 1 … 9999 (no Python datetime). */
 export function packDatetime(p: Packer, ts: Timestamp): void {
+  if (!ts.inRange()) {
+    p.nil();
+    return;
+  }
   const m = p.beginExt();
   p.byte(0x92);
   p.byte(SUBTYPE_DATETIME);

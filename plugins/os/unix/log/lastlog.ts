@@ -63,7 +63,7 @@ const ZEROS = Buffer.alloc(CHUNK);
 // Login times a layout guess takes as plausible; the largest time a 64-bit ll_time may hold to be a date.
 const EARLIEST = Date.UTC(1990, 0, 1) / 1000;
 const LATEST = 2 ** 31 - 1;
-const MAX_TIME = 253402300799n; // 9999-12-31 23:59:59
+const MAX_TIME = BigInt(Timestamp.MAX_SECONDS); // 9999-12-31 23:59:59, what every output carries
 
 // Slots with bytes but no usable time: warned about one by one up to this many, then counted.
 const MAX_SLOT_WARNINGS = 10;

@@ -2,7 +2,7 @@
 import type { ArgSpec, FunctionContext } from "../../../../../src/plugin/define.js";
 import type { AnyRecord } from "../../../../../src/records/descriptor.js";
 import type { Target } from "../../../../../src/target.js";
-import { entriesBackward, entriesForward, openAll, type ByteOrderArg, type LoginEntry, type OpenedFile } from "./entries.js";
+import { entriesBackward, entriesForward, openAll, type ByteOrderArg, type LoginEntry, type OpenedFile, type Reporter } from "./entries.js";
 import type { SqlJsStatic } from "sql.js";
 import type { LoginRecord, LoginRecordDescriptor } from "./records.js";
 
@@ -57,14 +57,17 @@ export function openFiles(target: Target, globs: readonly string[], ctx: Functio
 }
 
 /** Every entry: files oldest rotation first, each in file order. */
-export function* forward(o: OpenedFiles, ctx: FunctionContext, files = o.files): Generator<LoginEntry> {
-  for (const f of files) yield* entriesForward(f, o.SQL, ctx);
+export function* forward(o: OpenedFiles, rep: Reporter, files = o.files): Generator<LoginEntry> {
+  for (const f of files) yield* entriesForward(f, o.SQL, rep);
 }
 
 /** Every entry newest appended first: files newest rotation first, each read backwards. */
-export function* backward(o: OpenedFiles, ctx: FunctionContext, files = o.files): Generator<LoginEntry> {
-  for (let i = files.length - 1; i >= 0; i--) yield* entriesBackward(files[i]!, o.SQL, ctx);
+export function* backward(o: OpenedFiles, rep: Reporter, files = o.files): Generator<LoginEntry> {
+  for (let i = files.length - 1; i >= 0; i--) yield* entriesBackward(files[i]!, o.SQL, rep);
 }
+
+/** The reporter of a first pass over files that a second pass reads (and reports on) again. */
+export const QUIET: Reporter = { warn() {}, error() {} };
 
 /**
  * Open the files, then hand the runner a synchronous generator of the body's records (no promise per record)

@@ -1,13 +1,14 @@
 // One login entry, whatever file it came from (a utmp-format record or a wtmpdb row), and how the files of a
 // target are found, ordered, opened and read, forwards (file order) or backwards (newest appended first).
 // Damage is reported through the function's context: every issue names the file and the byte offset.
-import type { RootFilesystem } from "../../../../../src/fs/root.js";
+import { readFully, type RootFilesystem } from "../../../../../src/fs/root.js";
 import type { Issue } from "../../../../../src/plugin/define.js";
 import { canonicalIp } from "../../../../../src/records/ip.js";
 import { Timestamp } from "../../../../../src/records/timestamp.js";
 import { utmpAddress } from "./address.js";
 import { detectLayout } from "./detect.js";
 import { BOOT_TIME, decodeRaw, EMPTY, isBad, RUN_LVL, typeName, USER_PROCESS, type ByteOrder, type Layout } from "./layout.js";
+import { inflateBudget, type InflateBudget } from "./inflate.js";
 import { ChunkReader, openSource, type ByteSource } from "./source.js";
 import { offsetsBackward, segmentsOf, walkForward, type Damage } from "./walk.js";
 import { loadSqlJs, WTMPDB_TYPES, wtmpdbRows, type WtmpdbRow } from "./wtmpdb.js";
@@ -51,6 +52,17 @@ export interface ReadOptions {
 
 /** Per-record warnings kept per file; the rest are counted in the file's summary. */
 const MAX_RECORD_WARNINGS = 50;
+/**
+ * A wtmpdb is read whole (sql.js holds the database in memory): past this size it is refused. A row takes ~100
+ * bytes, so this is ~10 million logins; wtmpdb rotates old rows out (wtmpdb rotate). QUARRY_WTMPDB_MAX_BYTES.
+ */
+export const DEFAULT_MAX_WTMPDB_BYTES = 1024 ** 3;
+
+function maxWtmpdbBytes(): number {
+  const raw = process.env.QUARRY_WTMPDB_MAX_BYTES;
+  const v = Number(raw);
+  return raw !== undefined && raw !== "" && Number.isFinite(v) && v >= 0 ? v : DEFAULT_MAX_WTMPDB_BYTES;
+}
 
 // ---- which files ----
 
@@ -105,26 +117,17 @@ export type OpenedFile =
   | { kind: "wtmpdb"; path: string; data: Uint8Array };
 
 /** Open and identify one file; reports and returns null when it cannot be read as either format. */
-export function openLoginFile(fs: RootFilesystem, path: string, opts: ReadOptions, rep: Reporter): OpenedFile | null {
+export async function openLoginFile(fs: RootFilesystem, path: string, opts: ReadOptions, rep: Reporter, budget: InflateBudget = inflateBudget()): Promise<OpenedFile | null> {
   let src;
   try {
-    src = openSource(fs, path);
+    src = await openSource(fs, path, budget);
   } catch (e) {
     rep.error({ message: `cannot read: ${(e as Error).message}`, file: path });
     return null;
   }
+  if (src.shrunk) rep.warn({ message: `file shrank while it was read: ${src.shrunk.from} bytes at open, ${src.shrunk.to} read`, file: path, offset: src.shrunk.to });
   if (src.damage) rep.error({ message: src.damage, file: path });
-  if (src.magic === "sqlite") {
-    const data = Buffer.allocUnsafe(src.source.size);
-    let off = 0;
-    while (off < data.length) {
-      const n = src.source.read(data, off, data.length - off, off);
-      if (n <= 0) break;
-      off += n;
-    }
-    src.source.close();
-    return { kind: "wtmpdb", path, data: data.subarray(0, off) };
-  }
+  if (src.magic === "sqlite") return readWtmpdb(path, src.source, rep);
   const reader = new ChunkReader(src.source);
   if (src.source.size === 0) {
     src.source.close();
@@ -132,16 +135,40 @@ export function openLoginFile(fs: RootFilesystem, path: string, opts: ReadOption
   }
   const forced = opts.byteOrder && opts.byteOrder !== "auto" ? opts.byteOrder : undefined;
   const det = detectLayout(reader, forced);
-  if (!forced && det.sampled > 0 && det.plausible === 0) {
+  if (det.foreign) {
+    rep.error({ message: `${det.foreign}, not a Linux utmp file: refused`, file: path, offset: 0 });
+    src.source.close();
+    return null;
+  }
+  if (!forced && det.sampled > 0 && det.withData === 0 && !det.blank) {
     rep.error({
-      message: `not a utmp file: none of the first ${det.sampled} records is plausible in either byte order or record size`,
+      message: `not a utmp file: none of the first ${det.sampled} records holds plausible login data in either byte order or record size`,
       file: path,
-      offset: 0,
+      offset: det.sampledFrom,
     });
     src.source.close();
     return null;
   }
   return { kind: "utmp", path, reader, source: src.source, layout: det.layout, order: det.order };
+}
+
+/** The whole database, bounded in size (sql.js needs it in memory); a short read is a file that shrank. */
+function readWtmpdb(path: string, source: ByteSource, rep: Reporter): OpenedFile | null {
+  try {
+    const max = maxWtmpdbBytes();
+    if (source.size > max) {
+      rep.error({ message: `wtmpdb of ${source.size} bytes is larger than ${max} (QUARRY_WTMPDB_MAX_BYTES): refused`, file: path });
+      return null;
+    }
+    const data = Buffer.allocUnsafe(source.size);
+    const got = readFully(source, data, 0);
+    if (got < data.length) {
+      rep.warn({ message: `file shrank while it was read: ${data.length} bytes at open, ${got} read`, file: path, offset: got });
+    }
+    return { kind: "wtmpdb", path, data: data.subarray(0, got) };
+  } finally {
+    source.close();
+  }
 }
 
 export function needsSql(files: readonly OpenedFile[]): boolean {
@@ -166,8 +193,10 @@ class DamageLog {
       this.skipped++;
       this.skippedBytes += d.length;
     }
-    if (d.kind === "tail" || this.warned < MAX_RECORD_WARNINGS) {
-      if (d.kind !== "tail") this.warned++;
+    // once per file: a tail, a file that shrank, a file of EMPTY records
+    const once = d.kind === "tail" || d.kind === "shrunk" || d.kind === "blank";
+    if (once || this.warned < MAX_RECORD_WARNINGS) {
+      if (!once) this.warned++;
       this.rep.warn({ message: d.message, file: this.file, offset: d.offset });
     }
   };
@@ -187,7 +216,7 @@ class DamageLog {
 function utmpEntry(f: Extract<OpenedFile, { kind: "utmp" }>, index: number, offset: number, bad: boolean): LoginEntry {
   const r = decodeRaw(f.reader.buf, index, f.layout, f.order);
   const usecOk = r.tvUsec >= 0 && r.tvUsec < 1_000_000;
-  const secOk = Number.isSafeInteger(r.tvSec) && r.tvSec >= 0 && r.tvSec <= 253402300799;
+  const secOk = r.tvSec >= 0 && Timestamp.secondsInRange(r.tvSec); // uint32 always is; an int64 may not be
   return {
     type: r.type,
     typeName: typeName(r.type),
@@ -210,8 +239,22 @@ function utmpEntry(f: Extract<OpenedFile, { kind: "utmp" }>, index: number, offs
   };
 }
 
-function dbEntry(path: string, row: WtmpdbRow): LoginEntry {
+/** A wtmpdb time (µs) as a Timestamp; a value outside years 1 … 9999 is null, with a warning naming the row. */
+function dbTime(path: string, row: WtmpdbRow, column: "Login" | "Logout", rep: Reporter): Timestamp | null {
+  const v = column === "Login" ? row.login : row.logout;
+  if (v === null) return null;
+  if (typeof v === "string") {
+    rep.warn({ message: `row ID ${row.id}: ${column} ${JSON.stringify(v)} is not a number: null`, file: path });
+    return null;
+  }
+  const ts = Timestamp.fromMicrosInRange(v);
+  if (!ts) rep.warn({ message: `row ID ${row.id}: ${column} ${String(v)} µs is outside years 1 … 9999: null`, file: path });
+  return ts;
+}
+
+function dbEntry(path: string, row: WtmpdbRow, rep: Reporter): LoginEntry {
   const t = row.type;
+  const ts = dbTime(path, row, "Login", rep);
   const mapped = t === 1 ? BOOT_TIME : t === 2 ? RUN_LVL : t === 3 ? USER_PROCESS : t === 0 ? EMPTY : -1;
   const host = row.remoteHost;
   return {
@@ -226,12 +269,12 @@ function dbEntry(path: string, row: WtmpdbRow): LoginEntry {
     session: null,
     exitTermination: null,
     exitStatus: null,
-    ts: row.login !== null ? Timestamp.fromMicros(row.login) : null,
-    tsLogout: row.logout !== null ? Timestamp.fromMicros(row.logout) : null,
+    ts,
+    tsLogout: dbTime(path, row, "Logout", rep),
     service: row.service,
     offset: null,
     file: path,
-    implausible: mapped < 0 || row.login === null,
+    implausible: mapped < 0 || ts === null,
     rowId: row.id,
   };
 }
@@ -239,7 +282,7 @@ function dbEntry(path: string, row: WtmpdbRow): LoginEntry {
 function* dbEntries(f: Extract<OpenedFile, { kind: "wtmpdb" }>, SQL: SqlJsStatic | null, backward: boolean, rep: Reporter): Generator<LoginEntry> {
   if (!SQL) throw new Error("sql.js not loaded");
   try {
-    for (const row of wtmpdbRows(SQL, f.data, backward)) yield dbEntry(f.path, row);
+    for (const row of wtmpdbRows(SQL, f.data, { backward })) yield dbEntry(f.path, row, rep);
   } catch (e) {
     rep.error({ message: `cannot read wtmpdb: ${(e as Error).message}`, file: f.path });
   }
@@ -273,9 +316,19 @@ export function* entriesBackward(f: OpenedFile, SQL: SqlJsStatic | null, rep: Re
     const segments = segmentsOf(f.reader, f.layout, f.order, log.add);
     log.finish();
     const S = f.layout.size;
+    const sizeAfterScan = f.reader.size;
     for (const off of offsetsBackward(segments, S)) {
+      if (off + S > f.reader.size) continue; // the file shrank after the forward scan: warned below
       const index = f.reader.at(off, S, true);
+      if (off + S > f.reader.size) continue;
       yield utmpEntry(f, index, off, isBad(f.reader.buf, index, f.layout, f.order));
+    }
+    if (f.reader.size < sizeAfterScan) {
+      rep.warn({
+        message: `file shrank while it was read: data ends at offset ${f.reader.size}; the records after it, found by the first pass, are left out`,
+        file: f.path,
+        offset: f.reader.size,
+      });
     }
   } finally {
     f.source.close();
@@ -290,9 +343,15 @@ export async function openAll(
   rep: Reporter,
 ): Promise<{ files: OpenedFile[]; SQL: SqlJsStatic | null }> {
   const files: OpenedFile[] = [];
-  for (const p of findFiles(fs, patterns)) {
-    const f = openLoginFile(fs, p, opts, rep);
-    if (f) files.push(f);
+  const budget = inflateBudget(); // one bound for all the rotations this function opens
+  try {
+    for (const p of findFiles(fs, patterns)) {
+      const f = await openLoginFile(fs, p, opts, rep, budget);
+      if (f) files.push(f);
+    }
+  } catch (e) {
+    for (const f of files) if (f.kind === "utmp") f.source.close();
+    throw e;
   }
   return { files, SQL: needsSql(files) ? await loadSqlJs() : null };
 }

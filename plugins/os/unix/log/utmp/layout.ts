@@ -1,6 +1,7 @@
 // The glibc `struct utmp` on disk (specs/utmp.md §1): 384-byte records (x86_64, i386, biarch 64-bit ports)
 // and the 400-byte aarch64/riscv64 layout (64-bit ut_session and ut_tv). Integers in the file's byte order,
 // except ut_addr_v6, which is always network order. Decoding reads fixed offsets; records are never text.
+import { Timestamp } from "../../../../../src/records/timestamp.js";
 import { cString } from "../../../../../src/util/text.js";
 
 export type ByteOrder = "le" | "be";
@@ -47,7 +48,7 @@ export function typeName(t: number): string {
 }
 
 /** Latest plausible tv_sec for the 64-bit layout: 9999-12-31T23:59:59Z (beyond it a datetime cannot be shown). */
-const MAX_TV_SEC = 253402300799;
+const MAX_TV_SEC = Timestamp.MAX_SECONDS;
 
 /** One record as stored, integers decoded, strings cut at the first NUL and decoded leniently. */
 export interface RawUtmp {

@@ -1,38 +1,21 @@
 // Bytes of one artefact file: positioned reads on the target's file handle, or the inflated bytes of a gzip'd
-// rotation (detected by magic, not by name). A ChunkReader keeps a window of the file resident so that
-// records are decoded in place, forwards or backwards, without ever holding a plain file whole.
-import zlib from "node:zlib";
-import { Gunzip } from "fflate";
+// rotation (detected by magic, not by name; inflate.ts streams it into memory or an unlinked temporary file). A
+// ChunkReader keeps a window of the file resident so that records are decoded in place, forwards or backwards,
+// without ever holding a file whole; it notices a file that shrinks while it is read (logrotate truncating the
+// live wtmp during an acquisition) and says where its data ended.
 import { readFully, type RootFilesystem } from "../../../../../src/fs/root.js";
+import { inflate, type ByteSource, type InflateBudget } from "./inflate.js";
 
-export interface ByteSource {
-  readonly size: number;
-  read(buf: Uint8Array, offset: number, length: number, position: number): number;
-  close(): void;
-}
+export { bufferSource, type ByteSource } from "./inflate.js";
 
 export type Magic = "gzip" | "sqlite" | "other";
 
 const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
-/** A gzip'd rotation is inflated whole; beyond this it is refused (a decompression bomb, not a wtmp). */
-export const MAX_INFLATED = 1 << 30;
 
 export function magicOf(head: Uint8Array): Magic {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
   if (head.length >= 16 && Buffer.from(head.buffer, head.byteOffset, 16).equals(SQLITE_MAGIC)) return "sqlite";
   return "other";
-}
-
-export function bufferSource(data: Uint8Array): ByteSource {
-  return {
-    size: data.length,
-    read(buf, offset, length, position) {
-      const n = Math.max(0, Math.min(length, data.length - position));
-      buf.set(data.subarray(position, position + n), offset);
-      return n;
-    },
-    close() {},
-  };
 }
 
 export interface OpenedSource {
@@ -42,52 +25,31 @@ export interface OpenedSource {
   compressed: boolean;
   /** A damaged gzip stream: what went wrong (the bytes inflated before it are the source). */
   damage?: string;
+  /** The compressed file shrank while it was inflated: its size at open and where its data ended. */
+  shrunk?: { from: number; to: number };
 }
 
-/** Open a file of the target; a gzip file is inflated (its content sniffed again). Throws on I/O or gzip errors. */
-export function openSource(fs: RootFilesystem, path: string): OpenedSource {
+/**
+ * Open a file of the target; a gzip file is inflated (bounded by `budget`) and its content sniffed again.
+ * Throws on I/O errors, on a gzip past the budget, or one from which nothing inflates.
+ */
+export async function openSource(fs: RootFilesystem, path: string, budget: InflateBudget): Promise<OpenedSource> {
   const h = fs.open(path);
-  const head = new Uint8Array(Math.min(16, h.size));
-  readFully(h, head, 0);
-  const magic = magicOf(head);
-  if (magic !== "gzip") return { source: closeOnce(h), magic, compressed: false };
-  const packed = Buffer.allocUnsafe(h.size);
+  let inflated;
   try {
-    readFully(h, packed, 0);
-  } finally {
-    h.close();
-  }
-  let data: Buffer;
-  let damage: string | undefined;
-  try {
-    data = zlib.gunzipSync(packed, { maxOutputLength: MAX_INFLATED });
+    const head = new Uint8Array(Math.min(16, h.size));
+    readFully(h, head, 0);
+    const magic = magicOf(head);
+    if (magic !== "gzip") return { source: closeOnce(h), magic, compressed: false };
+    inflated = await inflate(h, budget);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
-      throw new Error(`gzip content larger than ${MAX_INFLATED} bytes: refused`);
-    }
-    // truncated or corrupt: keep what inflates before the damage
-    const r = inflatePartial(packed);
-    data = r.data;
-    damage = `damaged gzip stream (${(e as Error).message}); ${data.length} bytes recovered`;
+    h.close();
+    throw e;
   }
-  return { source: bufferSource(data), magic: magicOf(data.subarray(0, 16)), compressed: true, damage };
-}
-
-/** Inflate as far as the stream allows (fflate's streaming Gunzip emits every block before the damage). */
-function inflatePartial(packed: Uint8Array): { data: Buffer } {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const g = new Gunzip((chunk) => {
-    if (total + chunk.length > MAX_INFLATED) throw new Error("too large");
-    chunks.push(chunk);
-    total += chunk.length;
-  });
-  try {
-    g.push(packed, true);
-  } catch {
-    // the damage itself: what was emitted before it is kept
-  }
-  return { data: Buffer.concat(chunks, total) };
+  h.close();
+  const head = new Uint8Array(Math.min(16, inflated.source.size));
+  readFully(inflated.source, head, 0);
+  return { source: closeOnce(inflated.source), magic: magicOf(head), compressed: true, damage: inflated.damage, shrunk: inflated.shrunk };
 }
 
 /** close() may be called again (a function stopped early closes what it opened); the handle closes once. */
@@ -105,36 +67,48 @@ function closeOnce(h: ByteSource): ByteSource {
   };
 }
 
-/** A resident window over a source. `at(pos, len)` makes [pos, pos+len) (clamped to the size) resident. */
+/**
+ * A resident window over a source. `at(pos, len)` makes [pos, pos+len) (clamped to the size) resident. When a
+ * read returns less than the source's size promised, the file shrank while it was read: `size` becomes where its
+ * data ended (so walkers stop there, reading nothing stale) and `shrunk` keeps both figures for the warning.
+ */
 export class ChunkReader {
   buf: Buffer;
   private start = 0;
   private end = 0;
+  private limit: number;
+  shrunk: { from: number; to: number } | null = null;
 
   constructor(
     readonly src: ByteSource,
     private readonly chunk = 1 << 20,
   ) {
+    this.limit = src.size;
     this.buf = Buffer.allocUnsafe(Math.min(chunk, Math.max(src.size, 1)));
   }
 
   get size(): number {
-    return this.src.size;
+    return this.limit;
   }
 
   /** Index of `pos` in `this.buf` with [pos, min(pos+len, size)) resident. Backwards: the window ends there. */
   at(pos: number, len: number, backward = false): number {
-    const want = Math.min(pos + len, this.src.size);
+    const want = Math.min(pos + len, this.limit);
     if (pos >= this.start && want <= this.end) return pos - this.start;
     const span = Math.max(this.chunk, want - pos);
     let start = backward ? Math.max(0, want - span) : pos;
-    let end = Math.min(this.src.size, start + span);
+    let end = Math.min(this.limit, start + span);
     if (backward && end < want) end = want;
     if (start > pos) start = pos;
     if (this.buf.length < end - start) this.buf = Buffer.allocUnsafe(end - start);
     const got = readFully(this.src, this.buf.subarray(0, end - start), start);
     this.start = start;
     this.end = start + got;
+    if (got < end - start) {
+      // fewer bytes than the size promised: the data now ends here (a truncated file, or a source that ran dry)
+      this.shrunk = { from: this.shrunk?.from ?? this.src.size, to: start + got };
+      this.limit = start + got;
+    }
     return pos - start;
   }
 

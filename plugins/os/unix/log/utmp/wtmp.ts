@@ -1,9 +1,10 @@
 // wtmp: the login history (/var/log/wtmp*, rotated and gzip'd copies, and wtmpdb databases), and the login
 // analysis on it: sessions and uptime windows.
 import { absent, definePlugin, ok } from "../../../../../src/plugin/define.js";
-import { sessionsNewestFirst } from "../logins/sessions.js";
+import { BootIndex } from "../logins/boots.js";
+import { sessionsFromRows, sessionsNewestFirst } from "../logins/sessions.js";
 import { uptimeWindows } from "../logins/uptime.js";
-import { backward, BYTE_ORDER_ARG, forward, hasAny, toRecord, WTMP_GLOBS, withOpenFiles } from "./common.js";
+import { backward, BYTE_ORDER_ARG, forward, hasAny, QUIET, toRecord, WTMP_GLOBS, withOpenFiles } from "./common.js";
 import { SessionRecord, UptimeRecord, WtmpRecord } from "./records.js";
 
 export default definePlugin({
@@ -30,11 +31,14 @@ export default definePlugin({
       args: [BYTE_ORDER_ARG],
       run: (t, ctx) =>
         withOpenFiles(t, WTMP_GLOBS, ctx, function* (o) {
-          // wtmpdb databases (newer history) first, then the utmp-format files as one chain of rotations.
+          // wtmpdb databases (newer history) first, then the utmp-format files as one chain of rotations. The
+          // boots of every database are indexed first: a session row may end in another (rotated) database.
           const db = o.files.filter((f) => f.kind === "wtmpdb");
           const legacy = o.files.filter((f) => f.kind === "utmp");
-          for (const files of [db, legacy]) {
-            for (const s of sessionsNewestFirst(backward(o, ctx, files))) {
+          const boots = db.length ? new BootIndex(forward(o, QUIET, db)) : null;
+          const histories = [boots ? sessionsFromRows(backward(o, ctx, db), boots) : [], sessionsNewestFirst(backward(o, ctx, legacy))];
+          for (const sessions of histories) {
+            for (const s of sessions) {
               const e = s.login;
               yield SessionRecord.create({
                 user: e.user,

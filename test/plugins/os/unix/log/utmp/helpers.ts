@@ -11,6 +11,9 @@ import { Logger } from "../../../../../../src/util/log.js";
 import { Timestamp } from "../../../../../../src/records/timestamp.js";
 import { parseIp } from "../../../../../../src/records/ip.js";
 import { encodeSurrogateEscape } from "../../../../../../src/util/text.js";
+import { utmpAddress } from "../../../../../../plugins/os/unix/log/utmp/address.js";
+import { UT_TYPES } from "../../../../../../plugins/os/unix/log/utmp/layout.js";
+import { expect } from "vitest";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, "../../../../../../fixtures/utmp");
@@ -105,4 +108,26 @@ export function dumpView(s: string): string {
 
 export function ts(iso: string | null): Timestamp | null {
   return iso === null ? null : Timestamp.parse(iso);
+}
+
+export function typeNumber(name: string): number {
+  const i = (UT_TYPES as readonly string[]).indexOf(name);
+  if (i >= 0) return i;
+  const m = /^UNKNOWN\((-?\d+)\)$/.exec(name);
+  if (!m) throw new Error(`bad type ${name}`);
+  return Number(m[1]);
+}
+
+/** One record against utmpdump's line for it (the project's address rule and unsigned tv_sec applied). */
+export function compareWithDump(rec: AnyRecord, d: DumpLine, where: string): void {
+  expect(typeNumber(rec.ut_type as string), where).toBe(d.type);
+  expect(String(rec.ut_pid).padStart(5, "0"), where).toBe(String(d.pid).padStart(5, "0"));
+  expect(dumpView(rec.ut_id as string).padEnd(4), where).toBe(d.id);
+  expect(dumpView(rec.ut_user as string).trimEnd(), where).toBe(d.user.trimEnd());
+  expect(dumpView(rec.ut_line as string).trimEnd(), where).toBe(d.line.trimEnd());
+  expect(dumpView(rec.ut_host as string).trimEnd(), where).toBe(d.host.trimEnd());
+  expect(rec.ut_addr, where).toBe(utmpAddress(addrBytes(d.addr), rec.ut_host as string));
+  const t = rec.ts as Timestamp;
+  expect(t.seconds, where).toBe(((d.sec % 2 ** 32) + 2 ** 32) % 2 ** 32);
+  expect(t.micros, where).toBe(d.usec >= 0 && d.usec < 1e6 ? d.usec : 0);
 }

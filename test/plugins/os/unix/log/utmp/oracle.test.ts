@@ -4,32 +4,8 @@
 // rule (null for all-zero, v4-mapped unmapped, the `1337:1::` host upgrade) applied to the very bytes
 // utmpdump printed, and a garbage tv_usec is not applied.
 import { describe, expect, it } from "vitest";
-import { utmpAddress } from "../../../../../../plugins/os/unix/log/utmp/address.js";
-import { UT_TYPES } from "../../../../../../plugins/os/unix/log/utmp/layout.js";
-import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
 import type { Timestamp } from "../../../../../../src/records/timestamp.js";
-import { addrBytes, dumpView, expected, fixture, fixtureText, parseUtmpdump, run, type DumpLine } from "./helpers.js";
-
-function typeNumber(name: string): number {
-  const i = (UT_TYPES as readonly string[]).indexOf(name);
-  if (i >= 0) return i;
-  const m = /^UNKNOWN\((-?\d+)\)$/.exec(name);
-  if (!m) throw new Error(`bad type ${name}`);
-  return Number(m[1]);
-}
-
-function compare(rec: AnyRecord, d: DumpLine, where: string): void {
-  expect(typeNumber(rec.ut_type as string), where).toBe(d.type);
-  expect(String(rec.ut_pid).padStart(5, "0"), where).toBe(String(d.pid).padStart(5, "0"));
-  expect(dumpView(rec.ut_id as string).padEnd(4), where).toBe(d.id);
-  expect(dumpView(rec.ut_user as string).trimEnd(), where).toBe(d.user.trimEnd());
-  expect(dumpView(rec.ut_line as string).trimEnd(), where).toBe(d.line.trimEnd());
-  expect(dumpView(rec.ut_host as string).trimEnd(), where).toBe(d.host.trimEnd());
-  expect(rec.ut_addr, where).toBe(utmpAddress(addrBytes(d.addr), rec.ut_host as string));
-  const t = rec.ts as Timestamp;
-  expect(t.seconds, where).toBe(((d.sec % 2 ** 32) + 2 ** 32) % 2 ** 32);
-  expect(t.micros, where).toBe(d.usec >= 0 && d.usec < 1e6 ? d.usec : 0);
-}
+import { compareWithDump as compare, expected, fixture, fixtureText, parseUtmpdump, run } from "./helpers.js";
 
 async function wtmpOf(name: string, data = fixture(name)) {
   return run({ "/var/log/wtmp": data }, "wtmp");

@@ -48,11 +48,11 @@ describe("wtmpdb", () => {
     expect(records.every((r) => r.filepath === "/var/lib/wtmpdb/wtmp.db" && r.offset === null && r.ut_pid === null)).toBe(true);
   });
 
-  it("sessions: logout times from Logout; open ones end at a later boot (reboot) or are still logged in", async () => {
+  it("sessions: logout times from Logout; an open one in a boot never shut down ends at the next boot (crash) or is still logged in", async () => {
     const { records } = await run({ "/var/log/wtmp.db": await makeDb() }, "sessions");
     expect(records.map((r) => [r.user, r.end_reason, (r.logout as Timestamp | null)?.toJSON() ?? null, r.duration])).toEqual([
       ["dave", "still_logged_in", null, null],
-      ["carol", "reboot", "2025-09-03T06:00:00.000001+00:00", 81000.000001],
+      ["carol", "crash", "2025-09-03T06:00:00.000001+00:00", 81000.000001],
       ["bob", "logout", "2025-09-01T11:05:00+00:00", 300],
       ["alice", "logout", "2025-09-01T10:30:00.750001+00:00", 5400.500001],
     ]);
