@@ -203,7 +203,12 @@ export class WorkerPool {
           const end = head.end;
           await head.drain(end);
           if (end !== head.end) continue; // more came meanwhile
-          if (!head.finished) break; // the running target: wait for its next batch
+          if (!head.finished) {
+            // Caught up with the running target: what it wrote goes out now, not when a buffer fills.
+            const out = this.opts.output;
+            if (out.kind === "rendered") await out.out.flush();
+            break;
+          }
           this.queue.shift();
           head.file.dispose();
         }

@@ -43,7 +43,7 @@ export const SPOOL_FLUSH_MS = 100;
 export class SpoolFile {
   bytes = 0;
   records = 0;
-  private sinceCheck = 0;
+  private sinceFlush = 0;
   private last = Date.now();
 
   constructor(
@@ -51,10 +51,14 @@ export class SpoolFile {
     private readonly onFlush?: (bytes: number, records: number) => void,
   ) {}
 
-  /** Called once per record: is it time to flush what is buffered? */
+  /**
+   * Called once per record: is it time to flush what is buffered? The clock is read for each of the first 64
+   * records after a flush (a slow producer's records go out promptly), then for every 64th (a fast one's cost
+   * nothing: they fill a batch long before the time is up).
+   */
   due(): boolean {
-    if (++this.sinceCheck < 64) return false;
-    this.sinceCheck = 0;
+    const n = ++this.sinceFlush;
+    if (n > 64 && (n & 63) !== 0) return false;
     return Date.now() - this.last >= SPOOL_FLUSH_MS;
   }
 
@@ -68,6 +72,7 @@ export class SpoolFile {
       throw writeFailure("a spool file in the temp folder (QUARRY_TMPDIR)", e);
     }
     this.records += records;
+    this.sinceFlush = 0;
     this.last = Date.now();
     this.onFlush?.(this.bytes, this.records);
   }
