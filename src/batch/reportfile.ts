@@ -1,7 +1,7 @@
 // The report file (`--report FILE`). Target reports go to an unlinked temp file as targets finish (the run keeps
 // only counters in memory, and a killed run leaves nothing behind); at the end the document is assembled into its
 // destination. A regular file (or a new one) is written as `FILE.partial` and renamed over FILE, so a report is
-// never half-written. Anything else is written in place and never replaced: a device (/dev/stdout, /dev/full), a
+// never half-written. Anything else is written in place and never replaced: a character device (/dev/null, /dev/full), a
 // FIFO, a symlink (written through, as the shell's `>` does). A block device or a directory is refused.
 import fs from "node:fs";
 import path from "node:path";
