@@ -10,7 +10,7 @@ import type { Output } from "../records/output.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { createTempFile, type TempFile } from "../util/tempfile.js";
 import type { Logger } from "../util/log.js";
-import { BatchWriteError } from "./failure.js";
+import { BatchWriteError, describeIoError } from "./failure.js";
 import type { JobSpec } from "./job.js";
 import { lostTargetReport, type WorkerProgress } from "./lost.js";
 import { removePartials } from "./outdir.js";
@@ -54,6 +54,8 @@ interface Slot {
   started: number;
   timer: NodeJS.Timeout | null;
   timedOut: boolean;
+  /** Being terminated (out of time): gets no new target, whatever it still says. */
+  closing: boolean;
   /** Why the worker failed, as Node said (the error event comes before the exit event). */
   error: Error | null;
   progress: WorkerProgress;
@@ -146,7 +148,7 @@ export class WorkerPool {
   }
 
   private dispatch(slot: Slot): void {
-    if (this.failure || this.stopping || this.next >= this.jobs.length || this.waitingSpools() >= this.opts.workers * 2) {
+    if (slot.closing || this.failure || this.stopping || this.next >= this.jobs.length || this.waitingSpools() >= this.opts.workers * 2) {
       this.finishIfDone();
       return;
     }
@@ -162,7 +164,7 @@ export class WorkerPool {
       } catch (e) {
         this.running--;
         slot.job = null;
-        this.fail(new BatchWriteError(`cannot create a spool file in the temp folder (QUARRY_TMPDIR): ${(e as Error).message}`));
+        this.fail(new BatchWriteError(`cannot create a spool file in the temp folder (QUARRY_TMPDIR): ${describeIoError(e)}`));
         return;
       }
       slot.spool = this.spooled(file);
@@ -172,6 +174,7 @@ export class WorkerPool {
     if (this.opts.timeoutMs !== undefined) {
       slot.timer = setTimeout(() => {
         slot.timedOut = true;
+        slot.closing = true;
         void slot.worker.terminate();
       }, this.opts.timeoutMs);
     }
@@ -218,7 +221,7 @@ export class WorkerPool {
       } finally {
         this.pumping = false;
       }
-      for (const s of this.slots) if (s.ready && !s.job) this.dispatch(s);
+      for (const s of this.slots) if (s.ready && !s.job && !s.closing) this.dispatch(s);
       this.finishIfDone();
     })();
   }
@@ -226,7 +229,7 @@ export class WorkerPool {
   private spawn(): void {
     const worker = new Worker(this.opts.file, { workerData: this.opts.setup, resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb } });
     const slot: Slot = {
-      worker, ready: false, job: null, started: 0, timer: null, timedOut: false, error: null, spool: null,
+      worker, ready: false, job: null, started: 0, timer: null, timedOut: false, closing: false, error: null, spool: null,
       progress: { opened: null, running: null, finished: [], spooled: null },
     };
     this.slots.add(slot);
