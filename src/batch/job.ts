@@ -71,16 +71,9 @@ class CountingSink implements RecordSink {
   }
 }
 
-/** What is known of a target once it is open (the parent keeps it, in case the worker dies afterwards). */
-export type OpenedInfo = Pick<TargetReport, "loader" | "hostname" | "domain" | "os" | "version" | "warnings">;
-
-/**
- * Run one target. Every failure of the evidence or a plugin stays in the report; only a failure of the output
- * itself (the sink, a per-host file: a SinkFailure or BatchWriteError) is thrown, as it ends the run.
- */
-export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetReport> {
-  const started = performance.now();
-  const report: TargetReport = {
+/** A target's report before anything is known of it. */
+export function blankReport(job: JobSpec): TargetReport {
+  return {
     index: job.index,
     path: job.path,
     id: job.id,
@@ -95,6 +88,18 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
     records: 0,
     durationMs: 0,
   };
+}
+
+/** What is known of a target once it is open (the parent keeps it, in case the worker dies afterwards). */
+export type OpenedInfo = Pick<TargetReport, "loader" | "hostname" | "domain" | "os" | "version" | "warnings">;
+
+/**
+ * Run one target. Every failure of the evidence or a plugin stays in the report; only a failure of the output
+ * itself (the sink, a per-host file: a SinkFailure or BatchWriteError) is thrown, as it ends the run.
+ */
+export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetReport> {
+  const started = performance.now();
+  const report = blankReport(job);
   const finish = (): TargetReport => {
     report.records = report.functions.reduce((n, f) => n + f.records, 0);
     report.durationMs = Math.round((performance.now() - started) * 1000) / 1000;

@@ -2,7 +2,7 @@
 // crash), from what the worker had told the parent: the target's facts once open, each finished function's
 // outcome, the function that was running, and how many records it had spooled. The finished functions keep
 // their outcomes and records; the running one is the error; those after it never ran, and say so.
-import type { JobSpec, OpenedInfo } from "./job.js";
+import { blankReport, type JobSpec, type OpenedInfo } from "./job.js";
 import type { FunctionReport, TargetReport } from "./report.js";
 
 export interface WorkerProgress {
@@ -14,21 +14,8 @@ export interface WorkerProgress {
 }
 
 export function lostTargetReport(job: JobSpec, why: string, progress: WorkerProgress, functions: readonly string[], durationMs: number): TargetReport {
-  const report: TargetReport = {
-    index: job.index,
-    path: job.path,
-    id: job.id,
-    status: "ok",
-    loader: null,
-    hostname: null,
-    domain: null,
-    os: null,
-    version: null,
-    warnings: [],
-    functions: [],
-    records: 0,
-    durationMs: Math.round(durationMs * 1000) / 1000,
-  };
+  const report = blankReport(job);
+  report.durationMs = Math.round(durationMs * 1000) / 1000;
   if (!progress.opened) {
     report.status = "error";
     report.error = why;

@@ -90,6 +90,7 @@ describe("--report to what is not a regular file", () => {
     expect(JSON.parse(got)).toMatchObject({ tool: "target-query", exitCode: 0, totals: { targets: 1, records: 10 } });
     expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
     expect(listTree(f.dir).filter((p) => p.startsWith("report"))).toEqual(["report.fifo"]);
+    expect(listTree(f.tmp)).toEqual([]); // a run that succeeds leaves nothing either
   });
 
   it("a symlink: written through, the link stays a link (to a file, or to a full device: one message)", async () => {
@@ -102,6 +103,8 @@ describe("--report to what is not a regular file", () => {
     expect(r.code, describeRun(r)).toBe(0);
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     expect(JSON.parse(fs.readFileSync(real, "utf8"))).toMatchObject({ exitCode: 0 });
+    expect(leftovers(f.dir)).toEqual([]);
+    expect(listTree(f.tmp)).toEqual([]);
 
     const dev = fullDevice(f);
     if (!dev) return;
