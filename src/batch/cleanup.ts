@@ -2,7 +2,7 @@
 // JavaScript signal handlers are installed only while there is something on disk to remove, and only while the
 // main thread is free to run them. A handler replaces the default action (die at once); if a plugin then spins
 // on the main thread, the handler never runs and the signal is lost. So a run with nothing to clean up (spools
-// and the report's side file are unlinked temp files) installs no handler at all and dies of the signal
+// and the report's side file are nameless temp files) installs no handler at all and dies of the signal
 // instantly whatever it is doing, and a run that needs one (--output-dir: the lock and `.partial` files) runs its
 // targets in worker threads, leaving the main thread idle to answer.
 

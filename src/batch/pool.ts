@@ -1,14 +1,15 @@
 // The worker pool: targets run in worker threads, one at a time each, with a JS heap ceiling per worker
 // (resourceLimits) and an optional time limit per target. A worker that dies (out of memory, process.exit, a
 // crash) or runs out of time costs only its target; a new worker takes its place. Each target's records go to an
-// unlinked spool file the parent created; the parent copies finished spools to the run's output one after
+// nameless spool file the parent created; the parent copies finished spools to the run's output one after
 // another, in order of completion, or, with one worker, the running target's spool as it grows (a terminal
 // sees the records as they come). Disk and memory stay bounded: no new target while too many spools wait.
 import { Worker } from "node:worker_threads";
 import path from "node:path";
 import type { Output } from "../records/output.js";
 import type { RecordSink } from "../records/sinks/sink.js";
-import { createTempFile, type TempFile } from "../util/tempfile.js";
+import type { TempFile } from "../util/tempfile.js";
+import { anonymousTempFile } from "./anonfile.js";
 import type { Logger } from "../util/log.js";
 import { BatchWriteError, describeIoError } from "./failure.js";
 import type { JobSpec } from "./job.js";
@@ -160,7 +161,7 @@ export class WorkerPool {
     if (this.opts.output.kind !== "dir") {
       let file: TempFile;
       try {
-        file = createTempFile("quarry-spool-");
+        file = anonymousTempFile("quarry-spool-");
       } catch (e) {
         this.running--;
         slot.job = null;

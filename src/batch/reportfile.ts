@@ -1,4 +1,4 @@
-// The report file (`--report FILE`). Target reports go to an unlinked temp file as targets finish (the run keeps
+// The report file (`--report FILE`). Target reports go to a nameless temp file as targets finish (the run keeps
 // only counters in memory, and a killed run leaves nothing behind); at the end the document is assembled into its
 // destination. A regular file (or a new one) is written as `FILE.partial` and renamed over FILE, so a report is
 // never half-written. Anything else is written in place and never replaced: a character device (/dev/null, /dev/full), a
@@ -6,7 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PluginFailure } from "../plugin/external.js";
-import { createTempFile, type TempFile } from "../util/tempfile.js";
+import type { TempFile } from "../util/tempfile.js";
+import { anonymousTempFile } from "./anonfile.js";
 import { holdingSignals } from "./cleanup.js";
 import { BatchWriteError, describeIoError, writeFailure } from "./failure.js";
 import { writeAll } from "./fdio.js";
@@ -68,7 +69,7 @@ export class ReportWriter {
       fs.mkdirSync(dir, { recursive: true });
       fs.accessSync(dir, fs.constants.W_OK); // fail now, not after hours of work
     }
-    this.side = createTempFile("quarry-report-");
+    this.side = anonymousTempFile("quarry-report-");
   }
 
   add(t: TargetReport): void {

@@ -147,7 +147,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   };
 
   // Signal handlers only when something on disk needs removing: the lock and `.partial` files of --output-dir
-  // (spools and the report's side file are unlinked temp files). See cleanup.ts.
+  // (spools and the report's side file are nameless temp files). See cleanup.ts.
   const cleanup = new SignalCleanup();
   if (journal) {
     cleanup.add(() => journal.close());

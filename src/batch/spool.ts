@@ -35,7 +35,7 @@ function decodeValue(type: string, v: unknown): unknown {
 export const SPOOL_FLUSH_MS = 100;
 
 /**
- * Where spooled frames go: a temp file the parent created and unlinked (nothing on disk ever, whatever ends the
+ * Where spooled frames go: a nameless temp file the parent created (nothing on disk ever, whatever ends the
  * run), shared with the worker thread by its descriptor. Frames are written at explicit offsets; after each,
  * `onFlush(bytes, records)` says how far the file holds complete frames, which is all the parent ever reads
  * (a worker that dies mid-frame leaves nothing torn to read).
