@@ -35,6 +35,12 @@ export interface JobEnv {
   output: { kind: "sink"; sink: RecordSink } | { kind: "dir"; cfg: OutputDirConfig };
   /** Records written so far (progress), called every so often. */
   onRecords?(n: number): void;
+  /** The target is open (before any function runs). */
+  onOpened?(info: OpenedInfo): void;
+  /** A function is about to run (its compatibility check first): what to blame if the target runs out of time. */
+  onFunctionStart?(name: string): void;
+  /** Put the records written so far where the parent reads them (the spool), before a function counts as done. */
+  flush?(): void;
   /** A (target, function) pair has finished and its output is in place (the state journal). */
   onFunctionDone?(job: JobSpec, fn: FunctionReport): void;
 }
@@ -67,9 +73,9 @@ class CountingSink implements RecordSink {
   }
 }
 
-export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetReport> {
-  const started = performance.now();
-  const report: TargetReport = {
+/** A target's report before anything is known of it. */
+export function blankReport(job: JobSpec): TargetReport {
+  return {
     index: job.index,
     path: job.path,
     id: job.id,
@@ -84,8 +90,20 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
     records: 0,
     durationMs: 0,
   };
+}
+
+/** What is known of a target once it is open (the parent keeps it, in case the worker dies afterwards). */
+export type OpenedInfo = Pick<TargetReport, "loader" | "hostname" | "domain" | "os" | "version" | "warnings">;
+
+/**
+ * Run one target. Every failure of the evidence or a plugin stays in the report; only a failure of the output
+ * itself (the sink, a per-host file: a SinkFailure or BatchWriteError) is thrown, as it ends the run.
+ */
+export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetReport> {
+  const started = performance.now();
+  const report = blankReport(job);
   const finish = (): TargetReport => {
-    report.records = report.functions.reduce((n, f) => n + (f.resumed ? 0 : f.records), 0);
+    report.records = report.functions.reduce((n, f) => n + f.records, 0);
     report.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
     return report;
   };
@@ -106,17 +124,22 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
   Object.assign(report, { loader: target.loader, hostname: target.hostname, domain: target.domain, os: target.os, version: target.version });
   report.warnings = [...target.warnings]; // capped per kind by the loader (src/util/warnings.ts)
   for (const w of report.warnings) env.log.warn(`${job.path}: ${w}`);
-  const base = { args: env.fnArgs, generated: env.generated, log: env.log, maxIssues: env.maxIssues };
+  env.onOpened?.({ loader: report.loader, hostname: report.hostname, domain: report.domain, os: report.os, version: report.version, warnings: report.warnings });
+  const base = { args: env.fnArgs, generated: env.generated, log: env.log, maxIssues: env.maxIssues, onStart: env.onFunctionStart };
   try {
     if (env.output.kind === "sink") {
       const counting = new CountingSink(env.output.sink, env.onRecords);
-      const outcomes = await runOnTarget(target, env.groups, env.registry, counting, { ...base, limit: env.limit });
-      counting.flushCount(true);
-      for (const o of outcomes) {
-        const fr = toFunctionReport(o);
-        report.functions.push(fr);
-        env.onFunctionDone?.(job, fr);
-      }
+      await runOnTarget(target, env.groups, env.registry, counting, {
+        ...base,
+        limit: env.limit,
+        onOutcome: (o) => {
+          counting.flushCount(true);
+          env.flush?.();
+          const fr = toFunctionReport(o);
+          report.functions.push(fr);
+          env.onFunctionDone?.(job, fr);
+        },
+      });
     } else {
       let remaining = env.limit ?? Infinity;
       for (const group of env.groups) {
@@ -129,32 +152,26 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
         const file = new FunctionFile(env.output.cfg, job.id, group.name);
         const counting = new CountingSink(file, env.onRecords);
         let outcome: FunctionOutcome;
-        if (remaining <= 0) {
-          outcome = { name: group.name, path: null, status: "ok", records: 0, warnings: [], errors: [], durationMs: 0 };
-        } else {
-          [outcome] = (await runOnTarget(target, [group], env.registry, counting, { ...base, limit: remaining })) as [FunctionOutcome];
-          remaining -= outcome.records;
-        }
-        counting.flushCount(true);
         let rel: string | null;
         try {
+          if (remaining <= 0) {
+            env.onFunctionStart?.(group.name);
+            outcome = { name: group.name, path: null, status: "ok", records: 0, warnings: [], errors: [], durationMs: 0 };
+          } else {
+            [outcome] = (await runOnTarget(target, [group], env.registry, counting, { ...base, limit: remaining })) as [FunctionOutcome];
+            remaining -= outcome.records;
+          }
+          counting.flushCount(true);
           rel = await file.commit();
         } catch (e) {
           file.discard();
-          outcome.status = "error";
-          outcome.reason = `cannot write output: ${(e as Error).message}`;
-          env.log.error(`${job.path}: ${group.name}: ${outcome.reason}`);
-          rel = null;
+          throw e;
         }
         const fr = toFunctionReport(outcome, rel ? { output: rel } : {});
         report.functions.push(fr);
         env.onFunctionDone?.(job, fr);
       }
     }
-  } catch (e) {
-    // runOnTarget isolates functions; this is the sink or the output failing, which ends this target only.
-    report.functions.push({ name: "(output)", path: null, status: "error", records: 0, reason: (e as Error).message, warnings: [], errors: [], durationMs: 0 });
-    env.log.error(`${job.path}: ${(e as Error).message}`);
   } finally {
     target.close();
   }

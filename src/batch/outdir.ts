@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { UsageError } from "../plugin/args.js";
 import type { AnyRecord } from "../records/descriptor.js";
@@ -12,6 +13,8 @@ import { Output } from "../records/output.js";
 import { JsonLinesSink } from "../records/sinks/jsonl.js";
 import { RecordStreamSink } from "../records/sinks/stream.js";
 import type { RecordSink } from "../records/sinks/sink.js";
+import { writeFailure } from "./failure.js";
+import { writeAll } from "./fdio.js";
 import type { FunctionReport } from "./report.js";
 
 /** JSON lines (dissect -j shape) or the flow.record binary stream (what rdump reads fastest). */
@@ -27,14 +30,40 @@ export function outputFileName(fn: string, cfg: OutputDirConfig): string {
   return `${fn.replace(/[^A-Za-z0-9._-]+/g, "_")}.${cfg.format}${cfg.gzip ? ".gz" : ""}`;
 }
 
+/**
+ * The bytes of one output file, written synchronously (this runs in a worker thread, or in the main thread
+ * only for tests and embedders). A failure is kept, never emitted as an "error" event: the FunctionFile raises
+ * it as a BatchWriteError at the next record or at commit, so a full disk ends the run with one message.
+ */
+class FileBytes extends Writable {
+  failure: unknown = null;
+
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    if (this.failure === null) {
+      try {
+        writeAll(this.fd, chunk, null);
+      } catch (e) {
+        this.failure = e;
+      }
+    }
+    cb();
+  }
+}
+
 /** One function's output file for one target; created on its first record. */
 export class FunctionFile implements RecordSink {
   private sink: RecordSink | null = null;
+  private bytes: FileBytes | null = null;
   private fd = -1;
   private done: Promise<void> | null = null;
   readonly rel: string;
+  private readonly dir: string;
   private readonly final: string;
-  private readonly partial: string;
+  readonly partial: string;
 
   constructor(
     private readonly cfg: OutputDirConfig,
@@ -43,24 +72,29 @@ export class FunctionFile implements RecordSink {
   ) {
     const name = outputFileName(fn, cfg);
     this.rel = path.posix.join(targetId, name);
-    const dir = path.join(cfg.root, targetId);
-    this.final = path.join(dir, name);
-    this.partial = path.join(dir, `.${name}.partial`);
+    this.dir = path.join(cfg.root, targetId);
+    this.final = path.join(this.dir, name);
+    this.partial = path.join(this.dir, `.${name}.partial`);
   }
 
   private open(): RecordSink {
-    fs.mkdirSync(path.dirname(this.final), { recursive: true });
-    this.fd = fs.openSync(this.partial, "w");
-    const file = fs.createWriteStream("", { fd: this.fd, autoClose: false });
-    let dest: NodeJS.WritableStream & import("node:stream").Writable = file;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.rmSync(this.partial, { force: true }); // a leftover (or a link planted there) is never written through
+      const c = fs.constants;
+      this.fd = fs.openSync(this.partial, c.O_WRONLY | c.O_CREAT | c.O_EXCL | c.O_NOFOLLOW, 0o644);
+    } catch (e) {
+      throw writeFailure(this.partial, e);
+    }
+    const bytes = (this.bytes = new FileBytes(this.fd));
+    let dest: Writable = bytes;
     if (this.cfg.gzip) {
       const gz = createGzip();
-      gz.pipe(file);
+      gz.pipe(bytes);
       dest = gz;
     }
     this.done = new Promise<void>((resolve, reject) => {
-      file.on("finish", resolve);
-      file.on("error", reject);
+      bytes.on("finish", resolve);
       dest.on("error", reject);
     });
     return this.cfg.format === "rec"
@@ -69,6 +103,7 @@ export class FunctionFile implements RecordSink {
   }
 
   write(rec: AnyRecord): void | Promise<void> {
+    if (this.bytes?.failure) throw writeFailure(this.partial, this.bytes.failure);
     return (this.sink ??= this.open()).write(rec);
   }
 
@@ -76,29 +111,59 @@ export class FunctionFile implements RecordSink {
     await this.commit();
   }
 
-  /** Finish the file and move it into place; returns its path relative to the output folder, or null if empty. */
+  /**
+   * Finish the file and move it into place; returns its path relative to the output folder, or null if empty.
+   * Throws a BatchWriteError (the partial file removed) when the file cannot be written.
+   */
   async commit(): Promise<string | null> {
     if (!this.sink) {
       // Nothing written this time: whatever an earlier run left for this pair is not this run's result.
-      fs.rmSync(this.partial, { force: true });
-      fs.rmSync(this.final, { force: true });
+      try {
+        fs.rmSync(this.partial, { force: true });
+        fs.rmSync(this.final, { force: true });
+      } catch (e) {
+        throw writeFailure(this.final, e);
+      }
       return null;
     }
-    await this.sink.close();
-    await this.done;
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    this.fd = -1;
-    fs.renameSync(this.partial, this.final);
+    try {
+      await this.sink.close();
+      await this.done;
+      if (this.bytes!.failure) throw this.bytes!.failure;
+      fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      this.fd = -1;
+      fs.renameSync(this.partial, this.final);
+    } catch (e) {
+      this.discard();
+      throw writeFailure(this.partial, e);
+    }
     this.sink = null;
     return this.rel;
   }
 
-  /** Drop a file that will not be completed (the target's worker died). */
+  /** Drop a file that will not be completed (a write failed, the run stops). */
   discard(): void {
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
-    fs.rmSync(this.partial, { force: true });
+    this.sink = null;
+    removePartials(this.dir);
+  }
+}
+
+/** Remove a target folder's unfinished files (and the folder if that leaves it empty). */
+export function removePartials(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of names) if (f.endsWith(".partial")) fs.rmSync(path.join(dir, f), { force: true });
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    /* not empty: finished files stay */
   }
 }
 
@@ -193,8 +258,12 @@ export class StateJournal {
   }
 
   private append(obj: unknown): void {
-    fs.writeSync(this.fd, JSON.stringify(obj) + "\n");
-    fs.fsyncSync(this.fd);
+    try {
+      writeAll(this.fd, Buffer.from(JSON.stringify(obj) + "\n"), null);
+      fs.fsyncSync(this.fd);
+    } catch (e) {
+      throw writeFailure(this.file, e);
+    }
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 // Messages between the batch parent and its worker threads.
 import type { Level } from "../util/log.js";
-import type { JobSpec } from "./job.js";
+import type { JobSpec, OpenedInfo } from "./job.js";
 import type { OutputDirConfig } from "./outdir.js";
 import type { RenderFormat } from "./render.js";
 import type { FunctionReport, TargetReport } from "./report.js";
@@ -20,15 +20,24 @@ export interface WorkerSetup {
   generated?: string;
   level: Level;
   maxIssues: number;
-  /** Spool folder (records return to the parent's sink) or the per-host output folder. */
-  output: { kind: "spool"; dir: string; render?: RenderFormat } | { kind: "dir"; cfg: OutputDirConfig };
+  /** A spool per target (records return to the parent's sink; rendered already when `render`) or per-host files. */
+  output: { kind: "spool"; render?: RenderFormat } | { kind: "dir"; cfg: OutputDirConfig };
 }
 
-export type ToWorker = { type: "job"; job: JobSpec };
+/** A target to run; its records go to the spool file the parent opened (a descriptor shared by the threads). */
+export type ToWorker = { type: "job"; job: JobSpec; spoolFd: number | null };
 
 export type FromWorker =
   | { type: "ready" }
   | { type: "log"; line: string }
   | { type: "records"; n: number }
+  /** The target is open: what the parent reports if the worker dies later. */
+  | { type: "opened"; info: OpenedInfo }
+  /** A function is starting: the one blamed if time runs out or the worker dies. */
+  | { type: "fn-start"; name: string }
+  /** The spool holds complete frames up to `bytes`, `records` records in all. */
+  | { type: "flushed"; bytes: number; records: number }
   | { type: "fn-done"; job: JobSpec; fn: FunctionReport }
-  | { type: "done"; report: TargetReport; spool: string | null };
+  | { type: "done"; report: TargetReport }
+  /** An output could not be written (a full disk): the run stops. */
+  | { type: "fatal"; message: string };

@@ -3,13 +3,14 @@
 // (JSON lines' descriptor line). Workers render, and the parent only copies the text and writes each preamble
 // the first time it meets that descriptor — so the output is exactly what the format's own sink would write.
 // Other sinks (the binary stream, CSV, field selections) take the record spool instead (spool.ts).
-import fs from "node:fs";
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../records/descriptor.js";
 import type { Output } from "../records/output.js";
 import { jsonByteEncoder } from "../records/jsonbytes.js";
 import { formatDescriptorJson } from "../records/sinks/jsonl.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { formatRecordText } from "../records/sinks/text.js";
+import { readAll } from "./fdio.js";
+import type { SpoolFile } from "./spool.js";
 
 export type RenderFormat = "jsonl" | "text";
 
@@ -30,19 +31,18 @@ const PREAMBLE = 1;
 const CHUNK = 1 << 18;
 
 export class RenderSpoolWriter implements RecordSink {
-  private readonly fd: number;
   private readonly seen = new Set<RecordDescriptor>();
   private text = "";
   private bytes = Buffer.allocUnsafe(2 * CHUNK);
   private pos = 0;
+  /** Records in the text not yet flushed. */
+  private pending = 0;
   count = 0;
 
   constructor(
-    readonly file: string,
+    private readonly out: SpoolFile,
     private readonly format: RenderFormat,
-  ) {
-    this.fd = fs.openSync(file, "w");
-  }
+  ) {}
 
   write(rec: AnyRecord): void {
     const desc = rec[DESCRIPTOR];
@@ -57,28 +57,29 @@ export class RenderSpoolWriter implements RecordSink {
         head.writeUInt8(PREAMBLE, 0);
         head.writeUInt32LE(4 + key.length + body.length, 1);
         head.writeUInt32LE(key.length, 5);
-        fs.writeSync(this.fd, Buffer.concat([head, key, body]));
+        this.out.append([head, key, body], 0);
       }
     }
     this.count++;
+    this.pending++;
     if (this.format === "jsonl") {
       // JSON lines go straight into bytes (src/records/jsonbytes.ts), as the JSON lines sink writes them.
       const enc = jsonByteEncoder(desc, true);
       let p = enc(rec, this.bytes, this.pos);
       if (p < 0) {
+        this.pending--;
         this.flush();
+        this.pending++;
         if (-p > this.bytes.length) this.bytes = Buffer.allocUnsafe(-p);
         p = enc(rec, this.bytes, 0);
       }
       this.pos = p;
-      if (this.pos >= CHUNK) this.flush();
-      return;
-    }
-    this.text += formatRecordText(rec) + "\n";
-    if (this.text.length >= CHUNK) this.flush();
+    } else this.text += formatRecordText(rec) + "\n";
+    if (this.pos >= CHUNK || this.text.length >= CHUNK || this.out.due()) this.flush();
   }
 
-  private flush(): void {
+  /** Write what is buffered as one frame (also at the end of each function, so its records are all on disk). */
+  flush(): void {
     let body: Buffer;
     if (this.pos) {
       body = this.bytes.subarray(0, this.pos);
@@ -90,40 +91,48 @@ export class RenderSpoolWriter implements RecordSink {
     const head = Buffer.alloc(5);
     head.writeUInt8(TEXT, 0);
     head.writeUInt32LE(body.length, 1);
-    fs.writeSync(this.fd, head);
-    fs.writeSync(this.fd, body);
+    const n = this.pending;
+    this.pending = 0;
+    this.out.append([head, body], n);
   }
 
   async close(): Promise<void> {
     this.flush();
-    fs.closeSync(this.fd);
   }
 }
 
-/** Copy a rendered spool to the output, writing each descriptor's preamble only the first time in the run. */
-export async function drainRendered(file: string, out: Output, seen: Set<string>): Promise<void> {
-  const fd = fs.openSync(file, "r");
-  try {
-    const head = Buffer.alloc(5);
-    for (;;) {
-      if (fs.readSync(fd, head, 0, 5, null) < 5) break;
-      const kind = head.readUInt8(0);
-      const len = head.readUInt32LE(1);
+/** Reads a rendered spool as it grows, copying it to the output (each preamble only the first time in the run). */
+export class RenderedReader {
+  private pos = 0;
+  private readonly head = Buffer.alloc(5);
+
+  constructor(
+    private readonly fd: number,
+    private readonly seen: Set<string>,
+    private readonly name = "spool",
+  ) {}
+
+  /** Copy the complete frames up to byte `end`. */
+  async drain(out: Output, end: number): Promise<void> {
+    while (this.pos + 5 <= end) {
+      readAll(this.fd, this.head, this.pos, this.name);
+      const kind = this.head.readUInt8(0);
+      const len = this.head.readUInt32LE(1);
+      if (this.pos + 5 + len > end) break;
       const body = Buffer.allocUnsafe(len);
-      if (fs.readSync(fd, body, 0, len, null) < len) throw new Error(`${file}: truncated spool frame`);
+      readAll(this.fd, body, this.pos + 5, this.name);
+      this.pos += 5 + len;
       let bytes: Buffer;
       if (kind === TEXT) bytes = body;
       else if (kind === PREAMBLE) {
         const keyLen = body.readUInt32LE(0);
         const key = body.toString("utf8", 4, 4 + keyLen);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (this.seen.has(key)) continue;
+        this.seen.add(key);
         bytes = body.subarray(4 + keyLen);
-      } else throw new Error(`${file}: unknown spool frame kind ${kind}`);
+      } else throw new Error(`${this.name}: unknown spool frame kind ${kind}`);
       const p = out.write(bytes);
       if (p) await p;
     }
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -1,10 +1,7 @@
-// The run report (`--report FILE`, JSON) and the one-screen summary on stderr. Target reports are appended to a
-// side file as targets finish and assembled into the final JSON at the end, so the run keeps only counters in
-// memory however many targets it has.
-import fs from "node:fs";
-import path from "node:path";
+// What the run report (`--report FILE`, JSON; written by reportfile.ts) says of targets and functions, the
+// run's tallies, and the one-screen summary on stderr. The run keeps only counters in memory however many
+// targets it has.
 import type { Issue } from "../plugin/define.js";
-import type { PluginFailure } from "../plugin/external.js";
 import type { FunctionOutcome } from "../plugin/runner.js";
 import type { SkippedEntry } from "./targets.js";
 
@@ -41,7 +38,10 @@ export interface RunTotals {
   opened: number;
   failed: number;
   skipped: number;
+  /** Records of every (target, function) pair in the result, those of pairs done by an earlier run included. */
   records: number;
+  /** Of those, the records of pairs an earlier run finished (`--resume`). */
+  resumedRecords: number;
   functionErrors: number;
   warnings: number;
   /** Per function name: how many targets ended ok / absent / error, and its records. */
@@ -81,7 +81,7 @@ export class RunTally {
     total: number,
     readonly skipped: readonly SkippedEntry[],
   ) {
-    this.totals = { targets: total, opened: 0, failed: 0, skipped: skipped.length, records: 0, functionErrors: 0, warnings: 0, functions: {} };
+    this.totals = { targets: total, opened: 0, failed: 0, skipped: skipped.length, records: 0, resumedRecords: 0, functionErrors: 0, warnings: 0, functions: {} };
   }
 
   get done(): number {
@@ -107,7 +107,8 @@ export class RunTally {
       const c = (tot.functions[f.name] ??= { ok: 0, absent: 0, error: 0, records: 0 });
       c[f.status]++;
       c.records += f.records;
-      tot.records += f.resumed ? 0 : f.records;
+      tot.records += f.records;
+      if (f.resumed) tot.resumedRecords += f.records;
       tot.warnings += f.warnings.length;
       if (f.status === "error") tot.functionErrors++;
     }
@@ -132,7 +133,7 @@ export class RunTally {
     const secs = (durationMs / 1000).toFixed(1);
     let out = `summary: ${t.targets} target${t.targets === 1 ? "" : "s"}: ${t.opened} opened, ${t.failed} could not be opened`;
     if (t.skipped) out += `, ${t.skipped} entr${t.skipped === 1 ? "y" : "ies"} skipped`;
-    out += `; ${t.records} records, ${t.functionErrors} function error${t.functionErrors === 1 ? "" : "s"}, ${t.warnings} warning${t.warnings === 1 ? "" : "s"}; ${secs} s\n`;
+    out += `; ${t.records} records${t.resumedRecords ? ` (${t.resumedRecords} from an earlier run)` : ""}, ${t.functionErrors} function error${t.functionErrors === 1 ? "" : "s"}, ${t.warnings} warning${t.warnings === 1 ? "" : "s"}; ${secs} s\n`;
     const names = Object.keys(t.functions);
     if (names.length > 1 || this.hadErrors || t.targets > 1) {
       const w = Math.max(8, ...names.map((n) => n.length));
@@ -162,83 +163,4 @@ export class RunTally {
 
 function formatIssueShort(i: Issue): string {
   return (i.file ? (i.offset !== undefined ? `${i.file} @ ${i.offset}: ` : `${i.file}: `) : "") + i.message;
-}
-
-export interface ReportHeader {
-  tool: string;
-  argv: readonly string[];
-  started: string;
-  functions: readonly string[];
-  jobs: number;
-  shard: { k: number; n: number } | null;
-  outputDir: string | null;
-  /** External plugin paths, and the modules or plugins among them that failed to load. */
-  plugins?: { paths: readonly string[]; failures: readonly PluginFailure[] };
-}
-
-/**
- * The report file, written in two steps: each target's JSON appended to `<file>.partial` as it finishes, then
- * the final document streamed into `<file>.tmp` and renamed over `<file>` (never a half-written report).
- */
-export class ReportWriter {
-  private readonly partial: string;
-  private fd: number;
-  private count = 0;
-
-  constructor(
-    readonly file: string,
-    private readonly header: ReportHeader,
-  ) {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.partial = file + ".partial";
-    this.fd = fs.openSync(this.partial, "w");
-  }
-
-  add(t: TargetReport): void {
-    fs.writeSync(this.fd, (this.count++ ? ",\n" : "\n") + "    " + JSON.stringify(t));
-  }
-
-  finish(tally: RunTally, extra: { finished: string; durationMs: number; exitCode: number }): void {
-    fs.closeSync(this.fd);
-    this.fd = -1;
-    const tmp = this.file + ".tmp";
-    const out = fs.openSync(tmp, "w");
-    try {
-      const head = {
-        ...this.header,
-        finished: extra.finished,
-        durationMs: Math.round(extra.durationMs),
-        exitCode: extra.exitCode,
-        totals: tally.totals,
-        skipped: tally.skipped,
-      };
-      const text = JSON.stringify(head, null, 2);
-      fs.writeSync(out, text.slice(0, text.lastIndexOf("}")).trimEnd() + `,\n  "targets": [`);
-      const buf = Buffer.alloc(1 << 16);
-      const inFd = fs.openSync(this.partial, "r");
-      try {
-        for (let n; (n = fs.readSync(inFd, buf, 0, buf.length, null)) > 0; ) fs.writeSync(out, buf, 0, n);
-      } finally {
-        fs.closeSync(inFd);
-      }
-      fs.writeSync(out, (this.count ? "\n  " : "") + "]\n}\n");
-      fs.fsyncSync(out);
-    } finally {
-      fs.closeSync(out);
-    }
-    fs.renameSync(tmp, this.file);
-    fs.rmSync(this.partial, { force: true });
-  }
-
-  abort(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = -1;
-  }
-
-  /** The run was killed: remove the side file (no report is better than a misleading one). */
-  discard(): void {
-    this.abort();
-    fs.rmSync(this.partial, { force: true });
-    fs.rmSync(this.file + ".tmp", { force: true });
-  }
 }

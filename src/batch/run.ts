@@ -1,25 +1,28 @@
-// A batch run: the targets (already expanded and sharded) through a pool of workers (or in this thread with
-// --jobs 1), each target isolated, its records kept together in the output, a report and a summary at the end.
+// A batch run: the targets (already expanded and sharded) through a pool of worker threads (pool.ts), or one
+// target to stdout in this thread; each target isolated, its records kept together in the output, a report and
+// a summary at the end, and nothing left on disk however the run ends.
 import fs from "node:fs";
-import path from "node:path";
 import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { Registry } from "../plugin/registry.js";
+import { SinkFailure } from "../plugin/runner.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Logger, type Level } from "../util/log.js";
-import { tempRoot } from "../util/tempfile.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK } from "../cli/common.js";
 import { UsageError } from "../plugin/args.js";
+import { SignalCleanup } from "./cleanup.js";
+import { BatchWriteError, describeIoError } from "./failure.js";
+import { defaultWorkerHeapMb } from "./heap.js";
 import { runTargetJob, type JobEnv, type JobSpec } from "./job.js";
 import { StateJournal, type DirFormat, type OutputDirConfig } from "./outdir.js";
+import { WorkerPool, type PoolOutput } from "./pool.js";
 import { StatusLine } from "./progress.js";
-import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.js";
-import { ReportWriter, RunTally, type TargetReport } from "./report.js";
+import type { WorkerSetup } from "./protocol.js";
+import { RunTally, type TargetReport } from "./report.js";
+import { ReportWriter, type ReportHeader } from "./reportfile.js";
 import type { Shard } from "./shard.js";
-import { drainSpool } from "./spool.js";
-import { drainRendered, type RenderFormat } from "./render.js";
+import type { RenderFormat } from "./render.js";
 import { Output } from "../records/output.js";
 import type { SkippedEntry, TargetSpec } from "./targets.js";
 
@@ -54,6 +57,8 @@ export interface BatchOptions {
    * Needs worker threads (the compiled build), so with a timeout even --jobs 1 runs in a worker.
    */
   timeoutMs?: number;
+  /** JS heap ceiling of each worker thread, MiB (default: from the machine's memory and the number of workers). */
+  workerHeapMb?: number;
   /** The run's sink (records of every target), unless the output goes to per-host files. */
   sink: RecordSink | null;
   /**
@@ -79,9 +84,6 @@ export interface BatchResult {
   exitCode: number;
   tally: RunTally;
 }
-
-/** What to remove if the run is killed by SIGINT or SIGTERM (temp spools, the report's side file, the lock). */
-const signalCleanups: (() => void)[] = [];
 
 /** The compiled worker next to this module; absent when running from TypeScript sources (tests). */
 function workerFile(): string | null {
@@ -146,35 +148,57 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     if (journal && !fn.resumed) journal.record(job.id, job.path, fn);
   };
 
-  // Ctrl-C or a scheduler's SIGTERM: leave no temp files or lock behind, then die of the signal as usual.
-  const onSignal = (sig: NodeJS.Signals): void => {
-    for (const c of signalCleanups) {
-      try {
-        c();
-      } catch {
-        /* best effort */
-      }
-    }
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    process.kill(process.pid, sig);
-  };
-  signalCleanups.length = 0;
-  if (journal) signalCleanups.push(() => journal.close());
-  if (report) signalCleanups.push(() => report.discard());
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // Signal handlers only when something on disk needs removing: the lock and `.partial` files of --output-dir
+  // (spools and the report's side file are nameless temp files). See cleanup.ts.
+  const cleanup = new SignalCleanup();
+  if (journal) {
+    cleanup.add(() => journal.close());
+    cleanup.install();
+  }
 
+  let stopped: Error | null = null; // an output could not be written: the run stopped there
+  let pool: WorkerPool | null = null;
   try {
     const wf = workerFile();
     const canWork = opts.builtinRegistry || opts.registryModule !== undefined;
     const jobsN = Math.max(1, Math.min(opts.jobs, jobs.length));
-    const wantWorkers = jobsN > 1 || opts.timeoutMs !== undefined;
+    // Worker threads whenever a target could cost the run more than itself: more than one target (one that runs
+    // out of memory must not take the others with it), a report to write whatever happens, a time limit, or files
+    // to clean up on a signal (the main thread must stay free to do it). One target to stdout runs right here.
+    const wantWorkers = jobsN > 1 || jobs.length > 1 || opts.timeoutMs !== undefined || !!opts.outputDir || !!opts.reportFile;
     if (wantWorkers && !wf) log.debug("worker threads need the compiled build; running targets one at a time in this thread");
     if (wantWorkers && !canWork) log.debug("a custom registry without a module path: running targets one at a time in this thread");
     if (opts.timeoutMs !== undefined && !(wf && canWork)) log.warn("--timeout needs worker threads; it is not enforced in this run");
     if (wantWorkers && wf && canWork && jobs.length > 0) {
-      await runPool(wf, jobsN, jobs, opts, { log, print: (l) => status.print(l), dirCfg, maxIssues, onReport, onFunctionDone, onRecords: (n) => (liveRecords += n) });
+      const heapMb = opts.workerHeapMb ?? defaultWorkerHeapMb(jobsN);
+      log.debug(`${jobsN} worker thread${jobsN === 1 ? "" : "s"}, JS heap ceiling ${heapMb} MB each`);
+      const rawOut = opts.rendered && !dirCfg ? new Output(opts.rendered.stream) : null;
+      const output: PoolOutput = dirCfg ? { kind: "dir", root: dirCfg.root } : rawOut ? { kind: "rendered", out: rawOut, seen: new Set() } : { kind: "sink", sink: opts.sink! };
+      const setup: WorkerSetup = {
+        registryModule: opts.registryModule,
+        pluginPaths: opts.pluginPaths,
+        functions: opts.functions,
+        excluded: opts.excluded,
+        loader: opts.loader,
+        maxInflate: opts.maxInflate,
+        fnArgs: opts.fnArgs,
+        limit: opts.limit,
+        generated: opts.generated,
+        level: opts.level,
+        maxIssues,
+        output: dirCfg ? { kind: "dir", cfg: dirCfg } : { kind: "spool", render: rawOut ? opts.rendered!.format : undefined },
+      };
+      const p = (pool = new WorkerPool(
+        { file: wf, workers: jobsN, heapMb, setup, timeoutMs: opts.timeoutMs, output, functions: groups.map((g) => g.name) },
+        { log, print: (l) => status.print(l), onReport, onFunctionDone, onRecords: (n) => (liveRecords += n) },
+      ));
+      cleanup.setStopper(() => p.stop());
+      cleanup.add(() => p.removeRunningPartials());
+      try {
+        await p.run(jobs);
+      } finally {
+        await rawOut?.flush();
+      }
     } else {
       const env: JobEnv = {
         registry: opts.registry,
@@ -196,200 +220,44 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
       for (const job of jobs) onReport(await runTargetJob(job, env));
     }
   } catch (e) {
-    report?.discard();
-    throw e;
+    const err = e instanceof SinkFailure ? e.error : e;
+    if (!(err instanceof BatchWriteError)) {
+      // The run's own sink failed (stdout: the caller reports it), or a defect: nothing is left behind.
+      await pool?.stop();
+      report?.discard();
+      throw err;
+    }
+    stopped = err;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    signalCleanups.length = 0;
+    cleanup.uninstall();
     journal?.close();
     status.stop();
   }
 
-  const exitCode = opts.targets.length > 0 && tally.totals.opened === 0 ? EXIT_NO_TARGET : tally.hadErrors ? EXIT_ERRORS : EXIT_OK;
+  let exitCode = opts.targets.length > 0 && tally.totals.opened === 0 ? EXIT_NO_TARGET : tally.hadErrors ? EXIT_ERRORS : EXIT_OK;
+  if (stopped) {
+    const resume = opts.outputDir ? "; run it again with --resume to go on" : "";
+    log.error(`${stopped.message}; the run stopped after ${tally.done} of ${opts.targets.length} targets${resume}`);
+    exitCode = EXIT_ERRORS;
+  }
   const durationMs = performance.now() - t0;
-  report?.finish(tally, { finished: new Date().toISOString(), durationMs, exitCode });
+  if (report) {
+    try {
+      await report.finish(tally, { finished: new Date().toISOString(), durationMs, exitCode, ...(stopped ? { error: stopped.message } : {}) });
+    } catch (e) {
+      log.error(`--report: ${(e as Error).message}`);
+      if (exitCode === EXIT_OK) exitCode = EXIT_ERRORS;
+    }
+  }
   if (opts.summary) opts.stderr.write(tally.summary(durationMs, opts.reportFile));
   return { exitCode, tally };
 }
 
-function openReport(file: string, header: ConstructorParameters<typeof ReportWriter>[1]): ReportWriter {
+function openReport(file: string, header: ReportHeader): ReportWriter {
   try {
     return new ReportWriter(file, header);
   } catch (e) {
-    throw new UsageError(`--report: cannot write ${file}: ${(e as Error).message}`);
+    if (e instanceof BatchWriteError) throw new UsageError(`--report: ${e.message}`);
+    throw new UsageError(`--report: cannot write ${file}: ${describeIoError(e)}`);
   }
-}
-
-interface PoolHooks {
-  log: Logger;
-  /** Write a log line that a worker formatted already. */
-  print(line: string): void;
-  dirCfg: OutputDirConfig | null;
-  maxIssues: number;
-  onReport(r: TargetReport): void;
-  onFunctionDone(job: JobSpec, fn: TargetReport["functions"][number]): void;
-  onRecords(n: number): void;
-}
-
-/**
- * Worker threads, one target each at a time. Spools of finished targets go to the sink one after another, in
- * order of completion; a worker gets no new target while too many spools wait, so disk and memory stay bounded.
- */
-async function runPool(file: string, n: number, jobs: JobSpec[], opts: BatchOptions, hooks: PoolHooks): Promise<void> {
-  const spoolDir = hooks.dirCfg ? null : fs.mkdtempSync(path.join(tempRoot(), "quarry-batch-"));
-  if (spoolDir) signalCleanups.push(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
-  const setup: WorkerSetup = {
-    registryModule: opts.registryModule,
-    pluginPaths: opts.pluginPaths,
-    functions: opts.functions,
-    excluded: opts.excluded,
-    loader: opts.loader,
-    maxInflate: opts.maxInflate,
-    fnArgs: opts.fnArgs,
-    limit: opts.limit,
-    generated: opts.generated,
-    level: opts.level,
-    maxIssues: hooks.maxIssues,
-    output: hooks.dirCfg ? { kind: "dir", cfg: hooks.dirCfg } : { kind: "spool", dir: spoolDir!, render: opts.rendered?.format },
-  };
-  const rawOut = opts.rendered && !hooks.dirCfg ? new Output(opts.rendered.stream) : null;
-  const seenDescriptors = new Set<string>();
-  const maxWaiting = n * 2;
-  let next = 0;
-  let running = 0;
-  const waiting: string[] = [];
-  let draining: Promise<void> | null = null;
-  let failure: Error | null = null;
-
-  try {
-    await new Promise<void>((resolveAll) => {
-      const slots = new Set<Slot>();
-      interface Slot {
-        worker: Worker;
-        job: JobSpec | null;
-        timer: NodeJS.Timeout | null;
-        timedOut: boolean;
-        ready: boolean;
-      }
-      const finishIfDone = (): void => {
-        if ((next >= jobs.length || failure) && running === 0 && !draining && waiting.length === 0) {
-          for (const s of [...slots]) {
-            slots.delete(s);
-            void s.worker.terminate();
-          }
-          resolveAll();
-        }
-      };
-      const dispatch = (slot: Slot): void => {
-        if (failure || next >= jobs.length || waiting.length >= maxWaiting) {
-          finishIfDone();
-          return;
-        }
-        const job = jobs[next++]!;
-        slot.job = job;
-        running++;
-        if (opts.timeoutMs !== undefined) {
-          slot.timer = setTimeout(() => {
-            slot.timedOut = true;
-            void slot.worker.terminate();
-          }, opts.timeoutMs);
-        }
-        slot.worker.postMessage({ type: "job", job } satisfies ToWorker);
-      };
-      const idle = (): void => {
-        for (const s of slots) if (!s.job) dispatch(s);
-      };
-      const drain = (): void => {
-        if (draining || waiting.length === 0) return;
-        const spool = waiting.shift()!;
-        draining = (async () => {
-          try {
-            if (rawOut) await drainRendered(spool, rawOut, seenDescriptors);
-            else await drainSpool(spool, opts.sink!);
-          } catch (e) {
-            failure ??= e as Error; // the sink itself failed (disk full, …): stop handing out targets
-          } finally {
-            fs.rmSync(spool, { force: true });
-          }
-        })().then(() => {
-          draining = null;
-          drain();
-          idle();
-          finishIfDone();
-        });
-      };
-      const spawn = (): void => {
-        const slot: Slot = { worker: new Worker(file, { workerData: setup }), job: null, timer: null, timedOut: false, ready: false };
-        slots.add(slot);
-        slot.worker.on("message", (m: FromWorker) => {
-          switch (m.type) {
-            case "ready":
-              slot.ready = true;
-              dispatch(slot);
-              break;
-            case "log":
-              hooks.print(m.line);
-              break;
-            case "records":
-              hooks.onRecords(m.n);
-              break;
-            case "fn-done":
-              hooks.onFunctionDone(m.job, m.fn);
-              break;
-            case "done":
-              if (slot.timer) clearTimeout(slot.timer);
-              slot.timer = null;
-              slot.job = null;
-              running--;
-              hooks.onReport(m.report);
-              if (m.spool) {
-                waiting.push(m.spool);
-                drain();
-              }
-              dispatch(slot);
-              finishIfDone();
-              break;
-          }
-        });
-        const lost = (reason: string): void => {
-          if (!slots.delete(slot)) return;
-          if (slot.timer) clearTimeout(slot.timer);
-          const why = slot.timedOut ? `timed out after ${opts.timeoutMs! / 1000} s` : `worker failed: ${reason}`;
-          const job = slot.job;
-          if (job) {
-            running--;
-            hooks.log.error(`${job.path}: ${why}`);
-            if (spoolDir) fs.rmSync(path.join(spoolDir, `${job.index}.spool`), { force: true });
-            if (hooks.dirCfg) removePartials(path.join(hooks.dirCfg.root, job.id));
-            hooks.onReport({
-              index: job.index, path: job.path, id: job.id, status: "error", error: why,
-              loader: null, hostname: null, domain: null, os: null, version: null, warnings: [], functions: [], records: 0, durationMs: 0,
-            });
-          }
-          // A worker that dies before it is ready (its registry module does not load) would die again: stop.
-          if (!slot.ready) failure ??= new Error(`batch worker could not start: ${reason}`);
-          if (next < jobs.length && !failure) spawn();
-          else finishIfDone();
-        };
-        slot.worker.on("error", (e) => lost(e.message));
-        slot.worker.on("exit", (code) => lost(`exited with code ${code}`));
-      };
-      for (let i = 0; i < n; i++) spawn();
-    });
-  } finally {
-    if (spoolDir) fs.rmSync(spoolDir, { recursive: true, force: true });
-    await rawOut?.flush();
-  }
-  if (failure) throw failure;
-}
-
-function removePartials(dir: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of names) if (f.endsWith(".partial")) fs.rmSync(path.join(dir, f), { force: true });
 }

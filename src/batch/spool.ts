@@ -1,12 +1,14 @@
 // A worker's records for one target, spooled to a temp file and streamed into the run's single sink by the
-// parent once the target is done: the records of a target stay together, the sink sees every descriptor once
-// per run whatever the format (text, JSON lines, the binary stream), and memory stays flat however large the
-// target. Frames: u32le length + a v8-serialised batch of records (descriptors sent once per spool).
-import fs from "node:fs";
+// parent (once the target is done, or as they come with --jobs 1): the records of a target stay together, the
+// sink sees every descriptor once per run whatever the format (text, JSON lines, the binary stream), and memory
+// stays flat however large the target. Frames: u32le length + a v8-serialised batch of records (descriptors
+// sent once per spool).
 import v8 from "node:v8";
 import { DESCRIPTOR, RecordDescriptor, type AnyRecord, type FieldDef } from "../records/descriptor.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
+import { writeFailure } from "./failure.js";
+import { readAll, writeAll } from "./fdio.js";
 
 interface Frame {
   /** New descriptors: [index, name, fields (without the reserved ones)]. */
@@ -29,15 +31,59 @@ function decodeValue(type: string, v: unknown): unknown {
   return v;
 }
 
+/** A spool is flushed at least this often while records come (a terminal sees them as they come, with --jobs 1). */
+export const SPOOL_FLUSH_MS = 100;
+
+/**
+ * Where spooled frames go: a nameless temp file the parent created (nothing on disk ever, whatever ends the
+ * run), shared with the worker thread by its descriptor. Frames are written at explicit offsets; after each,
+ * `onFlush(bytes, records)` says how far the file holds complete frames, which is all the parent ever reads
+ * (a worker that dies mid-frame leaves nothing torn to read).
+ */
+export class SpoolFile {
+  bytes = 0;
+  records = 0;
+  private sinceFlush = 0;
+  private last = Date.now();
+
+  constructor(
+    readonly fd: number,
+    private readonly onFlush?: (bytes: number, records: number) => void,
+  ) {}
+
+  /**
+   * Called once per record: is it time to flush what is buffered? The clock is read for each of the first 64
+   * records after a flush (a slow producer's records go out promptly), then for every 64th (a fast one's cost
+   * nothing: they fill a batch long before the time is up).
+   */
+  due(): boolean {
+    const n = ++this.sinceFlush;
+    if (n > 64 && (n & 63) !== 0) return false;
+    return Date.now() - this.last >= SPOOL_FLUSH_MS;
+  }
+
+  append(parts: readonly Uint8Array[], records: number): void {
+    try {
+      for (const p of parts) {
+        writeAll(this.fd, p, this.bytes);
+        this.bytes += p.length;
+      }
+    } catch (e) {
+      throw writeFailure("a spool file in the temp folder (QUARRY_TMPDIR)", e);
+    }
+    this.records += records;
+    this.sinceFlush = 0;
+    this.last = Date.now();
+    this.onFlush?.(this.bytes, this.records);
+  }
+}
+
 export class SpoolWriter implements RecordSink {
-  private readonly fd: number;
   private readonly index = new Map<RecordDescriptor, number>();
   private frame: Frame = { d: [], r: [] };
   count = 0;
 
-  constructor(readonly file: string) {
-    this.fd = fs.openSync(file, "w");
-  }
+  constructor(private readonly out: SpoolFile) {}
 
   write(rec: AnyRecord): void {
     const desc = rec[DESCRIPTOR];
@@ -49,22 +95,22 @@ export class SpoolWriter implements RecordSink {
     }
     this.frame.r.push([i, desc.allFields.map((f) => encodeValue(f.type, rec[f.name]))]);
     this.count++;
-    if (this.frame.r.length >= BATCH_RECORDS) this.flush();
+    if (this.frame.r.length >= BATCH_RECORDS || this.out.due()) this.flush();
   }
 
-  private flush(): void {
+  /** Write what is buffered as one frame (also at the end of each function, so its records are all on disk). */
+  flush(): void {
     if (this.frame.r.length === 0 && this.frame.d.length === 0) return;
     const body = v8.serialize(this.frame);
     const head = Buffer.alloc(4);
     head.writeUInt32LE(body.length, 0);
-    fs.writeSync(this.fd, head);
-    fs.writeSync(this.fd, body);
+    const n = this.frame.r.length;
     this.frame = { d: [], r: [] };
+    this.out.append([head, body], n);
   }
 
   async close(): Promise<void> {
     this.flush();
-    fs.closeSync(this.fd);
   }
 }
 
@@ -78,23 +124,32 @@ function descriptorFor(name: string, fields: FieldDef[]): RecordDescriptor {
   return d;
 }
 
-/** Stream a spool into a sink, honouring its backpressure. Returns the number of records. */
-export async function drainSpool(file: string, sink: RecordSink): Promise<number> {
-  const fd = fs.openSync(file, "r");
-  const descs = new Map<number, RecordDescriptor>();
-  let n = 0;
-  try {
-    const head = Buffer.alloc(4);
-    for (;;) {
-      if (fs.readSync(fd, head, 0, 4, null) < 4) break;
-      const len = head.readUInt32LE(0);
-      const body = Buffer.alloc(len);
-      if (fs.readSync(fd, body, 0, len, null) < len) throw new Error(`${file}: truncated spool frame`);
+/** Reads a record spool as it grows, from where it stopped up to what the writer said was complete. */
+export class SpoolReader {
+  private pos = 0;
+  private readonly descs = new Map<number, RecordDescriptor>();
+  private readonly head = Buffer.alloc(4);
+
+  constructor(
+    private readonly fd: number,
+    private readonly name = "spool",
+  ) {}
+
+  /** Stream the complete frames up to byte `end` into a sink, honouring its backpressure. Returns the records. */
+  async drain(sink: RecordSink, end: number): Promise<number> {
+    let n = 0;
+    while (this.pos + 4 <= end) {
+      readAll(this.fd, this.head, this.pos, this.name);
+      const len = this.head.readUInt32LE(0);
+      if (this.pos + 4 + len > end) break;
+      const body = Buffer.allocUnsafe(len);
+      readAll(this.fd, body, this.pos + 4, this.name);
+      this.pos += 4 + len;
       const frame = v8.deserialize(body) as Frame;
-      for (const [i, name, fields] of frame.d) descs.set(i, descriptorFor(name, fields));
+      for (const [i, name, fields] of frame.d) this.descs.set(i, descriptorFor(name, fields));
       for (const [i, values] of frame.r) {
-        const desc = descs.get(i);
-        if (!desc) throw new Error(`${file}: record of an unknown descriptor`);
+        const desc = this.descs.get(i);
+        if (!desc) throw new Error(`${this.name}: record of an unknown descriptor`);
         const rec: Record<string, unknown> = {};
         const all = desc.allFields;
         for (let k = 0; k < all.length; k++) rec[all[k]!.name] = decodeValue(all[k]!.type, values[k]);
@@ -104,8 +159,6 @@ export async function drainSpool(file: string, sink: RecordSink): Promise<number
         n++;
       }
     }
-  } finally {
-    fs.closeSync(fd);
+    return n;
   }
-  return n;
 }

@@ -7,6 +7,7 @@ import { CompatCache, chooseCandidate } from "../plugin/runner.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Target } from "../target.js";
 import type { DirFormat } from "../batch/outdir.js";
+import { LOWEST_WORKER_HEAP_MB } from "../batch/heap.js";
 import { runBatch } from "../batch/run.js";
 import { parseShard, selectShard } from "../batch/shard.js";
 import { expandTargets, gatherTargetArgs } from "../batch/targets.js";
@@ -97,6 +98,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
       generated: generated ? args.generated : undefined,
       jobs: batch.jobs,
       timeoutMs: batch.timeoutMs,
+      workerHeapMb: batch.workerHeapMb,
       sink,
       // Plain JSON lines or text on stdout: worker threads render the records themselves. Any other destination
       // or shape (a file, field selection, …) goes through the sink itself (the workers' record spool).
@@ -134,7 +136,11 @@ function batchSettings(args: ReturnType<typeof parseArgs>) {
     throw new UsageError("--resume, --gzip and --output-format go with --output-dir");
   }
   const outputDir = dir !== undefined ? { root: dir, format: format as DirFormat, gzip: !!args.gzip, resume: !!args.resume } : undefined;
-  return { jobs, shard, outputDir, timeoutMs: timeout !== undefined ? timeout * 1000 : undefined };
+  const heap = args["worker-heap"];
+  if (heap !== undefined && !(Number.isInteger(heap) && heap >= LOWEST_WORKER_HEAP_MB)) {
+    throw new UsageError(`--worker-heap: expected a whole number of MB, at least ${LOWEST_WORKER_HEAP_MB}, got ${heap}`);
+  }
+  return { jobs, shard, outputDir, timeoutMs: timeout !== undefined ? timeout * 1000 : undefined, workerHeapMb: heap };
 }
 
 function asList(v: string | string[] | undefined): string[] {

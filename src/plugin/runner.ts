@@ -35,6 +35,34 @@ export interface RunOptions {
   log: Logger;
   /** Cap on issues kept per function (the rest are counted). */
   maxIssues?: number;
+  /** A function is about to be chosen and run (before its compatibility check): who is running, for --timeout. */
+  onStart?(name: string): void;
+  /** A function has finished; its outcome is final. */
+  onOutcome?(outcome: FunctionOutcome): void;
+}
+
+/**
+ * The sink failed (a full disk, a closed destination): not the plugin's fault and not the target's, so it is not
+ * isolated as a function error; it ends the run (the caller decides how).
+ */
+export class SinkFailure extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+    this.name = "SinkFailure";
+  }
+}
+
+/** Write a record, marking the sink's own failures as such (synchronous throws and rejected waits). */
+function sinkWrite(sink: RecordSink, rec: AnyRecord): void | Promise<void> {
+  let p: void | Promise<void>;
+  try {
+    p = sink.write(rec);
+  } catch (e) {
+    throw new SinkFailure(e);
+  }
+  return p?.catch((e: unknown) => {
+    throw new SinkFailure(e);
+  });
 }
 
 /** A target's compatibility answers, cached per plugin (a check runs once per target). */
@@ -93,6 +121,7 @@ export async function runOnTarget(
     const started = performance.now();
     const outcome: FunctionOutcome = { name: group.name, path: null, status: "ok", records: 0, warnings: [], errors: [], durationMs: 0 };
     outcomes.push(outcome);
+    opts.onStart?.(group.name);
     const choice = await chooseCandidate(group, target, registry, compat);
     if (!choice.ref) {
       outcome.status = choice.crashed ? "error" : "absent";
@@ -100,6 +129,7 @@ export async function runOnTarget(
       if (choice.crashed) opts.log.error(`${who}: ${group.name}: ${choice.reason}`);
       else opts.log.info(`${who}: ${group.name}: not applicable: ${choice.reason}`);
       outcome.durationMs = performance.now() - started;
+      opts.onOutcome?.(outcome);
       continue;
     }
     const ref = choice.ref;
@@ -131,15 +161,16 @@ export async function runOnTarget(
       rec._version = 1;
       return rec;
     };
+    if (remaining <= 0) {
+      outcome.durationMs = performance.now() - started;
+      opts.onOutcome?.(outcome);
+      continue;
+    }
     try {
-      if (remaining <= 0) {
-        outcome.durationMs = performance.now() - started;
-        continue;
-      }
       if (ref.fn.output === "value") {
         const v = await ref.fn.value(target, ctx);
         const rec = FunctionValueRecord.create({ function: ref.name, value: valueText(v), filepath: null });
-        const p = sink.write(stamp(rec as AnyRecord));
+        const p = sinkWrite(sink, stamp(rec as AnyRecord));
         if (p) await p;
         outcome.records = 1;
         remaining--;
@@ -160,13 +191,13 @@ export async function runOnTarget(
         if (Symbol.iterator in produced) {
           // A synchronous iterable costs no promise per record; await only when the sink asks to.
           for (const rec of produced) {
-            const p = sink.write(accept(rec));
+            const p = sinkWrite(sink, accept(rec));
             if (p) await p;
             if (--remaining <= 0) break;
           }
         } else {
           for await (const rec of produced) {
-            const p = sink.write(accept(rec));
+            const p = sinkWrite(sink, accept(rec));
             if (p) await p;
             if (--remaining <= 0) break;
           }
@@ -174,6 +205,7 @@ export async function runOnTarget(
       }
       if (outcome.errors.length > 0) outcome.status = "error";
     } catch (e) {
+      if (e instanceof SinkFailure) throw e;
       outcome.status = "error";
       const err = e as Error;
       outcome.reason = err.message;
@@ -182,6 +214,7 @@ export async function runOnTarget(
     }
     if (dropped) opts.log.warn(`${who}: ${ref.name}: ${dropped} more issues not listed`);
     outcome.durationMs = performance.now() - started;
+    opts.onOutcome?.(outcome);
   }
   return outcomes;
 }

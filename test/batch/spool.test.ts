@@ -1,9 +1,8 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { drainSpool, SpoolWriter } from "../../src/batch/spool.js";
+import { SpoolFile, SpoolReader, SpoolWriter } from "../../src/batch/spool.js";
+import { createTempFile } from "../../src/util/tempfile.js";
 import { DESCRIPTOR, defineRecord, type AnyRecord } from "../../src/records/descriptor.js";
 import { Timestamp } from "../../src/records/timestamp.js";
-import { tempDir } from "./helpers.js";
 
 const R = defineRecord("test/spool", {
   ts: "datetime",
@@ -19,7 +18,9 @@ const S = defineRecord("test/other", { name: "string" });
 
 describe("record spool", () => {
   it("round-trips every value exactly (microseconds, bigint, bytes, lists) and many records", async () => {
-    const file = path.join(tempDir(), "t.spool");
+    const tmp = createTempFile();
+    const flushes: [number, number][] = [];
+    const file = new SpoolFile(tmp.fd, (bytes, records) => flushes.push([bytes, records]));
     const w = new SpoolWriter(file);
     const recs: AnyRecord[] = [];
     for (let i = 0; i < 1500; i++) {
@@ -44,8 +45,15 @@ describe("record spool", () => {
       }
     }
     await w.close();
+    expect(flushes.at(-1)).toEqual([file.bytes, recs.length]);
+    // Read as it grew: up to each flush in turn (a reader never sees half a frame), then nothing more.
     const got: AnyRecord[] = [];
-    const n = await drainSpool(file, { write: (r) => void got.push(r), close: async () => {} });
+    const reader = new SpoolReader(tmp.fd);
+    const sink = { write: (r: AnyRecord) => void got.push(r), close: async () => {} };
+    let n = 0;
+    for (const [bytes] of flushes) n += await reader.drain(sink, bytes);
+    n += await reader.drain(sink, file.bytes);
+    tmp.dispose();
     expect(n).toBe(recs.length);
     for (let i = 0; i < recs.length; i++) {
       const a = recs[i]!;
@@ -66,7 +74,7 @@ describe("record spool", () => {
 
 describe("rendered spool", () => {
   it("gives byte for byte what the JSON lines and text sinks write, each descriptor line once per run", async () => {
-    const { RenderSpoolWriter, drainRendered } = await import("../../src/batch/render.js");
+    const { RenderSpoolWriter, RenderedReader } = await import("../../src/batch/render.js");
     const { Output } = await import("../../src/records/output.js");
     const { JsonLinesSink } = await import("../../src/records/sinks/jsonl.js");
     const { TextSink } = await import("../../src/records/sinks/text.js");
@@ -99,12 +107,15 @@ describe("rendered spool", () => {
       const viaSpools = capture();
       const out = new Output(viaSpools);
       const seen = new Set<string>();
-      const dir = tempDir();
-      for (const [k, part] of [recs.slice(0, 1000), recs.slice(1000, 2500), recs.slice(2500)].entries()) {
-        const w = new RenderSpoolWriter(path.join(dir, `${k}.spool`), format);
+      for (const part of [recs.slice(0, 1000), recs.slice(1000, 2500), recs.slice(2500)]) {
+        const tmp = createTempFile();
+        const file = new SpoolFile(tmp.fd);
+        const w = new RenderSpoolWriter(file, format);
         for (const r of part) w.write(r);
         await w.close();
-        await drainRendered(w.file, out, seen);
+        await new RenderedReader(tmp.fd, seen).drain(out, file.bytes);
+        expect(file.records).toBe(part.length);
+        tmp.dispose();
       }
       await out.close();
       expect(viaSpools.text).toBe(direct.text);

@@ -57,6 +57,11 @@ export const TARGET_QUERY = defineCli({
     resume: { type: "boolean", describe: "continue an interrupted --output-dir run, skipping finished work" },
     progress: { type: "boolean", describe: "progress line on stderr (default: when stderr is a terminal)" },
     timeout: { type: "number", value: "SECONDS", describe: "give up on a target after SECONDS (it runs in a worker thread, which is stopped)" },
+    "worker-heap": {
+      type: "number",
+      value: "MB",
+      describe: "JS heap ceiling of each worker thread (default: half the memory shared by the workers, 256 to 4096 MB)",
+    },
     help: { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" },
   },
   notes: [
@@ -79,7 +84,7 @@ export const TARGET_QUERY = defineCli({
       "`target-query … | rdump` works), `-j` JSON lines in dissect's shape, `-C` CSV, `--timesketch`, `-w FILE` with the " +
       "format from the extension (`.rec`, `.rec.gz`, `.jsonl`, `.csv`). One sink per run: the stream header and each " +
       "descriptor are written once. The formats: [record-model.md](record-model.md).",
-    "- **Many targets** (`--jobs`, `--shard`, `--output-dir`, `--resume`, `--report`, `--timeout`, `--progress`): " +
+    "- **Many targets** (`--jobs`, `--shard`, `--output-dir`, `--resume`, `--report`, `--timeout`, `--worker-heap`, `--progress`): " +
       "[batch.md](batch.md).",
     "- **External plugins** (`--plugin-path DIR|FILE`, repeatable, and `$QUARRY_PLUGINS`): every compiled `.js`/`.mjs` " +
       "module below the path is imported and its plugins join the built-in ones (one with a built-in's name replaces " +
