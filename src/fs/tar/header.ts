@@ -4,6 +4,7 @@
 import { Timestamp } from "../../records/timestamp.js";
 import { decodeLenient } from "../../util/text.js";
 import { WarningLog } from "../../util/warnings.js";
+import { PATH_MAX } from "../path.js";
 import type { EntryMeta } from "../types.js";
 import type { ByteSource } from "./source.js";
 
@@ -14,8 +15,12 @@ const BLOCK = 512;
  * skipped with a warning and the scan goes on after its data.
  */
 export const MAX_META = 1024 * 1024;
-/** Longest member path or link target (bytes): PATH_MAX. No filesystem a tar was made from holds a longer one. */
-export const PATH_MAX = 4096;
+/**
+ * Longest link target (bytes): PATH_MAX; longest member name: one byte less, since the member is mounted at
+ * "/" + name and RootFilesystem refuses a path over PATH_MAX. No filesystem a tar was made from holds longer.
+ */
+export { PATH_MAX };
+const longestFor = (key: string): number => (key === "linkpath" ? PATH_MAX : PATH_MAX - 1);
 
 export type MemberType = "file" | "dir" | "symlink" | "hardlink" | "chardev" | "blockdev" | "fifo" | "other";
 
@@ -116,7 +121,7 @@ export function scanHeaders(src: ByteSource, log: WarningLog = new WarningLog())
       }
       if (flag === "L" || flag === "K") {
         const end = cstrEnd(data);
-        if (end > PATH_MAX) refused = `GNU long ${flag === "L" ? "name" : "link name"} at offset ${headerOffset} is ${end} bytes, longer than PATH_MAX (${PATH_MAX})`;
+        if (end > longestFor(flag === "L" ? "path" : "linkpath")) refused = `GNU long ${flag === "L" ? "name" : "link name"} at offset ${headerOffset} is ${end} bytes, longer than PATH_MAX (${PATH_MAX})`;
         else if (flag === "L") longName = decodeLenient(data, 0, end);
         else longLink = decodeLenient(data, 0, end);
       } else {
@@ -403,7 +408,7 @@ function parsePax(data: Uint8Array, at: number, log: WarningLog): PaxRecords {
         pendingOffset = null;
       } else if (KEPT.has(key)) {
         const n = rec.length - eq - 1;
-        if (PATH_KEYS.has(key) && n > PATH_MAX) {
+        if (PATH_KEYS.has(key) && n > longestFor(key)) {
           tooLong.push(`${key} of ${n} bytes`);
           map.delete(key);
         } else map.set(key, decodeLenient(rec, eq + 1, rec.length));
