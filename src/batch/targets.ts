@@ -105,11 +105,12 @@ export function expandTargets(raw: readonly string[], opts: ExpandOptions = {}):
   const targets: TargetSpec[] = [];
   const skipped: SkippedEntry[] = [];
   const seen = new Map<string, string>();
-  const add = (p: string, refused?: string): void => {
+  /** `entry`: the folder entry that led to `p` (a link inside the folder), named when it is skipped. */
+  const add = (p: string, refused?: string, entry = p): void => {
     const id = targetId(p);
     const first = seen.get(id);
     if (first !== undefined) {
-      skipped.push({ path: p, reason: `duplicate of ${first}` });
+      skipped.push({ path: entry, reason: `duplicate of ${first}` });
       return;
     }
     seen.set(id, p);
@@ -131,18 +132,19 @@ export function expandTargets(raw: readonly string[], opts: ExpandOptions = {}):
     }
     let taken = 0;
     for (const e of entries) {
+      const child = path.join(p, e);
       const entry = folderEntry(p, e);
       if (entry.kind === "skip") {
-        skipped.push({ path: path.join(p, e), reason: entry.reason });
+        skipped.push({ path: child, reason: entry.reason });
         continue;
       }
       if (entry.kind === "failed") {
-        add(path.join(p, e), entry.reason);
+        add(child, entry.reason);
         taken++;
       } else if (takes(forced, entry.path)) {
-        add(entry.path);
+        add(entry.path, undefined, child);
         taken++;
-      } else skipped.push({ path: entry.path, reason: forced ? `loader ${forced.name} does not take it` : "no loader recognises it" });
+      } else skipped.push({ path: child, reason: forced ? `loader ${forced.name} does not take it` : "no loader recognises it" });
     }
     // A folder with nothing a loader takes is itself reported as a target that could not be opened.
     if (taken === 0) add(p);
