@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseJsonLines, type JsonLine } from "../batch/helpers.js";
 import type { BoundedRun } from "./harness.js";
 
 export interface Canary {
@@ -88,13 +89,11 @@ export function leaks(r: BoundedRun, c: Canary, evidenceUsers: readonly string[]
   return found;
 }
 
-/** User names of the unix/user records in JSON lines output. */
-export function userNames(stdout: Buffer): string[] {
-  const names: string[] = [];
-  for (const line of stdout.toString("utf8").split("\n")) {
-    if (!line.includes('"unix/user"')) continue;
-    const rec = JSON.parse(line) as { name?: string };
-    if (rec.name) names.push(rec.name);
-  }
-  return names.sort();
+/** User names of the unix/user records, from JSON lines output or parsed records. */
+export function userNames(out: Buffer | string | readonly JsonLine[]): string[] {
+  const records = typeof out === "string" || Buffer.isBuffer(out) ? parseJsonLines(out.toString()) : out;
+  return records
+    .filter((r) => (r._recorddescriptor as unknown[] | undefined)?.[0] === "unix/user")
+    .map((r) => String(r.name))
+    .sort();
 }
