@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import { HideTopLevel, isHostDir, loadTar, tarPart, type TarLayout } from "./layout.js";
+import { dirInside, dirOrRefused } from "./contain.js";
+import { HideTopLevel, isHostDir, layoutRoot, loadTar, tarPart, type TarLayout } from "./layout.js";
 import type { Loader } from "./types.js";
 
 export const ACQUIRE_SIDE_MOUNT = "/$acquire$";
@@ -43,7 +44,7 @@ export const acquireLayout: TarLayout = {
     const label = path.basename(archive.path);
     const v = volumes(archive.names);
     const fsys = new RootFilesystem();
-    for (const [prefix, point] of plan(v.fsVolumes, v.sysvol)) fsys.mount(point, tarPart(archive, warnings, { prefix, label }));
+    for (const [prefix, point] of plan(v.fsVolumes, v.sysvol)) fsys.mount(point, tarPart(archive, warnings, { prefix: layoutRoot(archive, prefix), label }));
     const rest = tarPart(archive, warnings, { label, exclude: (p) => p === "fs" || p.startsWith("fs/") || p === "sysvol" || p.startsWith("sysvol/") });
     if (rest.memberCount > 0) fsys.mount(ACQUIRE_SIDE_MOUNT, rest);
     return { fs: fsys };
@@ -53,14 +54,22 @@ export const acquireLayout: TarLayout = {
 export const acquireLoader: Loader = {
   name: "acquire",
   description: "acquire collection: fs/$rootfs$/…, fs/<volume>/…, sysvol/ (extracted directory, or with -L a tar)",
-  detect: (p) => isHostDir(path.join(p, "fs", ROOTFS)) || isHostDir(path.join(p, "sysvol")),
+  detect: (p) => isHostDir(p) && (dirOrRefused(p, `fs/${ROOTFS}`) || dirOrRefused(p, "sysvol")),
   async load(p, opts) {
     if (!isHostDir(p)) return loadTar(p, [acquireLayout], opts);
-    const fsVolumes = isHostDir(path.join(p, "fs")) ? fs.readdirSync(path.join(p, "fs")).filter((v) => isHostDir(path.join(p, "fs", v))).sort() : [];
-    const sysvol = isHostDir(path.join(p, "sysvol"));
-    if (fsVolumes.length === 0 && !sysvol) throw new Error("no fs/<volume>/ or sysvol/ directory: not an acquire collection");
+    // fs/, each volume and sysvol are evidence: links are followed only inside the collection, else refused.
+    const where = new Map<string, string>();
+    const fsDir = dirInside(p, "fs");
+    for (const v of fsDir ? fs.readdirSync(fsDir).sort() : []) {
+      const d = dirInside(p, `fs/${v}`);
+      if (d) where.set(`fs/${v}`, d);
+    }
+    const fsVolumes = [...where.keys()].map((k) => k.slice("fs/".length));
+    const sysvolDir = dirInside(p, "sysvol");
+    if (sysvolDir) where.set("sysvol", sysvolDir);
+    if (fsVolumes.length === 0 && !sysvolDir) throw new Error("no fs/<volume>/ or sysvol/ directory: not an acquire collection");
     const fsys = new RootFilesystem();
-    for (const [prefix, point] of plan(fsVolumes, sysvol)) fsys.mount(point, new DirectoryBackend(path.join(p, prefix)));
+    for (const [prefix, point] of plan(fsVolumes, sysvolDir !== null)) fsys.mount(point, new DirectoryBackend(where.get(prefix)!));
     const rest = fs.readdirSync(p).filter((n) => n !== "fs" && n !== "sysvol");
     if (rest.length > 0) fsys.mount(ACQUIRE_SIDE_MOUNT, new HideTopLevel(new DirectoryBackend(p), new Set(["fs", "sysvol"])));
     return { fs: fsys };

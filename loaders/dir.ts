@@ -1,13 +1,16 @@
 // A directory on the host that looks like a system root (dissect's DirLoader for unix: /etc and /var).
-import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
 import { isHostDir } from "./layout.js";
 import type { Loader } from "./types.js";
 
-/** /etc and /var, the markers dissect uses for a unix root. */
+/**
+ * /etc and /var, the markers dissect uses for a unix root, looked up the way the target will see them: through
+ * its own root, so `etc -> /etc` (the host's) is a link to itself and does not make a host folder an OS root.
+ */
 export function looksLikeOsRoot(dir: string): boolean {
-  return isHostDir(path.join(dir, "etc")) && isHostDir(path.join(dir, "var"));
+  const root = new RootFilesystem(new DirectoryBackend(dir));
+  return root.isDir("/etc") && root.isDir("/var");
 }
 
 export const dirLoader: Loader = {

@@ -9,6 +9,7 @@ import { sanitizeMemberName } from "../src/fs/tar/names.js";
 import { RootFilesystem } from "../src/fs/root.js";
 import { FsError, type DirEntry, type FileHandle, type FileStat, type FsBackend } from "../src/fs/types.js";
 import type { WarningLog } from "../src/util/warnings.js";
+import { ContainmentError } from "./contain.js";
 import type { LoadedTarget, LoadOptions } from "./types.js";
 
 export interface TarLayout {
@@ -110,6 +111,49 @@ export function topLevel(names: readonly string[]): Set<string> {
 /** Is there a member at or below `dir` (a cleaned relative path)? */
 export function hasDir(names: readonly string[], dir: string): boolean {
   return names.some((n) => n === dir || n.startsWith(dir + "/"));
+}
+
+const MAX_ROOT_LINKS = 40;
+
+/**
+ * The prefix a layout mounts as a root ("[root]", "fs/$rootfs$"). Members below it are mounted as they are; when
+ * there are none and the archive records the prefix itself as a symlink, its target inside the archive serves
+ * (`[root] -> data/root`). A link that leaves the archive (absolute, or ".." above its top) is refused: the
+ * archive is the collection, and nothing outside it is evidence.
+ */
+export function layoutRoot(archive: TarArchive, prefix: string): string {
+  let cur = prefix;
+  for (let hops = 0; ; hops++) {
+    if (cur === "" || archive.names.some((n) => n.startsWith(cur + "/"))) return cur;
+    const link = lastMemberNamed(archive, cur);
+    if (!link || link.type !== "symlink") return cur;
+    const at = `member ${JSON.stringify(link.name)} at offset ${link.headerOffset}`;
+    if (hops >= MAX_ROOT_LINKS) throw new ContainmentError(`${at}: ${prefix}: too many levels of symbolic links: refused`);
+    const next = linkInsideArchive(cur, link.linkname);
+    if (next === null) throw new ContainmentError(`${at}: ${cur} is a symlink to ${link.linkname} outside the collection: refused`);
+    cur = next;
+  }
+}
+
+function lastMemberNamed(archive: TarArchive, name: string): TarArchive["members"][number] | undefined {
+  for (let i = archive.members.length - 1; i >= 0; i--) {
+    const m = archive.members[i]!;
+    const r = sanitizeMemberName(m.name);
+    if (r.ok && r.path === name) return m;
+  }
+  return undefined;
+}
+
+/** The archive path a relative link at `from` names, or null when it leaves the archive. */
+function linkInsideArchive(from: string, target: string): string | null {
+  if (target.startsWith("/")) return null;
+  const out = from.split("/").slice(0, -1);
+  for (const c of target.split("/")) {
+    if (c === "" || c === ".") continue;
+    if (c !== "..") out.push(c);
+    else if (out.pop() === undefined) return null;
+  }
+  return out.join("/");
 }
 
 /** A backend with some top-level names hidden (the side mount of an extracted collection leaves out its root). */

@@ -1,11 +1,11 @@
 // UAC (Unix-like Artifacts Collector) collections: a tar/tar.gz, or its extracted directory. `[root]/` (also
 // spelt `./[root]/` or `/[root]/` in archives) becomes the target's `/`; everything else UAC collected —
 // live_response/, bodyfile/, hash_executables/, uac.log — stays readable under `/$uac$/`.
-import fs from "node:fs";
 import path from "node:path";
 import { DirectoryBackend } from "../src/fs/dir.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import { hasDir, HideTopLevel, isHostDir, loadTar, tarPart, type TarLayout } from "./layout.js";
+import { dirInside, dirOrRefused, hostLexists } from "./contain.js";
+import { hasDir, HideTopLevel, isHostDir, layoutRoot, loadTar, tarPart, type TarLayout } from "./layout.js";
 import type { Loader } from "./types.js";
 
 export const UAC_SIDE_MOUNT = "/$uac$";
@@ -44,7 +44,7 @@ export const uacLayout: TarLayout = {
   detect: (names) => hasDir(names, ROOT) && names.some((n) => n === "uac.log" || n.startsWith("live_response/") || n.startsWith("bodyfile/")),
   map(archive, warnings) {
     const label = path.basename(archive.path);
-    const fsys = new RootFilesystem(tarPart(archive, warnings, { prefix: ROOT, label }));
+    const fsys = new RootFilesystem(tarPart(archive, warnings, { prefix: layoutRoot(archive, ROOT), label }));
     const side = tarPart(archive, warnings, { label, exclude: (p) => p === ROOT || p.startsWith(ROOT + "/") });
     fsys.mount(UAC_SIDE_MOUNT, side);
     const hostname = hostnameHint(new RootFilesystem(side), archive.path);
@@ -52,8 +52,9 @@ export const uacLayout: TarLayout = {
   },
 };
 
+/** `[root]` (a directory, or a link the loader will refuse) and `uac.log`: an extracted UAC collection. */
 export function isUacDir(p: string): boolean {
-  return isHostDir(path.join(p, ROOT)) && fs.existsSync(path.join(p, "uac.log"));
+  return hostLexists(path.join(p, "uac.log")) && dirOrRefused(p, ROOT);
 }
 
 export const uacLoader: Loader = {
@@ -62,8 +63,10 @@ export const uacLoader: Loader = {
   detect: (p) => isUacDir(p),
   async load(p, opts) {
     if (!isHostDir(p)) return loadTar(p, [uacLayout], opts);
-    if (!isHostDir(path.join(p, ROOT))) throw new Error("no [root]/ directory: not a UAC collection");
-    const fsys = new RootFilesystem(new DirectoryBackend(path.join(p, ROOT)));
+    // [root] is evidence: a link is followed only inside the collection (`[root] -> /` is refused).
+    const root = dirInside(p, ROOT);
+    if (!root) throw new Error("no [root]/ directory: not a UAC collection");
+    const fsys = new RootFilesystem(new DirectoryBackend(root));
     const side = new HideTopLevel(new DirectoryBackend(p), new Set([ROOT]));
     fsys.mount(UAC_SIDE_MOUNT, side);
     const hostname = hostnameHint(new RootFilesystem(side), p);

@@ -135,15 +135,22 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     }
   }
 
-  const jobs: JobSpec[] = opts.targets.map((t, index) => {
+  const jobs: JobSpec[] = opts.targets.flatMap((t, index) => {
+    if (t.refused !== undefined) return [];
     const done = journal?.done.get(t.id);
-    return done ? { index, path: t.path, id: t.id, done: Object.fromEntries(done) } : { index, path: t.path, id: t.id };
+    return done ? [{ index, path: t.path, id: t.id, done: Object.fromEntries(done) }] : [{ index, path: t.path, id: t.id }];
   });
   const onReport = (r: TargetReport): void => {
     tally.add(r);
     report?.add(r);
     status.draw();
   };
+  // Folder entries refused by the target list (a link out of the folder, an unreadable entry): failed, never opened.
+  opts.targets.forEach((t, index) => {
+    if (t.refused === undefined) return;
+    log.error(`${t.path}: ${t.refused}`);
+    onReport({ index, path: t.path, id: t.id, status: "error", error: t.refused, loader: null, hostname: null, domain: null, os: null, version: null, warnings: [], functions: [], records: 0, durationMs: 0 });
+  });
   const onFunctionDone = (job: JobSpec, fn: TargetReport["functions"][number]): void => {
     if (journal && !fn.resumed) journal.record(job.id, job.path, fn);
   };

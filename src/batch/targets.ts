@@ -1,8 +1,11 @@
 // The target list of a batch: arguments, `@file` lists, `--targets-from FILE|-`, and directories of collections
 // expanded one level. Everything is kept in the order given (directory entries sorted by name), duplicates
 // (same absolute location) dropped, and every entry that no loader takes is reported rather than ignored.
+// The paths the analyst gives are theirs (their links are followed); the entries of a folder are evidence: a
+// link among them is followed only inside that folder, and one that leaves it is a failed target, never opened.
 import fs from "node:fs";
 import path from "node:path";
+import { resolveInside } from "../../loaders/contain.js";
 import { findLoader, loaderByName, type Loader } from "../../loaders/index.js";
 import { UsageError } from "../plugin/args.js";
 import { targetId } from "../target.js";
@@ -12,6 +15,11 @@ export interface TargetSpec {
   path: string;
   /** The stable target id (`_source`, the per-host output folder). */
   id: string;
+  /**
+   * Set for a folder entry that must not be opened: a link out of the folder (`fleet/zz -> /`), or an entry
+   * that cannot be read. The target is reported as failed with this reason, and nothing opens its path.
+   */
+  refused?: string;
 }
 
 export interface SkippedEntry {
@@ -97,15 +105,16 @@ export function expandTargets(raw: readonly string[], opts: ExpandOptions = {}):
   const targets: TargetSpec[] = [];
   const skipped: SkippedEntry[] = [];
   const seen = new Map<string, string>();
-  const add = (p: string): void => {
+  /** `entry`: the folder entry that led to `p` (a link inside the folder), named when it is skipped. */
+  const add = (p: string, refused?: string, entry = p): void => {
     const id = targetId(p);
     const first = seen.get(id);
     if (first !== undefined) {
-      skipped.push({ path: p, reason: `duplicate of ${first}` });
+      skipped.push({ path: entry, reason: `duplicate of ${first}` });
       return;
     }
     seen.set(id, p);
-    targets.push({ path: p, id });
+    targets.push(refused === undefined ? { path: p, id } : { path: p, id, refused });
   };
   for (const p of raw) {
     const st = statOrNull(p);
@@ -124,16 +133,16 @@ export function expandTargets(raw: readonly string[], opts: ExpandOptions = {}):
     let taken = 0;
     for (const e of entries) {
       const child = path.join(p, e);
-      let ok = false;
-      try {
-        fs.statSync(child);
-        ok = takes(forced, child);
-      } catch (err) {
-        skipped.push({ path: child, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      const entry = folderEntry(p, e);
+      if (entry.kind === "skip") {
+        skipped.push({ path: child, reason: entry.reason });
         continue;
       }
-      if (ok) {
-        add(child);
+      if (entry.kind === "failed") {
+        add(child, entry.reason);
+        taken++;
+      } else if (takes(forced, entry.path)) {
+        add(entry.path, undefined, child);
         taken++;
       } else skipped.push({ path: child, reason: forced ? `loader ${forced.name} does not take it` : "no loader recognises it" });
     }
@@ -141,6 +150,37 @@ export function expandTargets(raw: readonly string[], opts: ExpandOptions = {}):
     if (taken === 0) add(p);
   }
   return { targets, skipped };
+}
+
+type FolderEntry = { kind: "candidate"; path: string } | { kind: "failed"; reason: string } | { kind: "skip"; reason: string };
+
+/**
+ * One entry of a folder of collections, as evidence: a link is followed only while it stays inside the folder
+ * (the candidate is then its real place, spelt below the folder as the analyst gave it); a link out of it, and
+ * an entry that cannot be read, are failures (it may be a collection); FIFOs, sockets and devices are skipped.
+ */
+function folderEntry(folder: string, name: string): FolderEntry {
+  const r = resolveInside(folder, name, { scope: `the folder ${folder}` });
+  if (r.kind === "refused") return { kind: "failed", reason: r.reason };
+  if (r.kind === "missing") {
+    return { kind: "failed", reason: r.link ? `${r.link.name} is a symlink to ${r.link.target}, which does not exist` : "cannot read: ENOENT" };
+  }
+  if (r.type === "other") return { kind: "skip", reason: `not a regular file or directory (${hostType(r.path)})` };
+  const rel = path.relative(fs.realpathSync(folder), r.path);
+  const candidate = rel === "" ? folder : path.join(folder, rel);
+  try {
+    if (r.type === "dir") fs.opendirSync(r.path).closeSync();
+    else fs.closeSync(fs.openSync(r.path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0)));
+  } catch (err) {
+    return { kind: "failed", reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
+  return { kind: "candidate", path: candidate };
+}
+
+function hostType(p: string): string {
+  const st = fs.lstatSync(p, { throwIfNoEntry: false });
+  if (!st) return "gone";
+  return st.isFIFO() ? "fifo" : st.isSocket() ? "socket" : st.isCharacterDevice() ? "character device" : st.isBlockDevice() ? "block device" : "other";
 }
 
 function statOrNull(p: string): fs.Stats | null {

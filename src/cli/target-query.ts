@@ -62,7 +62,14 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
     return EXIT_OK;
   }
   if (args.list) {
-    const listed = targets.length ? expandTargets(targets, { loader: args.loader }).targets.map((t) => t.path) : [];
+    const expanded = targets.length ? expandTargets(targets, { loader: args.loader }).targets : [];
+    // A refused folder entry (a link out of its folder) is never opened, not even to list what applies.
+    for (const t of expanded) if (t.refused !== undefined) io.stderr.write(`error: ${t.path}: ${t.refused}\n`);
+    const listed = expanded.filter((t) => t.refused === undefined).map((t) => t.path);
+    if (listed.length < expanded.length) {
+      if (listed.length > 0) await listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, listed, { loader: args.loader, maxInflate });
+      return EXIT_ERRORS;
+    }
     return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, listed, { loader: args.loader, maxInflate });
   }
 

@@ -109,7 +109,7 @@ export class MemoryBackend implements FsBackend {
   open(p: string): FileHandle {
     const m = this.meta.get(p);
     if (!m) throw new FsError("ENOENT", p);
-    if (m.type !== "file") throw new FsError(m.type === "dir" ? "EISDIR" : "EINVAL", p);
+    if (m.type !== "file") throw new FsError(m.type === "dir" ? "EISDIR" : "EINVAL", p, m.type === "dir" ? undefined : `not a regular file (${m.type})`);
     const data = this.vol.readFileSync(p) as Buffer;
     return {
       size: data.length,

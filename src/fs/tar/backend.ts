@@ -166,7 +166,8 @@ export class TarBackend implements FsBackend {
     const n = this.lookup(path);
     if (!n) throw new FsError("ENOENT", path);
     if (n.type === "dir") throw new FsError("EISDIR", path);
-    if (n.type !== "file") throw new FsError("EINVAL", path, "not a regular file");
+    // FIFOs, devices and sockets are listed with their type but hold no data to read.
+    if (n.type !== "file") throw new FsError("EINVAL", path, `not a regular file (${n.type})`);
     const src = this.src;
     const size = n.size;
     const sparse = n.sparse;
