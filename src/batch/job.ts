@@ -4,6 +4,7 @@
 import type { FunctionGroup, Registry } from "../plugin/registry.js";
 import { runOnTarget, type FunctionOutcome } from "../plugin/runner.js";
 import type { AnyRecord } from "../records/descriptor.js";
+import { OutputError } from "../records/output.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import type { Timestamp } from "../records/timestamp.js";
 import { Target } from "../target.js";
@@ -130,7 +131,13 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
         if (remaining <= 0) {
           outcome = { name: group.name, path: null, status: "ok", records: 0, warnings: [], errors: [], durationMs: 0 };
         } else {
-          [outcome] = (await runOnTarget(target, [group], env.registry, counting, { ...base, limit: remaining })) as [FunctionOutcome];
+          try {
+            [outcome] = (await runOnTarget(target, [group], env.registry, counting, { ...base, limit: remaining })) as [FunctionOutcome];
+          } catch (e) {
+            // This function's file failed: commit() below reports it and removes the partial file.
+            if (!(e instanceof OutputError)) throw e;
+            outcome = { name: group.name, path: null, status: "error", records: 0, warnings: [], errors: [], durationMs: 0 };
+          }
           remaining -= outcome.records;
         }
         counting.flushCount(true);
@@ -150,6 +157,8 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
       }
     }
   } catch (e) {
+    // The run's one sink failed (a full disk, a closed pipe): nothing more can be written for any target.
+    if (e instanceof OutputError) throw e;
     // runOnTarget isolates functions; this is the sink or the output failing, which ends this target only.
     report.functions.push({ name: "(output)", path: null, status: "error", records: 0, reason: (e as Error).message, warnings: [], errors: [], durationMs: 0 });
     env.log.error(`${job.path}: ${(e as Error).message}`);

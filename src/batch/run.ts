@@ -9,6 +9,7 @@ import type { Registry } from "../plugin/registry.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Logger, type Level } from "../util/log.js";
+import { printableLines } from "../util/escape.js";
 import { tempRoot } from "../util/tempfile.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK } from "../cli/common.js";
 import { UsageError } from "../plugin/args.js";
@@ -206,7 +207,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const exitCode = opts.targets.length > 0 && tally.totals.opened === 0 ? EXIT_NO_TARGET : tally.hadErrors ? EXIT_ERRORS : EXIT_OK;
   const durationMs = performance.now() - t0;
   report?.finish(tally, { finished: new Date().toISOString(), durationMs, exitCode });
-  if (opts.summary) opts.stderr.write(tally.summary(durationMs, opts.reportFile));
+  // The summary quotes evidence (paths, errors, warnings): every line made printable (src/util/escape.ts).
+  if (opts.summary) opts.stderr.write(printableLines(tally.summary(durationMs, opts.reportFile)));
   return { exitCode, tally };
 }
 

@@ -2,10 +2,10 @@
 // owners, times and links the target has. Written with tar-stream's packer, which is what it serves best: a
 // streaming writer with backpressure, so a multi-gigabyte log directory never sits in memory.
 import { once } from "node:events";
-import type { Writable } from "node:stream";
 import tar from "tar-stream";
 import type { RootFilesystem } from "../fs/root.js";
 import type { FileStat } from "../fs/types.js";
+import type { Output } from "../records/output.js";
 
 const CHUNK = 1 << 20;
 
@@ -40,13 +40,48 @@ function* expand(fs: RootFilesystem, paths: readonly string[]): Generator<string
   }
 }
 
-export async function exportTar(fs: RootFilesystem, paths: readonly string[], out: Writable): Promise<ExportResult> {
+export async function exportTar(fs: RootFilesystem, paths: readonly string[], out: Output): Promise<ExportResult> {
   const pack = tar.pack();
-  // Drain the packer into the output with backpressure (never ending the output: it may be stdout).
+  // Drain the packer into the output with backpressure (never ending the output: it may be stdout). If the
+  // output fails (a full disk, a reader that went away), the packer is destroyed, so that no write below waits
+  // for a "drain" that will never come, and the OutputError is what exportTar throws.
+  let failure: unknown = null;
+  let stop: (e: unknown) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  stopped.catch(() => {});
+  /** Wait for p, or stop waiting once the output has failed (a destroyed packer settles nothing for sure). */
+  const guard = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => {}); // its rejection after the race is lost must not be an unhandled one
+    return Promise.race([p, stopped]);
+  };
   const done = (async () => {
-    for await (const chunk of pack) if (!out.write(chunk)) await once(out, "drain");
-  })();
+    for await (const chunk of pack) {
+      const p = out.write(chunk as Uint8Array);
+      if (p) await p;
+    }
+  })().catch((e: unknown) => {
+    failure = e;
+    stop(e);
+    pack.destroy(e as Error);
+  });
   const result: ExportResult = { entries: 0, bytes: 0, skipped: [] };
+  try {
+    await packAll(fs, paths, pack, result, guard);
+  } catch (e) {
+    if (!failure) throw e;
+  }
+  await done;
+  if (failure) throw failure;
+  return result;
+}
+
+async function packAll(
+  fs: RootFilesystem,
+  paths: readonly string[],
+  pack: tar.Pack,
+  result: ExportResult,
+  guard: <T>(p: Promise<T>) => Promise<T>,
+): Promise<void> {
   for (const p of expand(fs, paths)) {
     let st: FileStat;
     try {
@@ -58,9 +93,9 @@ export async function exportTar(fs: RootFilesystem, paths: readonly string[], ou
     const name = p === "/" ? "./" : p.slice(1);
     const base = { name, mode: st.mode, uid: st.uid, gid: st.gid, mtime: st.mtime ? st.mtime.toDate() : new Date(0) };
     if (st.type === "dir") {
-      await addEntry(pack, { ...base, type: "directory" });
+      await guard(addEntry(pack, { ...base, type: "directory" }));
     } else if (st.type === "symlink") {
-      await addEntry(pack, { ...base, type: "symlink", linkname: fs.readlink(p) });
+      await guard(addEntry(pack, { ...base, type: "symlink", linkname: fs.readlink(p) }));
     } else if (st.type === "file") {
       let h;
       try {
@@ -79,11 +114,11 @@ export async function exportTar(fs: RootFilesystem, paths: readonly string[], ou
           const buf = Buffer.allocUnsafe(Math.min(CHUNK, h.size - pos));
           const n = h.read(buf, 0, buf.length, pos);
           if (n <= 0) throw new Error(`${p}: short read at offset ${pos}`);
-          if (!entry.write(n === buf.length ? buf : buf.subarray(0, n))) await once(entry, "drain");
+          if (!entry.write(n === buf.length ? buf : buf.subarray(0, n))) await guard(once(entry, "drain"));
           pos += n;
         }
         entry.end(null);
-        await finished;
+        await guard(finished);
         result.bytes += h.size;
       } finally {
         h.close();
@@ -92,8 +127,6 @@ export async function exportTar(fs: RootFilesystem, paths: readonly string[], ou
     result.entries++;
   }
   pack.finalize();
-  await done;
-  return result;
 }
 
 function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }): Promise<void> {

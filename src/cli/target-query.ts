@@ -14,7 +14,8 @@ import { defaultRegistry } from "../../plugins/index.js";
 import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
-import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, reportExternalPlugins, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, printLine, reportExternalPlugins, type CliIO } from "./common.js";
+import { printableLines } from "../util/escape.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 import { knownOptions, TARGET_QUERY } from "./spec/index.js";
 import { applySpec } from "./spec/yargs.js";
@@ -168,7 +169,7 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
       }
       for (const a of f.fn.args ?? []) out += `  ${"".padEnd(22)} ${describeArg(a)}\n`;
     }
-    out += externalListing(registry);
+    out += printableLines(externalListing(registry));
     out += "\nLoaders (in detection order):\n";
     for (const l of LOADERS) out += `  ${l.name.padEnd(22)} ${l.description}\n`;
     io.stdout.write(out);
@@ -176,13 +177,13 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
   }
   let failed = false;
   const failures = externalListing(registry);
-  if (failures) io.stdout.write(failures.replace(/^\n/, "") + "\n");
+  if (failures) io.stdout.write(printableLines(failures.replace(/^\n/, "")) + "\n");
   for (const p of targets) {
     let target: Target;
     try {
       target = await Target.open(p, { loader, osPlugins: registry.osPlugins });
     } catch (e) {
-      io.stderr.write(`error: ${(e as Error).message}\n`);
+      printLine(io.stderr, `error: ${(e as Error).message}`);
       failed = true;
       continue;
     }
@@ -195,7 +196,7 @@ async function listFunctions(io: CliIO, registry: Registry, only: string[] | nul
         const c = await chooseCandidate(g, target, registry, compat);
         out += c.ref ? `  ${g.name.padEnd(22)} yes\n` : `  ${g.name.padEnd(22)} no: ${c.reason}\n`;
       }
-      io.stdout.write(out);
+      io.stdout.write(printableLines(out));
     } finally {
       target.close();
     }

@@ -1,6 +1,7 @@
 // Run the resolved functions on one target into the run's sink, isolating every failure: an absent artefact
 // is information, a throwing function is an error for that function only, and the run goes on.
 import { DESCRIPTOR, type AnyRecord } from "../records/descriptor.js";
+import { OutputError } from "../records/output.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
 import { CHECK_RECORDS, recordProblems } from "../records/validate.js";
@@ -174,11 +175,12 @@ export async function runOnTarget(
       }
       if (outcome.errors.length > 0) outcome.status = "error";
     } catch (e) {
+      if (e instanceof OutputError) throw e; // the run's output failed, not the function: the caller decides
       outcome.status = "error";
       const err = e as Error;
       outcome.reason = err.message;
       opts.log.error(`${who}: ${ref.name}: failed after ${outcome.records} records: ${err.message}`);
-      if (opts.log.enabled("debug") && err.stack) opts.log.debug(err.stack);
+      if (opts.log.enabled("debug") && err.stack) for (const line of err.stack.split("\n")) opts.log.debug(line);
     }
     if (dropped) opts.log.warn(`${who}: ${ref.name}: ${dropped} more issues not listed`);
     outcome.durationMs = performance.now() - started;
