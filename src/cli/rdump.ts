@@ -95,6 +95,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       selector = new Selector(args.selector);
     } catch (e) {
       if (e instanceof SelectorError) throw new UsageError(`invalid selector: ${e.message}`);
+      // The parser bounds nesting (MAX_SELECTOR_DEPTH); should anything still exhaust the stack, it is the
+      // selector's fault, not a crash.
+      if (e instanceof RangeError) throw new UsageError(`invalid selector: too complex (${e.message})`);
       throw e;
     }
   }
