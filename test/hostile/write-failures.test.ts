@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prng } from "../helpers/prng.js";
 import { describeRun, ROOT, runTool, type BoundedOptions, type BoundedRun, type Tool } from "./harness.js";
 
 const CEILING = { timeoutMs: 30_000, rssMb: 600 };
@@ -24,8 +25,10 @@ function makeHost(at: string, name: string, lines: number): string {
   fs.mkdirSync(path.join(root, "root"), { recursive: true });
   fs.writeFileSync(path.join(root, "etc", "hostname"), name + "\n");
   fs.writeFileSync(path.join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+  // Seeded noise: it must not compress below the file size limit either (the .gz case).
+  const rnd = prng(lines);
   let h = "";
-  for (let i = 0; i < lines; i++) h += `echo ${name} line ${i} ${"x".repeat(40)}\n`;
+  for (let i = 0; i < lines; i++) h += `echo ${name} line ${i} ${Math.floor(rnd() * 2 ** 52).toString(36)}${Math.floor(rnd() * 2 ** 52).toString(36)}\n`;
   fs.writeFileSync(path.join(root, "root", ".bash_history"), h);
   return root;
 }
