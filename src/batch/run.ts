@@ -9,6 +9,7 @@ import { SinkFailure } from "../plugin/runner.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
 import { Logger, type Level } from "../util/log.js";
+import { printableLines } from "../util/escape.js";
 import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK } from "../cli/common.js";
 import { UsageError } from "../plugin/args.js";
 import { SignalCleanup } from "./cleanup.js";
@@ -256,7 +257,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
       if (exitCode === EXIT_OK) exitCode = EXIT_ERRORS;
     }
   }
-  if (opts.summary) opts.stderr.write(tally.summary(durationMs, opts.reportFile));
+  // The summary quotes evidence (paths, errors, warnings): every line made printable (src/util/escape.ts).
+  if (opts.summary) opts.stderr.write(printableLines(tally.summary(durationMs, opts.reportFile)));
   return { exitCode, tally };
 }
 

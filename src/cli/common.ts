@@ -3,6 +3,8 @@ import fs from "node:fs";
 import type { Writable } from "node:stream";
 import { describeFailure } from "../plugin/external.js";
 import type { Registry } from "../plugin/registry.js";
+import { OutputError } from "../records/output.js";
+import { printable, printableLines } from "../util/escape.js";
 import { Logger, type Level } from "../util/log.js";
 import { UsageError } from "../plugin/args.js";
 
@@ -58,22 +60,56 @@ export function makeLogger(io: CliIO, quiet: boolean, verbose: number): Logger {
   return new Logger((line) => io.stderr.write(line), level);
 }
 
-/** Run a CLI main, turning usage errors into exit code 2 with a one-line message. */
+/**
+ * Run a CLI main: usage errors are exit 2 with a one-line message; a destination that cannot be written is one
+ * line naming it and the error, exit 1; a reader that went away (`| head`) ends the run quietly, exit 0, as Unix
+ * tools do. Nothing a person reads on stderr carries control characters from the evidence.
+ */
 export async function runCli(name: string, main: (argv: string[], io: CliIO) => Promise<number>): Promise<void> {
   const io = processIO();
+  // stderr cannot report its own failure (a closed pipe, 2>/dev/full): never let it end the run.
+  process.stderr.on("error", () => {});
+  // Writes straight to stdout (listings, target-info, help) fail here; the record sinks see it themselves too.
+  let stdoutError: OutputError | null = null;
+  process.stdout.on("error", (e) => {
+    stdoutError ??= new OutputError("standard output", e);
+  });
+  let code: number;
+  let failure: OutputError | null = null;
   try {
-    process.exitCode = await main(process.argv.slice(2), io);
+    code = await main(process.argv.slice(2), io);
+    await settled(process.stdout);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`${name}: error: ${e.message}\n`);
-      process.exitCode = EXIT_USAGE;
+      printLine(io.stderr, `${name}: error: ${e.message}`);
+      code = EXIT_USAGE;
+    } else if (e instanceof OutputError) {
+      failure = e; // the run stopped because its output did
+      code = e.closed ? EXIT_OK : EXIT_ERRORS;
     } else {
-      io.stderr.write(`${name}: ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = EXIT_ERRORS;
+      io.stderr.write(printableLines(`${name}: ${(e as Error).stack ?? String(e)}`) + "\n");
+      code = EXIT_ERRORS;
     }
   }
+  // A reader that went away is no failure; any other write error is, whatever else the run found.
+  const lost = failure ?? stdoutError;
+  if (lost && !lost.closed) {
+    printLine(io.stderr, `${name}: error: ${lost.message}`);
+    if (code === EXIT_OK) code = EXIT_ERRORS;
+  }
+  process.exitCode = code;
 }
 
+/** Every write handed to the stream so far has been carried out (or has failed). */
+function settled(stream: Writable): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
+
+/** One line for a person on stderr (or a human-readable stdout): made printable, then the newline. */
+export function printLine(stream: Writable, text: string): void {
+  stream.write(printable(text) + "\n");
+}
 
 /** Which external plugins failed to load (the others run), as warnings; a replaced built-in is worth an info line. */
 export function reportExternalPlugins(registry: Registry, log: Logger): void {

@@ -1,11 +1,12 @@
-// target-fs … tar PATH…: copy part of a target out as a tar stream (ustar, PAX for long names), with the modes,
-// owners, times and links the target has. Written with tar-stream's packer, which is what it serves best: a
-// streaming writer with backpressure, so a multi-gigabyte log directory never sits in memory.
-import { once } from "node:events";
-import type { Writable } from "node:stream";
-import tar from "tar-stream";
+// target-fs … tar PATH…: copy part of a target out as a tar stream (ustar, PAX where ustar cannot hold a value),
+// with the modes, owners, times and links the target has, and its names as the bytes they are (tar-writer.ts).
+// Written through an Output with backpressure, so a multi-gigabyte log directory never sits in memory; a
+// destination that fails throws its OutputError out of exportTar.
 import type { RootFilesystem } from "../fs/root.js";
 import type { FileStat } from "../fs/types.js";
+import type { Output } from "../records/output.js";
+import { encodeSurrogateEscape } from "../util/text.js";
+import { encodeEntry, padding, trailer, type TarEntry } from "./tar-writer.js";
 
 const CHUNK = 1 << 20;
 
@@ -40,13 +41,12 @@ function* expand(fs: RootFilesystem, paths: readonly string[]): Generator<string
   }
 }
 
-export async function exportTar(fs: RootFilesystem, paths: readonly string[], out: Writable): Promise<ExportResult> {
-  const pack = tar.pack();
-  // Drain the packer into the output with backpressure (never ending the output: it may be stdout).
-  const done = (async () => {
-    for await (const chunk of pack) if (!out.write(chunk)) await once(out, "drain");
-  })();
+export async function exportTar(fs: RootFilesystem, paths: readonly string[], out: Output): Promise<ExportResult> {
   const result: ExportResult = { entries: 0, bytes: 0, skipped: [] };
+  const put = async (chunk: Uint8Array): Promise<void> => {
+    const p = out.write(chunk);
+    if (p) await p;
+  };
   for (const p of expand(fs, paths)) {
     let st: FileStat;
     try {
@@ -55,13 +55,12 @@ export async function exportTar(fs: RootFilesystem, paths: readonly string[], ou
       result.skipped.push(p);
       continue;
     }
-    const name = p === "/" ? "./" : p.slice(1);
-    const base = { name, mode: st.mode, uid: st.uid, gid: st.gid, mtime: st.mtime ? st.mtime.toDate() : new Date(0) };
-    if (st.type === "dir") {
-      await addEntry(pack, { ...base, type: "directory" });
-    } else if (st.type === "symlink") {
-      await addEntry(pack, { ...base, type: "symlink", linkname: fs.readlink(p) });
-    } else if (st.type === "file") {
+    const rel = p === "/" ? "." : p.slice(1);
+    const base = { mode: st.mode, uid: st.uid, gid: st.gid, mtime: st.mtime ? st.mtime.seconds : 0, size: 0 };
+    let head: TarEntry;
+    if (st.type === "dir") head = { ...base, type: "dir", name: encodeSurrogateEscape(rel + "/") };
+    else if (st.type === "symlink") head = { ...base, type: "symlink", name: encodeSurrogateEscape(rel), linkname: encodeSurrogateEscape(fs.readlink(p)) };
+    else if (st.type === "file") {
       let h;
       try {
         h = fs.open(p);
@@ -70,32 +69,26 @@ export async function exportTar(fs: RootFilesystem, paths: readonly string[], ou
         continue;
       }
       try {
-        const entry = pack.entry({ ...base, type: "file", size: h.size });
-        const finished = new Promise<void>((resolve, reject) => {
-          entry.on("finish", resolve);
-          entry.on("error", reject);
-        });
+        await put(encodeEntry({ ...base, type: "file", name: encodeSurrogateEscape(rel), size: h.size }));
         for (let pos = 0; pos < h.size; ) {
           const buf = Buffer.allocUnsafe(Math.min(CHUNK, h.size - pos));
           const n = h.read(buf, 0, buf.length, pos);
+          // The header promised h.size bytes: a file that shrank cannot be finished, and the archive would lie.
           if (n <= 0) throw new Error(`${p}: short read at offset ${pos}`);
-          if (!entry.write(n === buf.length ? buf : buf.subarray(0, n))) await once(entry, "drain");
+          await put(n === buf.length ? buf : buf.subarray(0, n));
           pos += n;
         }
-        entry.end(null);
-        await finished;
+        await put(padding(h.size));
         result.bytes += h.size;
       } finally {
         h.close();
       }
+      result.entries++;
+      continue;
     } else continue; // devices, fifos, sockets: nothing to copy
+    await put(encodeEntry(head));
     result.entries++;
   }
-  pack.finalize();
-  await done;
+  await put(trailer());
   return result;
-}
-
-function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }): Promise<void> {
-  return new Promise((resolve, reject) => pack.entry(header, (err) => (err ? reject(err) : resolve())));
 }

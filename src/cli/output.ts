@@ -6,7 +6,7 @@ import { finished } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { AnyRecord } from "../records/descriptor.js";
-import { Output } from "../records/output.js";
+import { describeSystemError, Output, OutputError } from "../records/output.js";
 import { CsvSink } from "../records/sinks/csv.js";
 import type { FieldFilter } from "../records/sinks/fields.js";
 import { FormatSink, jsonLinesFormatter, prettyJsonFormatter, textFormatter } from "../records/sinks/format.js";
@@ -86,48 +86,90 @@ export interface SinkOptions {
 /** Formats whose every character is ASCII (JSON with ensure_ascii): the Output encodes them as latin1. */
 const ASCII_FORMATS: ReadonlySet<OutputFormat> = new Set(["jsonl", "json-plain", "json-pretty", "timesketch"]);
 
-/** Open the destination: stdout (never closed) or a file, optionally through gzip. */
-function destination(io: CliIO, opts: SinkOptions, ascii: boolean): { out: Output; done: () => Promise<void> } {
+/**
+ * Open the destination: stdout (never closed) or a file, optionally through gzip. A file is written in place,
+ * as a shell's `>` does: a device or FIFO stays what it is (-w /dev/full, -w a named pipe), nothing is renamed.
+ * `cleanup` runs when writing failed: it removes the file if this run created it.
+ */
+function destination(io: CliIO, opts: SinkOptions, ascii: boolean): { out: Output; done: () => Promise<void>; cleanup: () => string | undefined } {
   const toFile = opts.path !== undefined && opts.path !== "-";
   const gzip = opts.gzip ?? (toFile && opts.path!.toLowerCase().endsWith(".gz"));
-  if (!toFile && !gzip) return { out: new Output(io.stdout, { ascii }), done: async () => {} };
+  const nothing = (): undefined => undefined;
+  if (!toFile && !gzip) return { out: new Output(io.stdout, { ascii, destination: STDOUT }), done: async () => {}, cleanup: nothing };
   let fd: number | null = null;
+  let created = false;
   if (toFile) {
+    created = !fs.existsSync(opts.path!);
     try {
       fd = fs.openSync(opts.path!, "w");
     } catch (e) {
-      throw new UsageError(`cannot write ${opts.path}: ${(e as Error).message}`);
+      throw new UsageError(`cannot write to ${opts.path}: ${describeSystemError(e)}`);
     }
   }
+  const label = toFile ? opts.path! : STDOUT;
   const file: Writable = fd !== null ? fs.createWriteStream("", { fd, highWaterMark: 1 << 16 }) : io.stdout;
-  if (!gzip) return { out: new Output(file, { ownsStream: true, ascii }), done: () => finished(file) };
+  const ours = fd !== null ? fs.fstatSync(fd) : null;
+  const cleanup = (): string | undefined => {
+    if (fd === null) return undefined;
+    file.destroy(); // closes the descriptor, whatever state the stream is in
+    if (!ours!.isFile()) return undefined; // a device or FIFO: nothing to remove
+    if (!created) return `${label} is incomplete`;
+    try {
+      const now = fs.lstatSync(opts.path!);
+      if (now.ino !== ours!.ino || now.dev !== ours!.dev) return undefined; // replaced meanwhile: not ours to remove
+      fs.unlinkSync(opts.path!);
+      return "the incomplete file was removed";
+    } catch {
+      return undefined;
+    }
+  };
+  if (!gzip) return { out: new Output(file, { ownsStream: true, ascii, destination: label }), done: () => finished(file), cleanup };
   const gz = createGzip();
   gz.pipe(file, { end: fd !== null });
+  const out = new Output(gz, { ownsStream: true, ascii, destination: label });
+  out.watch(file); // the errors of the file (or stdout) below do not travel up the pipe to the gzip stream
   return {
-    out: new Output(gz, { ownsStream: true, ascii }),
+    out,
     done: async () => {
       await finished(gz);
       if (fd !== null) await finished(file);
     },
+    cleanup,
   };
 }
 
+const STDOUT = "standard output";
+
+function isSystemError(e: unknown): boolean {
+  return typeof (e as NodeJS.ErrnoException)?.code === "string";
+}
+
+/** Closes the sink, then the destination; on a write failure, cleans up and throws one OutputError. */
 class ClosingSink implements RecordSink {
   constructor(
     private readonly inner: RecordSink,
+    private readonly out: Output,
     private readonly done: () => Promise<void>,
+    private readonly cleanup: () => string | undefined,
   ) {}
   write(rec: AnyRecord): void | Promise<void> {
     return this.inner.write(rec);
   }
   async close(): Promise<void> {
-    await this.inner.close();
-    await this.done();
+    try {
+      await this.inner.close();
+      await this.done();
+    } catch (e) {
+      const failure = this.out.error ?? (e instanceof OutputError ? e : isSystemError(e) ? new OutputError(this.out.destination, e) : null);
+      if (!failure) throw e;
+      const note = failure.closed ? undefined : this.cleanup();
+      throw note ? new OutputError(failure.destination, failure.cause, note) : failure;
+    }
   }
 }
 
 export function openSink(format: OutputFormat, io: CliIO, opts: SinkOptions = {}): RecordSink {
-  const { out, done } = destination(io, opts, ASCII_FORMATS.has(format));
+  const { out, done, cleanup } = destination(io, opts, ASCII_FORMATS.has(format));
   const filter = opts.filter;
   let sink: RecordSink;
   switch (format) {
@@ -159,5 +201,5 @@ export function openSink(format: OutputFormat, io: CliIO, opts: SinkOptions = {}
       sink = new TimesketchSink(out, (n) => io.stderr.write(`info: timesketch: ${n} record(s) without a datetime value left out\n`));
       break;
   }
-  return new ClosingSink(sink, done);
+  return new ClosingSink(sink, out, done, cleanup);
 }

@@ -4,12 +4,14 @@ import yargs from "yargs";
 import type { RecordDescriptor } from "../records/descriptor.js";
 import { Selector, SelectorError } from "../records/selector/index.js";
 import type { FieldFilter } from "../records/sinks/fields.js";
+import { OutputError } from "../records/output.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { openRecordFile, openRecordSource, type RecordSource } from "../records/stream/source.js";
 import { EXIT_ERRORS, EXIT_OK, UsageError, makeLogger, preprocessArgv, type CliIO } from "./common.js";
 import { formatForPath, joinDashValue, openSink, type OutputFormat } from "./output.js";
 import { knownOptions, RDUMP, RDUMP_MODES } from "./spec/index.js";
 import { applySpec } from "./spec/yargs.js";
+import { printable } from "../util/escape.js";
 
 /** The output format of each -m mode (the modes are declared in spec/rdump.ts). */
 const MODES: Record<(typeof RDUMP_MODES)[number], OutputFormat> = {
@@ -64,8 +66,10 @@ function modeFormat(args: Record<string, unknown>): OutputFormat | null {
 
 export function describeDescriptor(desc: RecordDescriptor, count: number): string {
   let out = `# ${desc.name} (hash 0x${desc.hash.toString(16).padStart(8, "0")}): ${count} record${count === 1 ? "" : "s"}\n`;
-  const width = desc.fields.reduce((w, f) => Math.max(w, f.type.length), 0);
-  for (const f of desc.fields) out += `    ${f.type.padEnd(width)} ${f.name}\n`;
+  // Names are checked by RecordDescriptor; a type is whatever text the stream declared.
+  const types = desc.fields.map((f) => printable(f.type));
+  const width = types.reduce((w, t) => Math.max(w, t.length), 0);
+  desc.fields.forEach((f, i) => (out += `    ${types[i]!.padEnd(width)} ${f.name}\n`));
   return out;
 }
 
@@ -91,6 +95,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       selector = new Selector(args.selector);
     } catch (e) {
       if (e instanceof SelectorError) throw new UsageError(`invalid selector: ${e.message}`);
+      // The parser bounds nesting (MAX_SELECTOR_DEPTH); should anything still exhaust the stack, it is the
+      // selector's fault, not a crash.
+      if (e instanceof RangeError) throw new UsageError(`invalid selector: too complex (${e.message})`);
       throw e;
     }
   }
@@ -150,19 +157,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
             skip--;
             continue;
           }
+          // A destination that fails (or whose reader went away) throws an OutputError: that ends the run.
           const p = sink!.write(rec);
           if (p) await p;
           written++;
-          if ((path === undefined || path === "-") && io.stdout.destroyed) {
-            done = true; // the reader went away (rdump … | head): stop reading
-            break batches;
-          }
           if (limit !== undefined && written >= limit) {
             done = true;
             break batches;
           }
         }
       } catch (e) {
+        if (e instanceof OutputError) throw e;
         failed = true;
         log.error(`${label}: ${(e as Error).message}`);
       } finally {

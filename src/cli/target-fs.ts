@@ -1,10 +1,13 @@
 // target-fs: look inside any target the way the plugins see it.
 //   target-fs [-L LOADER] [-q] TARGET ls [-l] [PATH] | cat PATH | stat PATH | walk [PATH] | find GLOB | tar PATH…
+import type { Writable } from "node:stream";
 import type { FileStat } from "../fs/types.js";
 import { Target } from "../target.js";
 import { exportTar } from "./export-tar.js";
 import { maxInflateArg } from "./budgets.js";
-import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from "./common.js";
+import { Output, OutputError } from "../records/output.js";
+import { printableName } from "../util/escape.js";
+import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, UsageError, printLine, type CliIO } from "./common.js";
 import { TARGET_FS } from "./spec/target-fs.js";
 import { epilogText, flagsOf, type CliSpec } from "./spec/types.js";
 
@@ -82,46 +85,57 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     target = await Target.open(targetPath, { loader: args.loader, maxInflate: args.maxInflate });
   } catch (e) {
-    io.stderr.write(`target-fs: error: ${(e as Error).message}\n`);
+    printLine(io.stderr, `target-fs: error: ${(e as Error).message}`);
     return EXIT_NO_TARGET;
   }
-  if (!args.quiet) for (const w of target.warnings) io.stderr.write(`target-fs: warning: ${targetPath}: ${w}\n`);
+  if (!args.quiet) for (const w of target.warnings) printLine(io.stderr, `target-fs: warning: ${targetPath}: ${w}`);
+  // Every command writes through one Output: a destination that fails throws an OutputError, which ends the
+  // command (runCli reports it; a reader that went away ends it quietly).
+  const out = new Output(io.stdout, { destination: "standard output" });
   let failed = false;
   try {
     if (cmd === "tar") {
-      const r = await exportTar(target.fs, operands, io.stdout);
-      for (const p of r.skipped) io.stderr.write(`target-fs: tar: unreadable, left out: ${p}\n`);
+      const r = await exportTar(target.fs, operands, out);
+      await out.close();
+      for (const p of r.skipped) printLine(io.stderr, `target-fs: tar: unreadable, left out: ${p}`);
       return r.skipped.length ? EXIT_ERRORS : EXIT_OK;
     }
     const paths = operands.length ? operands : ["/"];
     for (const p of paths) {
       try {
-        await run(target, cmd, p, args.long, io);
+        await run(target, cmd, p, args.long, out, io.stderr);
       } catch (e) {
-        io.stderr.write(`target-fs: ${cmd}: ${(e as Error).message}\n`);
+        if (e instanceof OutputError) throw e;
+        printLine(io.stderr, `target-fs: ${cmd}: ${(e as Error).message}`);
         failed = true;
       }
     }
+    await out.close();
   } finally {
     target.close();
   }
   return failed ? EXIT_ERRORS : EXIT_OK;
 }
 
-async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO): Promise<void> {
+/**
+ * ls, walk, find and stat are read by people: names are escaped as `ls -b` does (control characters, DEL, C1
+ * and backslashes; a newline in a name is `\n`, so one line is one name). cat writes the file's bytes as they are.
+ */
+async function run(t: Target, cmd: string, p: string, long: boolean, out: Output, stderr: Writable): Promise<void> {
+  const write = (chunk: string | Buffer): void | Promise<void> => out.write(chunk);
   const fs = t.fs;
   switch (cmd) {
     case "ls": {
       const st = fs.stat(p);
       if (st.type !== "dir") {
-        await write(io, (long ? longLine(t, p, fs.lstat(p), p) : p) + "\n");
+        await write((long ? longLine(t, p, fs.lstat(p), p) : printableName(p)) + "\n");
         return;
       }
-      let out = "";
+      let text = "";
       for (const e of fs.scandir(p)) {
         const child = p.endsWith("/") ? p + e.name : p + "/" + e.name;
         if (!long) {
-          out += e.name + "\n";
+          text += printableName(e.name) + "\n";
           continue;
         }
         let cst: FileStat | null = null;
@@ -130,9 +144,9 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
         } catch {
           cst = null;
         }
-        out += longLine(t, child, cst, e.name) + "\n";
+        text += longLine(t, child, cst, e.name) + "\n";
       }
-      await write(io, out);
+      await write(text);
       return;
     }
     case "cat": {
@@ -143,7 +157,7 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
         while (pos < h.size) {
           const n = h.read(buf, 0, Math.min(buf.length, h.size - pos), pos);
           if (n <= 0) break;
-          await write(io, Buffer.from(buf.subarray(0, n)));
+          await write(Buffer.from(buf.subarray(0, n)));
           pos += n;
         }
       } finally {
@@ -153,30 +167,30 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
     }
     case "stat": {
       const st = fs.lstat(p);
-      let out = `  path: ${p}\n  type: ${st.type}\n  size: ${st.size}\n  mode: ${modeString(st)} (0${st.mode.toString(8)})\n`;
-      out += `   uid: ${st.uid}\n   gid: ${st.gid}\n`;
-      out += ` mtime: ${st.mtime?.isoformat(" ") ?? "-"}\n atime: ${st.atime?.isoformat(" ") ?? "-"}\n ctime: ${st.ctime?.isoformat(" ") ?? "-"}\n`;
-      if (st.btime) out += ` btime: ${st.btime.isoformat(" ")}\n`;
-      if (st.ino !== undefined) out += `   ino: ${String(st.ino)}\n`;
-      if (st.type === "symlink") out += `  link: ${fs.readlink(p)}\n`;
-      await write(io, out);
+      let text = `  path: ${printableName(p)}\n  type: ${st.type}\n  size: ${st.size}\n  mode: ${modeString(st)} (0${st.mode.toString(8)})\n`;
+      text += `   uid: ${st.uid}\n   gid: ${st.gid}\n`;
+      text += ` mtime: ${st.mtime?.isoformat(" ") ?? "-"}\n atime: ${st.atime?.isoformat(" ") ?? "-"}\n ctime: ${st.ctime?.isoformat(" ") ?? "-"}\n`;
+      if (st.btime) text += ` btime: ${st.btime.isoformat(" ")}\n`;
+      if (st.ino !== undefined) text += `   ino: ${String(st.ino)}\n`;
+      if (st.type === "symlink") text += `  link: ${printableName(fs.readlink(p))}\n`;
+      await write(text);
       return;
     }
     case "walk": {
-      let out = "";
+      let text = "";
       let failed = false;
       const onError = (_: string, e: Error): void => {
-        io.stderr.write(`target-fs: walk: ${e.message}\n`);
+        printLine(stderr, `target-fs: walk: ${e.message}`);
         failed = true;
       };
       for (const { path } of fs.walk(fs.realpath(p), { onError })) {
-        out += path + "\n";
-        if (out.length > 64 * 1024) {
-          await write(io, out);
-          out = "";
+        text += printableName(path) + "\n";
+        if (text.length > 64 * 1024) {
+          await write(text);
+          text = "";
         }
       }
-      await write(io, out);
+      await write(text);
       if (failed) throw new Error(`${p}: some directories were not listed`);
       return;
     }
@@ -184,11 +198,11 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
       let failed = false;
       const hits = fs.glob(p, {
         onError: (_, e) => {
-          io.stderr.write(`target-fs: find: ${e.message}\n`);
+          printLine(stderr, `target-fs: find: ${e.message}`);
           failed = true;
         },
       });
-      await write(io, hits.map((h) => h + "\n").join(""));
+      await write(hits.map((h) => printableName(h) + "\n").join(""));
       if (failed) throw new Error(`${p}: some directories were not searched`);
       return;
     }
@@ -196,12 +210,12 @@ async function run(t: Target, cmd: string, p: string, long: boolean, io: CliIO):
 }
 
 function longLine(t: Target, p: string, st: FileStat | null, name: string): string {
-  if (!st) return `?????????? ${"?".padStart(5)} ${"?".padStart(5)} ${"?".padStart(10)} ${"?".padEnd(19)} ${name}`;
+  if (!st) return `?????????? ${"?".padStart(5)} ${"?".padStart(5)} ${"?".padStart(10)} ${"?".padEnd(19)} ${printableName(name)}`;
   const mtime = st.mtime ? st.mtime.isoformat(" ").slice(0, 19) : "-".padEnd(19);
-  let line = `${modeString(st)} ${String(st.uid).padStart(5)} ${String(st.gid).padStart(5)} ${String(st.size).padStart(10)} ${mtime} ${name}`;
+  let line = `${modeString(st)} ${String(st.uid).padStart(5)} ${String(st.gid).padStart(5)} ${String(st.size).padStart(10)} ${mtime} ${printableName(name)}`;
   if (st.type === "symlink") {
     try {
-      line += ` -> ${t.fs.readlink(p)}`;
+      line += ` -> ${printableName(t.fs.readlink(p))}`;
     } catch {
       /* unreadable link */
     }
@@ -216,11 +230,4 @@ export function modeString(st: FileStat): string {
   const rwx = (shift: number, special: number, ch: string): string =>
     (m & (4 << shift) ? "r" : "-") + (m & (2 << shift) ? "w" : "-") + (m & special ? (m & (1 << shift) ? ch : ch.toUpperCase()) : m & (1 << shift) ? "x" : "-");
   return (TYPE_CHAR[st.type] ?? "?") + rwx(6, 0o4000, "s") + rwx(3, 0o2000, "s") + rwx(0, 0o1000, "t");
-}
-
-function write(io: CliIO, chunk: string | Buffer): Promise<void> {
-  if (chunk.length === 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    io.stdout.write(chunk, (e) => (e ? reject(e) : resolve()));
-  });
 }

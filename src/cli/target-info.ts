@@ -7,7 +7,7 @@ import { jsonDynamic } from "../records/render.js";
 import { Target } from "../target.js";
 import { Logger } from "../util/log.js";
 import { maxInflateArg } from "./budgets.js";
-import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, reportExternalPlugins, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, printLine, reportExternalPlugins, type CliIO } from "./common.js";
 import { TARGET_INFO } from "./spec/target-info.js";
 import { applySpec } from "./spec/yargs.js";
 
@@ -35,7 +35,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     try {
       t = await Target.open(p, { loader: args.loader, maxInflate, osPlugins: registry.osPlugins });
     } catch (e) {
-      io.stderr.write(`error: ${(e as Error).message}\n`);
+      printLine(io.stderr, `error: ${(e as Error).message}`);
       failed = true;
       continue;
     }
@@ -55,9 +55,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       else {
         if (!first) io.stdout.write("-".repeat(70) + "\n");
         const width = 10;
+        // Read by a person: every value is made printable (the JSON form escapes them as JSON does).
         for (const [k, v] of Object.entries(info)) {
           const text = Array.isArray(v) ? v.join(", ") : v === null ? "None" : String(v);
-          io.stdout.write(`${k.padEnd(width)}: ${text}\n`);
+          printLine(io.stdout, `${k.padEnd(width)}: ${text}`);
         }
       }
       first = false;

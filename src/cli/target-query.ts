@@ -16,7 +16,8 @@ import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/ext
 import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
 import { maxInflateArg } from "./budgets.js";
-import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, reportExternalPlugins, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, printLine, reportExternalPlugins, type CliIO } from "./common.js";
+import { printableLines } from "../util/escape.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 import { knownOptions, TARGET_QUERY } from "./spec/index.js";
 import { applySpec } from "./spec/yargs.js";
@@ -64,7 +65,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   if (args.list) {
     const expanded = targets.length ? expandTargets(targets, { loader: args.loader }).targets : [];
     // A refused folder entry (a link out of its folder) is never opened, not even to list what applies.
-    for (const t of expanded) if (t.refused !== undefined) io.stderr.write(`error: ${t.path}: ${t.refused}\n`);
+    for (const t of expanded) if (t.refused !== undefined) printLine(io.stderr, `error: ${t.path}: ${t.refused}`);
     const listed = expanded.filter((t) => t.refused === undefined).map((t) => t.path);
     if (listed.length < expanded.length) {
       if (listed.length > 0) await listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, listed, { loader: args.loader, maxInflate });
@@ -190,7 +191,7 @@ async function listFunctions(
       }
       for (const a of f.fn.args ?? []) out += `  ${"".padEnd(22)} ${describeArg(a)}\n`;
     }
-    out += externalListing(registry);
+    out += printableLines(externalListing(registry));
     out += "\nLoaders (in detection order):\n";
     for (const l of LOADERS) out += `  ${l.name.padEnd(22)} ${l.description}\n`;
     io.stdout.write(out);
@@ -198,13 +199,13 @@ async function listFunctions(
   }
   let failed = false;
   const failures = externalListing(registry);
-  if (failures) io.stdout.write(failures.replace(/^\n/, "") + "\n");
+  if (failures) io.stdout.write(printableLines(failures.replace(/^\n/, "")) + "\n");
   for (const p of targets) {
     let target: Target;
     try {
       target = await Target.open(p, { ...open, osPlugins: registry.osPlugins });
     } catch (e) {
-      io.stderr.write(`error: ${(e as Error).message}\n`);
+      printLine(io.stderr, `error: ${(e as Error).message}`);
       failed = true;
       continue;
     }
@@ -217,7 +218,7 @@ async function listFunctions(
         const c = await chooseCandidate(g, target, registry, compat);
         out += c.ref ? `  ${g.name.padEnd(22)} yes\n` : `  ${g.name.padEnd(22)} no: ${c.reason}\n`;
       }
-      io.stdout.write(out);
+      io.stdout.write(printableLines(out));
     } finally {
       target.close();
     }

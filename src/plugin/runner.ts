@@ -210,7 +210,7 @@ export async function runOnTarget(
       const err = e as Error;
       outcome.reason = err.message;
       opts.log.error(`${who}: ${ref.name}: failed after ${outcome.records} records: ${err.message}`);
-      if (opts.log.enabled("debug") && err.stack) opts.log.debug(err.stack);
+      if (opts.log.enabled("debug") && err.stack) for (const line of err.stack.split("\n")) opts.log.debug(line);
     }
     if (dropped) opts.log.warn(`${who}: ${ref.name}: ${dropped} more issues not listed`);
     outcome.durationMs = performance.now() - started;

@@ -1,7 +1,12 @@
 // A buffered byte/text output with backpressure: sinks append, and the run awaits only when the
 // destination (stdout, a file) asks it to, so memory stays flat however many records flow.
-import { once } from "node:events";
+//
+// A destination that fails (a full disk, /dev/full, a reader that went away) fails the Output: every later
+// write, flush and close throws one OutputError naming the destination, so the run ends with one message
+// instead of an exception thrown inside an event handler. A reader that went away (EPIPE) is `closed`:
+// the tools end quietly then, as Unix tools do.
 import type { Writable } from "node:stream";
+import { getSystemErrorMap } from "node:util";
 
 const FLUSH_AT = 1 << 18;
 
@@ -10,6 +15,47 @@ export interface OutputOptions {
   ownsStream?: boolean;
   /** Every string written is ASCII (JSON with ensure_ascii): encode as latin1, much cheaper than UTF-8. */
   ascii?: boolean;
+  /** What the messages call the destination ("standard output", a file name). */
+  destination?: string;
+}
+
+/** "no space left on device (ENOSPC)": an errno error as a person reads it. */
+export function describeSystemError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.errno === "number") {
+    const known = getSystemErrorMap().get(err.errno);
+    if (known) return `${known[1]} (${known[0]})`;
+  }
+  if (typeof err?.code === "string" && typeof err.message === "string") {
+    // "ENOSPC: no space left on device, write" → "no space left on device (ENOSPC)"
+    const m = /^([A-Z0-9_]+): (.*?)(?:, \w+(?: '.*')?)?$/.exec(err.message);
+    if (m && m[1] === err.code) return `${m[2]} (${err.code})`;
+    return `${err.message} (${err.code})`;
+  }
+  return err instanceof Error ? err.message : String(e);
+}
+
+/** The reader went away: not a failure of the run, only the end of its output. */
+export function isClosedByReader(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === "EPIPE" || code === "ERR_STREAM_DESTROYED" || code === "ERR_STREAM_WRITE_AFTER_END";
+}
+
+/** The output cannot be written any more (`closed`: its reader went away). */
+export class OutputError extends Error {
+  readonly closed: boolean;
+  constructor(
+    readonly destination: string,
+    override readonly cause: unknown,
+    /** What became of the destination ("the incomplete file was removed"). */
+    note?: string,
+  ) {
+    const closed = isClosedByReader(cause);
+    const what = closed ? `${destination} was closed by its reader` : `cannot write to ${destination}: ${describeSystemError(cause)}`;
+    super(note ? `${what}; ${note}` : what);
+    this.name = "OutputError";
+    this.closed = closed;
+  }
 }
 
 export class Output {
@@ -20,8 +66,12 @@ export class Output {
   private readonly encoding: BufferEncoding;
   /** Bytes a string of length n can take in this encoding at most. */
   private readonly maxBytesPerChar: number;
-  /** Set when the reader went away (EPIPE): further writes are dropped. */
-  broken = false;
+  readonly destination: string;
+  private failure: OutputError | null = null;
+  /** Waits for "drain" give up once the destination fails (a failed stream never drains). */
+  private readonly failed = new AbortController();
+  /** The last chunk handed to the stream has been written (or failed). */
+  private lastWrite: Promise<void> | null = null;
 
   constructor(
     private readonly stream: Writable,
@@ -31,22 +81,40 @@ export class Output {
     this.ownsStream = o.ownsStream ?? false;
     this.encoding = o.ascii ? "latin1" : "utf8";
     this.maxBytesPerChar = o.ascii ? 1 : 3;
-    stream.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") this.broken = true;
-      else throw err;
-    });
+    this.destination = o.destination ?? (stream === process.stdout ? "standard output" : "the output");
+    this.watch(stream);
+  }
+
+  /** Fail when this stream fails too (the file below a gzip stream: its errors do not reach the gzip stream). */
+  watch(stream: Writable): void {
+    stream.on("error", (err: Error) => this.fail(err));
+  }
+
+  /** The first failure of the destination, if any (the reader going away included). */
+  get error(): OutputError | null {
+    return this.failure;
+  }
+
+  /** The reader went away (EPIPE): nothing more can be written, and that is no error of the run. */
+  get broken(): boolean {
+    return this.failure?.closed ?? false;
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure) return;
+    this.failure = err instanceof OutputError ? err : new OutputError(this.destination, err);
+    this.failed.abort();
   }
 
   /** Append a chunk; returns a promise only when the caller must wait for the destination. */
   write(chunk: string | Uint8Array): void | Promise<void> {
-    if (this.broken) return;
+    if (this.failure) throw this.failure;
     const need = typeof chunk === "string" ? chunk.length * this.maxBytesPerChar : chunk.length;
     if (this.used + need > this.buf.length) {
       const wait = this.flush();
       if (need > this.buf.length) {
         const direct = typeof chunk === "string" ? Buffer.from(chunk, this.encoding) : chunk;
-        const ok = this.stream.write(direct);
-        return chainWait(wait, ok ? undefined : this.waitDrain());
+        return chainWait(wait, this.hand(direct) ? undefined : this.waitDrain());
       }
       this.append(chunk);
       return wait;
@@ -62,40 +130,77 @@ export class Output {
     }
   }
 
+  /** Give the stream a chunk; false when it asks us to wait for "drain". */
+  private hand(data: Uint8Array): boolean {
+    let ok = false;
+    this.lastWrite = new Promise<void>((resolve) => {
+      try {
+        ok = this.stream.write(data, (err) => {
+          if (err) this.fail(err);
+          resolve();
+        });
+      } catch (e) {
+        this.fail(e); // a stream that throws instead of calling back
+        resolve();
+      }
+    });
+    return ok;
+  }
+
   flush(): void | Promise<void> {
-    if (this.broken || this.used === 0) return;
+    if (this.failure) throw this.failure;
+    if (this.used === 0) return;
     // The stream keeps the buffer it is given until written: hand it over and start a new one.
     const data = this.buf.subarray(0, this.used);
     this.buf = Buffer.allocUnsafe(FLUSH_AT);
     this.used = 0;
-    if (!this.stream.write(data)) return this.waitDrain();
+    if (!this.hand(data)) return this.waitDrain();
   }
 
   private async waitDrain(): Promise<void> {
-    if (this.broken) return;
-    // Remove the listener that did not fire: otherwise every wait leaves a "close" and an "error" listener
-    // behind, and a long run under backpressure piles up thousands of them.
+    if (this.failure) throw this.failure;
+    // Remove the listener that did not fire: otherwise every wait leaves a "close" listener behind, and a long
+    // run under backpressure piles up thousands of them.
     const ac = new AbortController();
+    const onFail = (): void => ac.abort();
+    this.failed.signal.addEventListener("abort", onFail, { once: true });
     try {
-      await Promise.race([once(this.stream, "drain", { signal: ac.signal }), once(this.stream, "close", { signal: ac.signal })]);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EPIPE" || code === "ERR_STREAM_DESTROYED") this.broken = true; // the reader went away (| head)
-      else throw e;
+      await new Promise<void>((resolve) => {
+        const done = (): void => resolve();
+        this.stream.once("drain", done);
+        this.stream.once("close", done);
+        ac.signal.addEventListener("abort", () => {
+          this.stream.off("drain", done);
+          this.stream.off("close", done);
+          resolve();
+        });
+      });
     } finally {
+      this.failed.signal.removeEventListener("abort", onFail);
       ac.abort();
     }
+    if (this.failure) throw this.failure;
   }
 
+  /**
+   * Write what is buffered and wait until the destination has it; throws the OutputError if it failed at any
+   * point (so a failure at the very end is not mistaken for success).
+   */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.flush();
-    if (this.ownsStream && !this.broken) {
-      await new Promise<void>((resolve, reject) => {
-        this.stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
-      });
+    if (!this.closed) {
+      this.closed = true;
+      if (!this.failure) await this.flush();
+      if (this.lastWrite) await this.lastWrite;
+      if (this.ownsStream && !this.failure) {
+        await new Promise<void>((resolve) => {
+          this.stream.end((err?: Error | null) => {
+            if (err) this.fail(err);
+            resolve();
+          });
+        });
+      }
     }
+    if (this.failure) throw this.failure;
   }
 }
 

@@ -1,5 +1,8 @@
 // Messages to the analyst on stderr, by level: errors always, warnings by default, information (such as an
-// artefact that is absent) by default too but plainly labelled, debug with -v.
+// artefact that is absent) by default too but plainly labelled, debug with -v. Messages quote evidence (host
+// and file names, bad input), so each is made printable (src/util/escape.ts): one message is one line, and no
+// byte of it can reach the terminal as a control sequence.
+import { printable } from "./escape.js";
 
 export type Level = "error" | "warning" | "info" | "debug";
 const RANK: Record<Level, number> = { error: 0, warning: 1, info: 2, debug: 3 };
@@ -16,7 +19,7 @@ export class Logger {
   }
 
   log(level: Level, message: string): void {
-    if (this.enabled(level)) this.write(`${level}: ${message}\n`);
+    if (this.enabled(level)) this.write(`${level}: ${printable(message)}\n`);
   }
 
   error(m: string): void {

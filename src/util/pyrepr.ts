@@ -1,31 +1,14 @@
 // Python's repr() of str, bytes and float: the text sink prints records the way flow.record does, so an
 // analyst's greps and eyes work the same on our output and on dissect's.
 
-const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+import { escapeChars, hex2 } from "./escape.js";
+
 const NEEDS_ESCAPE = /[\\'"\x00-\x1f\x7f-\xa0\xad\u0378-\uffff]/;
 
 export function pyStr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   if (!NEEDS_ESCAPE.test(s)) return quote + s + quote;
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += "\\" + quote;
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (cp === 0x20) out += ch;
-    else if (cp < 0x7f) out += cp < 0x20 ? hex2(cp) : ch;
-    else if (NON_PRINTABLE.test(ch)) {
-      out += cp <= 0xff ? hex2(cp) : cp <= 0xffff ? "\\u" + cp.toString(16).padStart(4, "0") : "\\U" + cp.toString(16).padStart(8, "0");
-    } else out += ch;
-  }
-  return out + quote;
-}
-
-function hex2(b: number): string {
-  return "\\x" + b.toString(16).padStart(2, "0");
+  return quote + escapeChars(s, { quote, backslash: true }) + quote;
 }
 
 export function pyBytes(b: Uint8Array): string {

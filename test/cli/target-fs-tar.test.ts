@@ -49,6 +49,32 @@ describe("target-fs tar", () => {
     }
   });
 
+  it("keeps names as bytes: not UTF-8, in ustar fields and in PAX records alike", async () => {
+    const root = tmpdir();
+    writeTree(root, { "etc/hostname": "h\n", "var/log/.keep": "" });
+    const raw = (...parts: (string | number[])[]): Buffer =>
+      Buffer.concat([Buffer.from(path.join(root, "var/log") + "/"), ...parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p)))]);
+    fs.writeFileSync(raw("short", [0x9b, 0xff]), "a");
+    fs.writeFileSync(raw([0xfe], "x".repeat(200)), "b"); // past ustar's 100 bytes: a PAX path record
+    fs.symlinkSync(Buffer.concat([Buffer.from("/" + "z".repeat(150)), Buffer.from([0x80])]), path.join(root, "var/log/link"));
+    const c = captureIO();
+    expect(await main([root, "tar", "/var/log"], c.io)).toBe(0);
+    const out = path.join(tmpdir(), "export.tar");
+    fs.writeFileSync(out, c.stdout());
+    const src = await Target.open(root);
+    const back = await Target.open(out, { loader: "tar" });
+    try {
+      const names = (t: Target): string[] => t.fs.scandir("/var/log").map((e) => e.name).sort();
+      expect(names(back)).toEqual(names(src));
+      expect(names(back)).toContain("short\udc9b\udcff");
+      expect(back.fs.readlink("/var/log/link")).toBe(src.fs.readlink("/var/log/link"));
+      expect(back.fs.readText("/var/log/\udcfe" + "x".repeat(200))).toBe("b");
+    } finally {
+      src.close();
+      back.close();
+    }
+  });
+
   it("needs a path", async () => {
     await expect(main([SAMPLE, "tar"], captureIO().io)).rejects.toThrow(/tar needs a path/);
   });

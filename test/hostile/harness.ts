@@ -2,6 +2,7 @@
 // (reported by the child at exit, else the last VmHWM polled from /proc), and optionally a signal sent to it
 // after a delay. These are resource *bounds* with generous ceilings, not speed tests.
 import { spawn } from "node:child_process";
+import type { Stream } from "node:stream";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,6 +23,16 @@ export interface BoundedOptions {
   signal?: { name: NodeJS.Signals; afterMs: number; whenStderr?: RegExp };
   /** Extra node flags (e.g. --max-old-space-size=256). */
   nodeArgs?: string[];
+  /**
+   * The child's stdout, instead of the pipe the harness reads: an fd (e.g. opened on /dev/full) or a stream with
+   * one (another child's stdin: a reader that goes away). The result's stdout is empty then.
+   */
+  stdout?: number | Stream;
+  /**
+   * A command that starts node with the rest of the arguments (it must exec them), e.g. a shell that sets a
+   * resource limit first: ["sh", "-c", 'ulimit -f 64; exec "$@"', "sh"].
+   */
+  launcher?: string[];
 }
 
 export interface BoundedRun {
@@ -55,10 +66,12 @@ export function runTool(tool: Tool, args: readonly string[], opts: BoundedOption
 export function runNode(args: readonly string[], opts: BoundedOptions): Promise<BoundedRun> {
   const rusage = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "quarry-rusage-")), "rusage.json");
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", PRELOAD, ...args], {
+  const argv = [process.execPath, ...(opts.nodeArgs ?? []), "--import", PRELOAD, ...args];
+  const [cmd, ...rest] = opts.launcher ? [...opts.launcher, ...argv] : argv;
+  const child = spawn(cmd!, rest, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env, QUARRY_TEST_RUSAGE: rusage },
-    stdio: ["pipe", "pipe", "pipe"],
+    stdio: ["pipe", opts.stdout ?? "pipe", "pipe"],
   });
   const out: Buffer[] = [];
   let err = "";
@@ -70,13 +83,13 @@ export function runNode(args: readonly string[], opts: BoundedOptions): Promise<
     signalledAt = performance.now();
     child.kill(opts.signal.name);
   };
-  child.stdout.on("data", (c: Buffer) => out.push(c));
-  child.stderr.on("data", (c: Buffer) => {
+  child.stdout?.on("data", (c: Buffer) => out.push(c));
+  child.stderr!.on("data", (c: Buffer) => {
     err += c.toString("utf8");
     if (opts.signal?.whenStderr?.test(err)) sendSignal();
   });
-  child.stdin.on("error", () => {});
-  child.stdin.end(opts.stdin ?? "");
+  child.stdin!.on("error", () => {});
+  child.stdin!.end(opts.stdin ?? "");
   const poll = setInterval(() => {
     const h = child.pid ? pollHwmKb(child.pid) : null;
     if (h !== null) hwm = Math.max(hwm ?? 0, h);

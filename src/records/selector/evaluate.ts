@@ -52,8 +52,8 @@ class TypeRef {
     const out: unknown[] = [];
     for (const f of this.rec[DESCRIPTOR].allFields) {
       if (f.type === this.path || (f.type === "string" && this.path === "wstring")) {
-        const v = this.rec[f.name];
-        if (v !== null && v !== undefined) out.push(v);
+        const v = fieldValue(this.rec, f.name);
+        if (v !== null) out.push(v);
       }
     }
     return out;
@@ -223,7 +223,7 @@ function fieldValues(r: unknown, fields: unknown): unknown[] {
   const list = Array.isArray(names) ? names : typeof names === "string" ? [names] : [];
   const desc = r[DESCRIPTOR];
   const out: unknown[] = [];
-  for (const n of list) if (typeof n === "string" && desc.fieldTypes.has(n)) out.push(r[n]);
+  for (const n of list) if (typeof n === "string" && desc.fieldTypes.has(n)) out.push(fieldValue(r, n));
   return out;
 }
 
@@ -313,21 +313,32 @@ const NAMESPACES: ReadonlyMap<string, Namespace> = new Map([
   ],
 ]);
 
-const TIMESTAMP_ATTRS: Record<string, (t: Timestamp) => number> = {
-  year: (t) => t.parts()[0],
-  month: (t) => t.parts()[1],
-  day: (t) => t.parts()[2],
-  hour: (t) => t.parts()[3],
-  minute: (t) => t.parts()[4],
-  second: (t) => t.parts()[5],
-  microsecond: (t) => t.micros,
-};
+// What a selector can reach is only ever looked up in Maps of what is documented: a record's declared fields
+// and these attributes of datetimes. Never a property of a JS object by name, so `r.ts.constructor`,
+// `r.__proto__` or `r.toString` are simply absent (MISSING), as unknown attributes are in flow.record.
+const TIMESTAMP_ATTRS: ReadonlyMap<string, (t: Timestamp) => number> = new Map([
+  ["year", (t: Timestamp) => t.parts()[0]],
+  ["month", (t: Timestamp) => t.parts()[1]],
+  ["day", (t: Timestamp) => t.parts()[2]],
+  ["hour", (t: Timestamp) => t.parts()[3]],
+  ["minute", (t: Timestamp) => t.parts()[4]],
+  ["second", (t: Timestamp) => t.parts()[5]],
+  ["microsecond", (t: Timestamp) => t.micros],
+]);
+
+/**
+ * A declared field's value: the record's own property only. A declared field the record object lacks is None,
+ * even when its name is also that of an Object.prototype member (a stream may declare a field `constructor`).
+ */
+export function fieldValue(rec: AnyRecord, name: string): unknown {
+  return Object.hasOwn(rec, name) ? (rec[name] ?? null) : null;
+}
 
 function getAttr(v: unknown, name: string): unknown {
-  if (isRecord(v)) return v[DESCRIPTOR].fieldTypes.has(name) ? (v[name] ?? null) : MISSING;
+  if (isRecord(v)) return v[DESCRIPTOR].fieldTypes.has(name) ? fieldValue(v, name) : MISSING;
   if (v instanceof TypeRef) return new TypeRef(v.rec, v.path ? v.path + "." + name : name);
-  if (v instanceof Timestamp && TIMESTAMP_ATTRS[name]) return TIMESTAMP_ATTRS[name]!(v);
-  return MISSING;
+  const attr = v instanceof Timestamp ? TIMESTAMP_ATTRS.get(name) : undefined;
+  return attr ? attr(v as Timestamp) : MISSING;
 }
 
 /** A compiled selector. `match` never throws on a record: a runtime type problem means "no match". */
@@ -404,7 +415,7 @@ function compileNode(n: Node, src: string): Compiled {
       const obj = compileNode(n.obj, src);
       const name = n.name;
       if (n.obj.k === "name" && (n.obj.name === "r" || n.obj.name === "obj")) {
-        return (rec) => (rec[DESCRIPTOR].fieldTypes.has(name) ? (rec[name] ?? null) : MISSING);
+        return (rec) => (rec[DESCRIPTOR].fieldTypes.has(name) ? fieldValue(rec, name) : MISSING);
       }
       return (rec) => getAttr(obj(rec), name);
     }
@@ -460,19 +471,19 @@ function compileNode(n: Node, src: string): Compiled {
       };
     }
     case "and": {
-      const l = compileNode(n.l, src);
-      const r = compileNode(n.r, src);
+      const items = n.items.map((x) => compileNode(x, src));
       return (rec) => {
-        const a = l(rec);
-        return truthy(a) ? r(rec) : a;
+        let v: unknown;
+        for (const item of items) if (!truthy((v = item(rec)))) return v;
+        return v;
       };
     }
     case "or": {
-      const l = compileNode(n.l, src);
-      const r = compileNode(n.r, src);
+      const items = n.items.map((x) => compileNode(x, src));
       return (rec) => {
-        const a = l(rec);
-        return truthy(a) ? a : r(rec);
+        let v: unknown;
+        for (const item of items) if (truthy((v = item(rec)))) return v;
+        return v;
       };
     }
     case "cmp": {

@@ -9,7 +9,15 @@
 //   unary      := "-" unary | postfix
 //   postfix    := primary ("." NAME | "(" args ")" | "[" expr "]")*
 //   primary    := NUMBER | STRING | NAME | "(" expr ("," expr)* ")" | "[" (expr ("," expr)*)? "]"
+//
+// The tree is at most MAX_SELECTOR_DEPTH levels deep (parentheses, lists, calls, indexing, `not`, `-` and
+// attribute chains each add a level; `a or b or c …` is one level however long): parsing, compiling and
+// evaluating all recurse over it, and a selector of 2,000 nested parentheses must be a message, not a
+// RangeError. No hand-written selector comes near it.
 import { SelectorError, tokenize, type Token } from "./tokenizer.js";
+
+/** How deeply a selector may nest (docs/record-model.md). */
+export const MAX_SELECTOR_DEPTH = 256;
 
 export type CmpOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in" | "is" | "is not" | "matches";
 
@@ -22,7 +30,8 @@ export type Node =
   | { k: "list"; items: Node[]; pos: number }
   | { k: "not"; e: Node; pos: number }
   | { k: "neg"; e: Node; pos: number }
-  | { k: "and" | "or"; l: Node; r: Node; pos: number }
+  /** `a and b and c`: the operands of one chain, evaluated left to right with short-circuiting. */
+  | { k: "and" | "or"; items: Node[]; pos: number }
   | { k: "cmp"; ops: CmpOp[]; operands: Node[]; pos: number };
 
 const KEYWORDS = new Set(["and", "or", "not", "in", "is", "matches", "True", "False", "None"]);
@@ -41,29 +50,54 @@ export function parseSelector(src: string): Node {
     i++;
   };
 
+  const tooDeep = `the selector is nested more than ${MAX_SELECTOR_DEPTH} levels deep`;
+  // Two bounds: the parser's own recursion (counted on the way down, so that 2,000 parentheses stop at the
+  // 257th), and the depth of the tree it builds (an attribute chain or a call deepens the tree without any
+  // recursion here, and compiling and evaluating recurse over the tree).
+  let recursion = 0;
+  function nested<T>(parse: () => T): T {
+    if (++recursion > MAX_SELECTOR_DEPTH) fail(tooDeep);
+    try {
+      return parse();
+    } finally {
+      recursion--;
+    }
+  }
+  const depthOf = new WeakMap<Node, number>();
+  function made(n: Node): Node {
+    let d = 0;
+    for (const c of children(n)) d = Math.max(d, depthOf.get(c) ?? 1);
+    if (d + 1 > MAX_SELECTOR_DEPTH) fail(tooDeep, { kind: "op", text: "", pos: n.pos });
+    depthOf.set(n, d + 1);
+    return n;
+  }
   function expr(): Node {
-    return or();
+    return nested(or);
   }
   function or(): Node {
-    let l = and();
+    const first = and();
+    if (!isKw("or")) return first;
+    const items = [first];
     while (isKw("or")) {
-      const pos = toks[i++]!.pos;
-      l = { k: "or", l, r: and(), pos };
+      i++;
+      items.push(and());
     }
-    return l;
+    return made({ k: "or", items, pos: first.pos });
   }
   function and(): Node {
-    let l = not();
+    const first = not();
+    if (!isKw("and")) return first;
+    const items = [first];
     while (isKw("and")) {
-      const pos = toks[i++]!.pos;
-      l = { k: "and", l, r: not(), pos };
+      i++;
+      items.push(not());
     }
-    return l;
+    return made({ k: "and", items, pos: first.pos });
   }
   function not(): Node {
     if (isKw("not")) {
       const pos = toks[i++]!.pos;
-      return { k: "not", e: not(), pos };
+      return made({ k: "not", e: nested(not), pos });
     }
     return comparison();
   }
@@ -100,12 +134,12 @@ export function parseSelector(src: string): Node {
       ops.push(op);
       operands.push(unary());
     }
-    return ops.length ? { k: "cmp", ops, operands, pos: first.pos } : first;
+    return ops.length ? made({ k: "cmp", ops, operands, pos: first.pos }) : first;
   }
   function unary(): Node {
     if (isOp("-")) {
       const pos = toks[i++]!.pos;
-      return { k: "neg", e: unary(), pos };
+      return made({ k: "neg", e: nested(unary), pos });
     }
     return postfix();
   }
@@ -117,7 +151,7 @@ export function parseSelector(src: string): Node {
         const t = peek();
         if (t.kind !== "name") fail("expected a field or attribute name after '.'");
         i++;
-        n = { k: "attr", obj: n, name: t.text, pos: t.pos };
+        n = made({ k: "attr", obj: n, name: t.text, pos: t.pos });
       } else if (isOp("(")) {
         const pos = toks[i++]!.pos;
         const args: Node[] = [];
@@ -130,12 +164,12 @@ export function parseSelector(src: string): Node {
           }
         }
         expectOp(")");
-        n = { k: "call", fn: n, args, pos };
+        n = made({ k: "call", fn: n, args, pos });
       } else if (isOp("[")) {
         const pos = toks[i++]!.pos;
         const index = expr();
         expectOp("]");
-        n = { k: "index", obj: n, index, pos };
+        n = made({ k: "index", obj: n, index, pos });
       } else return n;
     }
   }
@@ -175,7 +209,7 @@ export function parseSelector(src: string): Node {
             }
           } else tuple = true;
           expectOp(close);
-          return tuple ? { k: "list", items, pos: t.pos } : items[0]!;
+          return tuple ? made({ k: "list", items, pos: t.pos }) : items[0]!;
         }
         return fail(`unexpected "${t.text}"`);
       case "eof":
@@ -187,6 +221,30 @@ export function parseSelector(src: string): Node {
   const tree = expr();
   if (peek().kind !== "eof") fail(`unexpected "${peek().text}"`);
   return tree;
+}
+
+/** The nodes directly below a node. */
+export function children(n: Node): Node[] {
+  switch (n.k) {
+    case "lit":
+    case "name":
+      return [];
+    case "attr":
+      return [n.obj];
+    case "index":
+      return [n.obj, n.index];
+    case "call":
+      return [n.fn, ...n.args];
+    case "list":
+    case "and":
+    case "or":
+      return n.items;
+    case "not":
+    case "neg":
+      return [n.e];
+    case "cmp":
+      return n.operands;
+  }
 }
 
 function parseNumber(text: string, t: Token, src: string): number | bigint {

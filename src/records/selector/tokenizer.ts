@@ -15,8 +15,15 @@ export class SelectorError extends Error {
     readonly pos: number,
     readonly source: string,
   ) {
-    super(`${message} at position ${pos + 1}: ${source.slice(0, pos)}⟨here⟩${source.slice(pos)}`);
+    super(`${message} at position ${pos + 1}: ${excerpt(source, pos)}`);
   }
+}
+
+/** The selector around a position (a long one is cut to the 40 characters each side). */
+function excerpt(source: string, pos: number, around = 40): string {
+  const from = Math.max(0, pos - around);
+  const to = Math.min(source.length, pos + around);
+  return (from > 0 ? "…" : "") + source.slice(from, pos) + "⟨here⟩" + source.slice(pos, to) + (to < source.length ? "…" : "");
 }
 
 const OPS = ["==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ",", ".", "-"];

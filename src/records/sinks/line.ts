@@ -3,6 +3,7 @@
 import { DESCRIPTOR, type AnyRecord } from "../descriptor.js";
 import type { Output } from "../output.js";
 import { strValue } from "../render.js";
+import { printable } from "../../util/escape.js";
 import { FieldSelector, type FieldFilter } from "./fields.js";
 import type { RecordSink } from "./sink.js";
 
@@ -20,10 +21,11 @@ export class LineSink implements RecordSink {
   write(rec: AnyRecord): void | Promise<void> {
     const fields = this.selector.fields(rec[DESCRIPTOR]);
     let text = `--[ RECORD ${++this.count} ]--\n`;
-    const keys = fields.map((f) => (this.opts.verbose ? `${f.name} (${f.type})` : f.name));
+    // A person reads this: values (str(), unquoted) and declared types are made printable, as log lines are.
+    const keys = fields.map((f) => (this.opts.verbose ? `${f.name} (${printable(f.type)})` : f.name));
     const width = keys.reduce((w, k) => Math.max(w, k.length), 0);
     fields.forEach((f, i) => {
-      text += keys[i]!.padStart(width) + " = " + strValue(f.type, rec[f.name]) + "\n";
+      text += keys[i]!.padStart(width) + " = " + printable(strValue(f.type, rec[f.name])) + "\n";
     });
     return this.out.write(text);
   }

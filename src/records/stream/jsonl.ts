@@ -127,6 +127,12 @@ export function parseJsonExact(text: string): unknown {
   return JSON.parse(out, (_k, v: unknown) => (typeof v === "string" && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v));
 }
 
+/** A value from the line, for a message: JSON-quoted and cut short (a hostile line may be megabytes long). */
+function quoted(v: unknown, max = 100): string {
+  const t = String(v);
+  return JSON.stringify(t.length > max ? t.slice(0, max) + "…" : t);
+}
+
 export class JsonLinesDecoder {
   private readonly byKey = new Map<string, JsonDescriptor>();
   private readonly byName = new Map<string, JsonDescriptor>();
@@ -182,7 +188,7 @@ export class JsonLinesDecoder {
     if (o._type === "record" && Array.isArray(o._recorddescriptor)) {
       const [name, hash] = o._recorddescriptor as [unknown, unknown];
       const d = this.byKey.get(String(name) + "\0" + String(hash)) ?? this.byName.get(String(name));
-      if (!d) throw new JsonLinesError(`record of unknown descriptor ${String(name)}: no descriptor line came before it`, line);
+      if (!d) throw new JsonLinesError(`record of unknown descriptor ${quoted(name)}: no descriptor line came before it`, line);
       try {
         return d.build(o);
       } catch (e) {
