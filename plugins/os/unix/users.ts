@@ -2,6 +2,8 @@
 import { defineRecord } from "../../../src/records/descriptor.js";
 import { absent, definePlugin, ok } from "../../../src/plugin/define.js";
 import type { TextHead } from "../../../src/fs/read.js";
+import { FsError } from "../../../src/fs/types.js";
+import type { Target } from "../../../src/target.js";
 import { PASSWD_FILE_LIMIT, parsePasswd } from "./passwd.js";
 
 export const UnixUserRecord = defineRecord("unix/user", {
@@ -37,7 +39,10 @@ export default definePlugin({
           try {
             head = t.fs.readTextHead(file, PASSWD_FILE_LIMIT);
           } catch (e) {
-            ctx.error({ message: `unreadable: ${(e as Error).message}`, file });
+            // A link to nothing inside the target (e.g. to the acquiring host's path) is no account file: worth
+            // telling, not an error. A loop or a path past PATH_MAX is damage: an error.
+            if (e instanceof FsError && e.code === "ENOENT") ctx.warn({ message: `a symbolic link to ${danglingTarget(t, file)}, which is not in the target; skipped`, file });
+            else ctx.error({ message: `unreadable: ${(e as Error).message}`, file });
             continue;
           }
           for (const e of parsePasswd(head.text, (p) => ctx.warn({ ...p, file }))) {
@@ -64,3 +69,11 @@ export default definePlugin({
     },
   },
 });
+
+function danglingTarget(t: Target, file: string): string {
+  try {
+    return JSON.stringify(t.fs.readlink(file));
+  } catch {
+    return "a missing path";
+  }
+}
