@@ -124,8 +124,9 @@ const MAX_ROOT_LINKS = 40;
 export function layoutRoot(archive: TarArchive, prefix: string): string {
   let cur = prefix;
   for (let hops = 0; ; hops++) {
-    if (cur === "" || archive.names.some((n) => n.startsWith(cur + "/"))) return cur;
-    const link = lastMemberNamed(archive, cur);
+    const near = atOrBelow(archive, cur);
+    if (cur === "" || near.some((m) => isBelow(m, cur))) return cur;
+    const link = lastMemberNamed(near, cur);
     if (!link || link.type !== "symlink") return cur;
     const at = `member ${JSON.stringify(link.name)} at offset ${link.headerOffset}`;
     if (hops >= MAX_ROOT_LINKS) throw new ContainmentError(`${at}: ${prefix}: too many levels of symbolic links: refused`);
@@ -135,9 +136,21 @@ export function layoutRoot(archive: TarArchive, prefix: string): string {
   }
 }
 
-function lastMemberNamed(archive: TarArchive, name: string): TarArchive["members"][number] | undefined {
-  for (let i = archive.members.length - 1; i >= 0; i--) {
-    const m = archive.members[i]!;
+/** The members that can be at or below a prefix: its bucket of the index when it has one, else all of them. */
+function atOrBelow(archive: TarArchive, prefix: string): readonly RawMember[] {
+  const parts = prefix.split("/").filter((p) => p !== "");
+  if (parts.length === 0 || parts.length > 2) return archive.members;
+  return memberIndex(archive).below.get(parts.join("/")) ?? [];
+}
+
+function isBelow(m: RawMember, dir: string): boolean {
+  const r = sanitizeMemberName(m.name);
+  return r.ok && r.path.startsWith(dir + "/");
+}
+
+function lastMemberNamed(members: readonly RawMember[], name: string): RawMember | undefined {
+  for (let i = members.length - 1; i >= 0; i--) {
+    const m = members[i]!;
     const r = sanitizeMemberName(m.name);
     if (r.ok && r.path === name) return m;
   }

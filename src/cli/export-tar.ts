@@ -13,46 +13,44 @@ const CHUNK = 1 << 20;
 export interface ExportResult {
   entries: number;
   bytes: number;
-  /** Paths that could not be read: named on stderr, left out of the archive. */
-  skipped: string[];
+  /** What could not be copied, with the reason: named on stderr, left out of (or cut short in) the archive. */
+  skipped: { path: string; reason: string }[];
 }
 
-/** Every path below the given ones (directories recursively, links as links, never followed). */
-function* expand(fs: RootFilesystem, paths: readonly string[]): Generator<string> {
+/**
+ * Every path at and below the given ones: directories through the root's own walk (pre-order, iterative, links
+ * listed and never descended, paths past PATH_MAX told to onError), each path once.
+ */
+function* expand(fs: RootFilesystem, paths: readonly string[], onError: (p: string, reason: string) => void): Generator<string> {
   const seen = new Set<string>();
   for (const p of paths) {
     const start = fs.realpath(p);
-    const todo = [start];
-    while (todo.length) {
-      const cur = todo.pop()!;
-      if (seen.has(cur)) continue;
-      seen.add(cur);
-      yield cur;
-      let st: FileStat;
-      try {
-        st = fs.lstat(cur);
-      } catch {
-        continue;
-      }
-      if (st.type !== "dir") continue;
-      const children = fs.scandir(cur).map((e) => (cur === "/" ? "/" + e.name : cur + "/" + e.name));
-      todo.push(...children.reverse());
+    if (!seen.has(start)) {
+      seen.add(start);
+      yield start;
+    }
+    if (!fs.isDir(start)) continue;
+    for (const { path } of fs.walk(start, { onError: (q, e) => onError(q, e.message) })) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      yield path;
     }
   }
 }
 
 export async function exportTar(fs: RootFilesystem, paths: readonly string[], out: Output): Promise<ExportResult> {
   const result: ExportResult = { entries: 0, bytes: 0, skipped: [] };
+  const skip = (path: string, reason: string): void => void result.skipped.push({ path, reason });
   const put = async (chunk: Uint8Array): Promise<void> => {
     const p = out.write(chunk);
     if (p) await p;
   };
-  for (const p of expand(fs, paths)) {
+  for (const p of expand(fs, paths, (q, reason) => skip(q, `not listed: ${reason}`))) {
     let st: FileStat;
     try {
       st = fs.lstat(p);
-    } catch {
-      result.skipped.push(p);
+    } catch (e) {
+      skip(p, (e as Error).message);
       continue;
     }
     const rel = p === "/" ? "." : p.slice(1);
@@ -64,8 +62,8 @@ export async function exportTar(fs: RootFilesystem, paths: readonly string[], ou
       let h;
       try {
         h = fs.open(p);
-      } catch {
-        result.skipped.push(p);
+      } catch (e) {
+        skip(p, (e as Error).message);
         continue;
       }
       try {
@@ -73,8 +71,12 @@ export async function exportTar(fs: RootFilesystem, paths: readonly string[], ou
         for (let pos = 0; pos < h.size; ) {
           const buf = Buffer.allocUnsafe(Math.min(CHUNK, h.size - pos));
           const n = h.read(buf, 0, buf.length, pos);
-          // The header promised h.size bytes: a file that shrank cannot be finished, and the archive would lie.
-          if (n <= 0) throw new Error(`${p}: short read at offset ${pos}`);
+          if (n <= 0) {
+            // The header promised h.size bytes: the rest is zeros (the archive stays readable) and it is said.
+            skip(p, `shrank while it was read: zeros from offset ${pos} to ${h.size}`);
+            for (let z = pos; z < h.size; z += CHUNK) await put(Buffer.alloc(Math.min(CHUNK, h.size - z)));
+            break;
+          }
           await put(n === buf.length ? buf : buf.subarray(0, n));
           pos += n;
         }
@@ -85,7 +87,12 @@ export async function exportTar(fs: RootFilesystem, paths: readonly string[], ou
       }
       result.entries++;
       continue;
-    } else continue; // devices, fifos, sockets: nothing to copy
+    } else if (st.type === "fifo") head = { ...base, type: "fifo", name: encodeSurrogateEscape(rel) };
+    else {
+      // A device's numbers are not kept by every backend, and a socket has no tar form: named, not faked.
+      skip(p, `a ${st.type}, which this export does not write`);
+      continue;
+    }
     await put(encodeEntry(head));
     result.entries++;
   }

@@ -3,7 +3,7 @@
 // UTF-8 (in ustar fields and PAX records alike, as GNU tar writes and reads them; no `hdrcharset`, which GNU tar
 // warns about). A packer that takes names as text would turn an undecodable byte into U+FFFD.
 
-export type TarEntryType = "file" | "dir" | "symlink";
+export type TarEntryType = "file" | "dir" | "symlink" | "fifo";
 
 export interface TarEntry {
   /** The member name, relative, as bytes (directories get their trailing "/" here). */
@@ -20,7 +20,7 @@ export interface TarEntry {
 }
 
 const BLOCK = 512;
-const TYPE_FLAG: Record<TarEntryType, string> = { file: "0", dir: "5", symlink: "2" };
+const TYPE_FLAG: Record<TarEntryType, string> = { file: "0", dir: "5", symlink: "2", fifo: "6" };
 /** The largest value each octal field holds (its width less the terminating NUL). */
 const MAX_7 = 0o7777777;
 const MAX_11 = 0o77777777777;

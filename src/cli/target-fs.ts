@@ -97,7 +97,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (cmd === "tar") {
       const r = await exportTar(target.fs, operands, out);
       await out.close();
-      for (const p of r.skipped) printLine(io.stderr, `target-fs: tar: unreadable, left out: ${p}`);
+      for (const s of r.skipped) printLine(io.stderr, `target-fs: tar: ${s.path}: ${s.reason}`);
       return r.skipped.length ? EXIT_ERRORS : EXIT_OK;
     }
     const paths = operands.length ? operands : ["/"];

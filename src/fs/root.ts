@@ -2,8 +2,9 @@
 // the TARGET's root. An absolute link "/etc/shadow" inside an image means the image's /etc/shadow; ".." stops
 // at the root; link loops end in ELOOP. No path can leave the target, whatever the evidence contains.
 import { compileGlob } from "./glob.js";
-import { byteLength, components, isWithin, normalize, PATH_MAX, shownPath } from "./path.js";
+import { byteLength, components, normalize, PATH_MAX, shownPath } from "./path.js";
 import { readAll, readHead, readLines, textOfHead, type FileHead, type LineOptions, type TextHead, type TextLine } from "./read.js";
+import { MountTable } from "./mounts.js";
 import { FsError, type DirEntry, type FileHandle, type FileStat, type FsBackend } from "./types.js";
 import { asFsError, globTree, walkTree, type ResolvedView, type WalkErrorHandler } from "./walk.js";
 import { decodeLenient } from "../util/text.js";
@@ -15,13 +16,9 @@ export const READ_FILE_LIMIT = 64 * 1024 * 1024;
 
 const MAX_LINKS = 40; // Linux's MAXSYMLINKS
 
-interface Mount {
-  point: string;
-  backend: FsBackend;
-}
 
 export class RootFilesystem {
-  private mounts: Mount[] = [];
+  private readonly mounts = new MountTable();
 
   constructor(root?: FsBackend) {
     if (root) this.mount("/", root);
@@ -29,28 +26,19 @@ export class RootFilesystem {
 
   /** Mount a backend at a path; the deepest mount point wins for a path below it. */
   mount(point: string, backend: FsBackend): void {
-    const p = normalize(point);
-    this.mounts = this.mounts.filter((m) => m.point !== p);
-    this.mounts.push({ point: p, backend });
-    this.mounts.sort((a, b) => b.point.length - a.point.length);
+    this.mounts.set(point, backend);
   }
 
   get mountPoints(): { point: string; kind: string }[] {
-    return this.mounts.map((m) => ({ point: m.point, kind: m.backend.kind })).reverse();
+    return this.mounts.list().map((m) => ({ point: m.point, kind: m.backend.kind }));
   }
 
   close(): void {
-    for (const m of this.mounts) m.backend.close?.();
+    for (const b of this.mounts.backends()) b.close?.();
   }
 
   private locate(path: string): [FsBackend, string] | null {
-    for (const m of this.mounts) {
-      if (isWithin(path, m.point)) {
-        const inner = m.point === "/" ? path : path.slice(m.point.length) || "/";
-        return [m.backend, inner];
-      }
-    }
-    return null;
+    return this.mounts.locate(path);
   }
 
   /** lstat of an already-resolved path (no link in its directories). Mount points and their parents are dirs. */
@@ -58,7 +46,7 @@ export class RootFilesystem {
     const loc = this.locate(path);
     const st = loc ? loc[0].lstat(loc[1]) : null;
     if (st) return st;
-    return path === "/" || this.mounts.some((m) => isWithin(m.point, path)) ? DIR_STAT : null;
+    return path === "/" || this.mounts.holdsMount(path) ? DIR_STAT : null;
   }
 
   /**
@@ -205,11 +193,7 @@ export class RootFilesystem {
       const st = loc[0].lstat(loc[1]);
       if (st?.type === "dir") for (const e of loc[0].readdir(loc[1])) byName.set(e.name, e);
     }
-    for (const m of this.mounts) {
-      if (m.point === p || !isWithin(m.point, p)) continue;
-      const rest = components(m.point.slice(p === "/" ? 0 : p.length));
-      if (rest.length > 0 && !byName.has(rest[0]!)) byName.set(rest[0]!, { name: rest[0]!, type: "dir" });
-    }
+    for (const name of this.mounts.namesBelow(p)) if (!byName.has(name)) byName.set(name, { name, type: "dir" });
     return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 

@@ -152,4 +152,24 @@ describe("hostile: fifo and device members of a tar", () => {
     expect(dev.find((l) => l.endsWith(" zero"))).toMatch(/^c/);
     expect(dev.find((l) => l.endsWith(" sda"))).toMatch(/^b/);
   });
+
+  it("target-fs tar copies a FIFO as a fifo member and names every device it leaves out (exit 1), never opening either", async () => {
+    const r = await fsRun(tarPath, "tar", "/");
+    expect(r.timedOut, describeRun(r)).toBe(false);
+    expect(r.wallMs, describeRun(r)).toBeLessThan(CEILING.refuseMs);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toContain("target-fs: tar: /dev/zero: a chardev, which this export does not write");
+    expect(r.stderr).toContain("target-fs: tar: /dev/sda: a blockdev, which this export does not write");
+    const flags = new Map<string, string>();
+    for (let off = 0; off + 512 <= r.stdout.length; ) {
+      const h = r.stdout.subarray(off, off + 512);
+      if (h.every((b) => b === 0)) break;
+      const name = h.subarray(0, 100).toString("latin1").replace(/\0.*$/s, "");
+      const size = parseInt(h.subarray(124, 136).toString("latin1").replace(/\0.*$/s, "").trim() || "0", 8);
+      flags.set(name, String.fromCharCode(h[156]!));
+      off += 512 + Math.ceil(size / 512) * 512;
+    }
+    expect(flags.get("var/log/fifo")).toBe("6");
+    expect(flags.has("dev/zero")).toBe(false);
+  });
 });
