@@ -7,17 +7,15 @@
 import { afterAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { defineRecord, type AnyRecord } from "../../src/records/descriptor.js";
-import { Output } from "../../src/records/output.js";
 import { CsvSink } from "../../src/records/sinks/csv.js";
 import { JsonLinesSink, formatRecordJson } from "../../src/records/sinks/jsonl.js";
-import type { RecordSink } from "../../src/records/sinks/sink.js";
 import { TextSink } from "../../src/records/sinks/text.js";
 import { TimesketchSink } from "../../src/records/sinks/timesketch.js";
 import { decodeStream } from "../../src/records/stream/reader.js";
 import { encodeStream } from "../../src/records/stream/writer.js";
 import { Timestamp } from "../../src/records/timestamp.js";
+import { render } from "../helpers/render.js";
 import { fixture, run } from "../plugins/os/unix/log/utmp/helpers.js";
 import { describeRun, runTool } from "./harness.js";
 import { outOfRangeDb } from "./wtmpdb-gen.js";
@@ -32,16 +30,6 @@ function rec(ts: Timestamp | null, f: number): AnyRecord {
   const r = Rec.create({ ts, f, tl: ts ? [ts] : [], n: 1 });
   Object.assign(r, { hostname: "h", domain: null, _source: "s", _classification: null, _generated: Timestamp.fromUnix(0), _version: 1 });
   return r;
-}
-
-async function render(make: (o: Output) => RecordSink, recs: AnyRecord[]): Promise<string> {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on("data", (c: Buffer) => chunks.push(c));
-  const sink = make(new Output(stream));
-  for (const r of recs) await sink.write(r);
-  await sink.close();
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 const OUT = [

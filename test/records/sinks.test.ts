@@ -1,15 +1,13 @@
 // Text and JSON-lines output of a record with every field type, against golden files written by hand from
 // flow.record's formats (repr for text; Python json.dumps of JsonRecordPacker's dict for JSON lines).
 import fs from "node:fs";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { defineRecord, type AnyRecord } from "../../src/records/descriptor.js";
 import { GoldenDescriptor } from "./golden.js";
-import { Output } from "../../src/records/output.js";
 import { JsonLinesSink } from "../../src/records/sinks/jsonl.js";
 import { TextSink } from "../../src/records/sinks/text.js";
-import type { RecordSink } from "../../src/records/sinks/sink.js";
 import { Timestamp } from "../../src/records/timestamp.js";
+import { render } from "../helpers/render.js";
 
 const EveryType = defineRecord("test/everytype", {
   s: "string",
@@ -68,16 +66,6 @@ function record(): AnyRecord {
     _version: 1,
   });
   return r;
-}
-
-async function render(make: (o: Output) => RecordSink, recs: AnyRecord[]): Promise<string> {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on("data", (c: Buffer) => chunks.push(c));
-  const sink = make(new Output(stream));
-  for (const r of recs) await sink.write(r);
-  await sink.close();
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 describe("sinks", () => {
