@@ -47,6 +47,9 @@ export { readLines, type FileHead, type LineOptions, type TextHead, type TextLin
 export { PATH_MAX } from "./fs/path.js";
 export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsErrorCode } from "./fs/types.js";
 
+// SQLite artefacts (wtmpdb, lastlog2): read-only, untrusted schema, bounded scans.
+export { checkPlainTable, loadSqlJs, maxRowsOf, openDatabase, sqlNumber, sqlText, tableRows, type Database, type SqlJsStatic, type SqlValue } from "./util/sqlite.js";
+
 // Artefacts many plugins read.
 export { parsePasswd, type PasswdEntry, type PasswdProblem } from "../plugins/os/unix/passwd.js";
 
