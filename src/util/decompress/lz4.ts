@@ -23,7 +23,7 @@ export function decompressLz4(input: Uint8Array, maxOutput: number): Uint8Array 
   if (input.length <= 8) throw damaged(input.length, `payload of ${input.length} bytes is shorter than the 8-byte size prefix and a block`);
   const lo = (input[0]! | (input[1]! << 8) | (input[2]! << 16) | (input[3]! << 24)) >>> 0;
   const hi = (input[4]! | (input[5]! << 8) | (input[6]! << 16) | (input[7]! << 24)) >>> 0;
-  if (hi !== 0 || lo > LZ4_SIZE_MAX) throw damaged(0, `size prefix ${hi * 2 ** 32 + lo} is past the ${LZ4_SIZE_MAX} bytes systemd can decode`);
+  if (hi !== 0 || lo > LZ4_SIZE_MAX) throw damaged(0, `size prefix ${(BigInt(hi) << 32n) | BigInt(lo)} is past the ${LZ4_SIZE_MAX} bytes systemd can decode`);
   const size = lo;
   if (size > maxOutput) throw new DecompressError("lz4", 0, "limit", `size prefix ${size} is past the limit of ${maxOutput} bytes`);
   const blockLength = input.length - 8;

@@ -10,8 +10,10 @@ export class Output {
   pos = 0;
 
   /**
-   * `expected`: the size the stream says it has (a hint only: sizes in evidence are claims); `ratio`: the most
-   * one input byte can inflate to in this format, so a hostile claim costs at most ratio × the input.
+   * `expected`: the size the stream says it has, or -1 (a hint only: sizes in evidence are claims); `ratio`:
+   * the most one input byte can inflate to in this format, so a claim costs at most ratio × the input. An
+   * honest claim is allocated exactly; without one the buffer doubles as output arrives (while it grows, the
+   * old and the new buffer live together: at most 1.5 × the limit, for payloads that state no size).
    */
   constructor(
     readonly codec: Codec,
@@ -31,7 +33,9 @@ export class Output {
     if (need > this.limit) throw this.overLimit(offset);
     let size = Math.max(this.buf.length * 2, FIRST_CHUNK);
     while (size < need) size *= 2;
-    const next = new Uint8Array(Math.min(size, this.limit));
+    // Close to the limit, go to it at once rather than by one more small step.
+    if (size >= this.limit * 0.75) size = this.limit;
+    const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
   }

@@ -10,8 +10,11 @@ import { checkSize, computeCheck, crc32 } from "./xz-check.js";
 
 const HEADER_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 const FILTER_LZMA2 = 0x21;
-/** First allocation at most this many times the input (the output grows as the chunks really inflate). */
-const XZ_HINT_RATIO = 64;
+/**
+ * The most an LZMA2 stream can inflate per input byte: an LZMA chunk of 2 MiB takes at least 10 bytes (control,
+ * sizes, properties, a 5-byte range coder start). A claimed size is believed only up to this × the input.
+ */
+export const XZ_RATIO_MAX = Math.floor((2 * 1024 * 1024) / 10);
 
 const u32 = (b: Uint8Array, i: number): number => (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
 
@@ -77,9 +80,9 @@ export function decompressXz(input: Uint8Array, maxOutput: number): Uint8Array {
     if (dictSize < 0) throw xzDamaged(hp - 1, "LZMA2 dictionary size byte past 40");
     for (; hp < hEnd; hp++) if (input[hp] !== 0) throw xzDamaged(hp, "block header padding is not zero");
     if (uncompressedSize > maxOutput - (out?.pos ?? 0)) {
-      throw new DecompressError("xz", blockAt, "limit", `block claims ${uncompressedSize} bytes, past the limit of ${maxOutput} bytes`);
+      throw new DecompressError("xz", blockAt, "limit", `block claims ${Number.isSafeInteger(uncompressedSize) ? uncompressedSize : "more than 2^53"} bytes, past the limit of ${maxOutput} bytes`);
     }
-    out ??= new Output("xz", maxOutput, uncompressedSize, n, XZ_HINT_RATIO);
+    out ??= new Output("xz", maxOutput, uncompressedSize >= 0 ? uncompressedSize : indexedSize(input), n, XZ_RATIO_MAX);
     const dataAt = ip + headerSize;
     const outAt = out.pos;
     const dataEnd = new Lzma2Decoder(out, dictSize).decode(input, dataAt, compressedSize >= 0 ? Math.min(n, dataAt + compressedSize) : n);
@@ -104,6 +107,34 @@ export function decompressXz(input: Uint8Array, maxOutput: number): Uint8Array {
   for (; ip < n; ip++) if (input[ip] !== 0) throw xzDamaged(ip, "bytes after the xz stream");
   if ((n - ip) % 4 !== 0) throw xzDamaged(ip, "stream padding is not a multiple of 4 bytes");
   return out ? out.result() : new Uint8Array(0);
+}
+
+/**
+ * The uncompressed size the stream's index states (read backwards from the footer, as liblzma's seekable
+ * readers do), or -1: only a hint for the first allocation when block headers carry no sizes (systemd
+ * before 208 wrote such streams); the index is checked against the decoded blocks afterwards.
+ */
+function indexedSize(b: Uint8Array): number {
+  let end = b.length;
+  while (end >= 4 && b[end - 1] === 0 && b[end - 2] === 0 && b[end - 3] === 0 && b[end - 4] === 0) end -= 4;
+  const at = end - 12;
+  if (at < 12 || b[end - 2] !== 0x59 || b[end - 1] !== 0x5a || crc32(b, at + 4, at + 10) !== u32(b, at)) return -1;
+  const size = (u32(b, at + 4) + 1) * 4;
+  const start = at - size;
+  if (start < 12 || b[start] !== 0 || crc32(b, start, at - 4) !== u32(b, at - 4)) return -1;
+  try {
+    let [count, ip] = vli(b, start + 1, at - 4);
+    let total = 0;
+    for (; count > 0; count--) {
+      let v: number;
+      [, ip] = vli(b, ip, at - 4);
+      [v, ip] = vli(b, ip, at - 4);
+      total += v;
+    }
+    return total;
+  } catch {
+    return -1;
+  }
 }
 
 /** The index must list exactly the blocks decoded; returns the offset after it. */
