@@ -240,10 +240,24 @@ function buildHuffman(t: HuffTable, n: number, offset: number): void {
 export function decodeHuffStream(t: HuffTable, src: Uint8Array, start: number, end: number, out: Uint8Array, at: number, count: number, bits: BackwardBits): void {
   bits.init(src, start, end);
   const log = t.log;
+  const mask = (1 << log) - 1;
   const sym = t.symbol;
   const nb = t.bits;
   const stop = at + count;
-  for (let o = at; o < stop; o++) {
+  // Bits are read straight from the bytes (3 loads cover any 12-bit code at any shift); the last few codes,
+  // whose window reaches below the stream's start, go through the careful reader.
+  let pos = bits.pos;
+  const base = start * 8;
+  let o = at;
+  for (; o < stop && pos >= log; o++) {
+    const p = base + pos - log;
+    const i = p >>> 3;
+    const v = ((src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16)) >>> (p & 7)) & mask;
+    out[o] = sym[v]!;
+    pos -= nb[v]!;
+  }
+  bits.pos = pos;
+  for (; o < stop; o++) {
     const v = bits.peek(log);
     out[o] = sym[v]!;
     bits.pos -= nb[v]!;

@@ -1,5 +1,6 @@
 // zstd's sequences section (RFC 8878 §3.1.1.3.2): the three FSE tables (predefined, RLE, described or repeated
 // from the previous block) and the decoding of every (literal length, offset, match length) triple.
+import { DecompressError } from "./error.js";
 import { BackwardBits, zstdDamaged } from "./zstd-bits.js";
 import { buildFse, type FseTable, newFseTable, readFse, rleTable } from "./zstd-entropy.js";
 
@@ -36,6 +37,26 @@ const LL_PREDEFINED = predefined(LL_DEFAULT, 6);
 const ML_PREDEFINED = predefined(ML_DEFAULT, 6);
 const OF_PREDEFINED = predefined(OF_DEFAULT, 5);
 
+/** Where a block's sequences run: the output (its bytes from frameStart on are the window) and the literals. */
+export interface Execution {
+  out: Uint8Array;
+  op: number;
+  /** The block may write up to here: the first of its maximum size, the frame's content size, the caller's limit. */
+  opLimit: number;
+  /** Which of those opLimit is: the caller's limit is a "limit" error, the others damage. */
+  overflow: "block" | "content" | "limit";
+  frameStart: number;
+  lit: Uint8Array;
+  lp: number;
+  litLimit: number;
+}
+
+/** The error for a block that would write past x.opLimit. */
+export function overflow(x: Execution, at: number): DecompressError {
+  if (x.overflow === "limit") return new DecompressError("zstd", at, "limit", `output would pass the limit of ${x.opLimit} bytes`);
+  return zstdDamaged(at, x.overflow === "content" ? "block inflates past the frame's declared content size" : "block inflates past the block maximum size");
+}
+
 /** The decoding state a frame carries from block to block: tables for "repeat" and the three repeat offsets. */
 export class SequenceState {
   private readonly llSpace = newFseTable(9);
@@ -47,10 +68,6 @@ export class SequenceState {
   rep1 = 1;
   rep2 = 4;
   rep3 = 8;
-  /** The decoded sequences of the current block. */
-  litLen = new Int32Array(1024);
-  matchLen = new Int32Array(1024);
-  offset = new Float64Array(1024);
   private readonly bits = new BackwardBits();
 
   resetFrame(): void {
@@ -61,10 +78,10 @@ export class SequenceState {
   }
 
   /**
-   * Decodes the sequences section src[at, end); returns their count (their fields are in litLen, offset,
-   * matchLen; offsets already resolved from the repeat codes).
+   * Decodes the sequences section src[at, end) and runs each sequence as it is decoded (as libzstd does):
+   * literals copied, then the match; x.op and x.lp advance. Returns the count of sequences.
    */
-  decode(src: Uint8Array, at: number, end: number): number {
+  decode(src: Uint8Array, at: number, end: number, x: Execution): number {
     if (at >= end) throw zstdDamaged(at, "block has no sequences header");
     let ip = at;
     let n = src[ip++]!;
@@ -86,8 +103,7 @@ export class SequenceState {
     ip += this.table("ll", modes >>> 6, src, ip, end);
     ip += this.table("of", (modes >>> 4) & 3, src, ip, end);
     ip += this.table("ml", (modes >>> 2) & 3, src, ip, end);
-    this.ensure(n);
-    this.run(src, ip, end, n);
+    this.run(src, ip, end, n, x);
     return n;
   }
 
@@ -123,16 +139,7 @@ export class SequenceState {
     return used;
   }
 
-  private ensure(n: number): void {
-    if (this.litLen.length >= n) return;
-    let size = this.litLen.length;
-    while (size < n) size *= 2;
-    this.litLen = new Int32Array(size);
-    this.matchLen = new Int32Array(size);
-    this.offset = new Float64Array(size);
-  }
-
-  private run(src: Uint8Array, at: number, end: number, n: number): void {
+  private run(src: Uint8Array, at: number, end: number, n: number, x: Execution): void {
     const bits = this.bits;
     bits.init(src, at, end);
     const ll = this.ll!;
@@ -144,22 +151,50 @@ export class SequenceState {
     let r1 = this.rep1;
     let r2 = this.rep2;
     let r3 = this.rep3;
-    const litLen = this.litLen;
-    const matchLen = this.matchLen;
-    const offsets = this.offset;
+    const o = x.out;
+    const lit = x.lit;
+    let op = x.op;
+    let lp = x.lp;
+    const litLimit = x.litLimit;
+    const opLimit = x.opLimit;
+    const frameStart = x.frameStart;
+    const llSym = ll.symbol;
+    const llBits = ll.bits;
+    const llBase = ll.base;
+    const mlSym = ml.symbol;
+    const mlBits = ml.bits;
+    const mlBase = ml.base;
+    const ofSym = of.symbol;
+    const ofBits = of.bits;
+    const ofBase = of.base;
+    // The bit position is kept here; a read of n ≤ 24 bits past the stream's start goes through `bits`.
+    const base = at * 8;
+    let pos = bits.pos;
+    const read = (n: number): number => {
+      const p = pos - n;
+      pos = p;
+      if (p >= 0 && n <= 24) {
+        const q = base + p;
+        const i = q >>> 3;
+        return ((src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24)) >>> (q & 7)) & ((1 << n) - 1);
+      }
+      bits.pos = p + n;
+      const v = bits.read(n);
+      return v;
+    };
     for (let i = 0; i < n; i++) {
-      const llCode = ll.symbol[sLL]!;
-      const mlCode = ml.symbol[sML]!;
-      const ofCode = of.symbol[sOF]!;
+      const llCode = llSym[sLL]!;
+      const mlCode = mlSym[sML]!;
+      const ofCode = ofSym[sOF]!;
       // Offset bits first, then match length, then literal length (RFC 8878 §3.1.1.3.2.1).
       let ofValue: number;
-      if (ofCode <= 24) ofValue = 2 ** ofCode + bits.read(ofCode);
+      if (ofCode <= 24) ofValue = (1 << ofCode) + read(ofCode);
       else {
-        const high = bits.read(ofCode - 24);
-        ofValue = 2 ** ofCode + high * 16777216 + bits.read(24);
+        const high = read(ofCode - 24);
+        ofValue = 2 ** ofCode + high * 16777216 + read(24);
       }
-      const mLen = ML_BASE[mlCode]! + bits.read(ML_BITS[mlCode]!);
-      const lLen = LL_BASE[llCode]! + bits.read(LL_BITS[llCode]!);
+      const mLen = ML_BASE[mlCode]! + read(ML_BITS[mlCode]!);
+      const lLen = LL_BASE[llCode]! + read(LL_BITS[llCode]!);
       let off: number;
       if (ofValue > 3) {
         off = ofValue - 3;
@@ -178,21 +213,33 @@ export class SequenceState {
           r1 = off;
         }
       }
-      litLen[i] = lLen;
-      matchLen[i] = mLen;
-      offsets[i] = off;
+      // Run it: the literals, then the match (which may overlap its own output).
+      if (lp + lLen > litLimit) throw zstdDamaged(at, `sequence ${i} takes more literals than the block has`);
+      if (op + lLen + mLen > opLimit) throw overflow(x, at);
+      if (lLen < 64) for (let k = 0; k < lLen; k++) o[op + k] = lit[lp + k]!;
+      else o.set(lit.subarray(lp, lp + lLen), op);
+      op += lLen;
+      lp += lLen;
+      if (off < 1 || off > op - frameStart) throw zstdDamaged(at, `sequence ${i} reaches ${off} bytes back, before the frame's start`);
+      let from = op - off;
+      if (off >= mLen && mLen >= 64) {
+        o.copyWithin(op, from, from + mLen);
+        op += mLen;
+      } else for (const stop = op + mLen; op < stop; ) o[op++] = o[from++]!;
       if (i + 1 < n) {
         // State updates: literal length, match length, offset.
-        sLL = ll.base[sLL]! + bits.read(ll.bits[sLL]!);
-        sML = ml.base[sML]! + bits.read(ml.bits[sML]!);
-        sOF = of.base[sOF]! + bits.read(of.bits[sOF]!);
+        sLL = llBase[sLL]! + read(llBits[sLL]!);
+        sML = mlBase[sML]! + read(mlBits[sML]!);
+        sOF = ofBase[sOF]! + read(ofBits[sOF]!);
       }
     }
-    if (bits.pos !== 0) {
-      throw zstdDamaged(at, bits.pos < 0 ? "sequences read past the start of their bitstream" : "bits left over after the last sequence");
+    if (pos !== 0) {
+      throw zstdDamaged(at, pos < 0 ? "sequences read past the start of their bitstream" : "bits left over after the last sequence");
     }
     this.rep1 = r1;
     this.rep2 = r2;
     this.rep3 = r3;
+    x.op = op;
+    x.lp = lp;
   }
 }

@@ -7,7 +7,7 @@ import { DecompressError } from "./error.js";
 import { Output } from "./output.js";
 import { BackwardBits, zstdDamaged } from "./zstd-bits.js";
 import { decodeHuffStream, type HuffTable, newHuffTable, readHuffman } from "./zstd-entropy.js";
-import { SequenceState } from "./zstd-sequences.js";
+import { type Execution, overflow, SequenceState } from "./zstd-sequences.js";
 
 const MAGIC = 0xfd2fb528;
 const BLOCK_MAX = 128 * 1024;
@@ -21,6 +21,7 @@ const seq = new SequenceState();
 const huff: HuffTable = newHuffTable();
 const streamBits = new BackwardBits();
 const literals = new Uint8Array(BLOCK_MAX + 32);
+const exec: Execution = { out: literals, op: 0, opLimit: 0, overflow: "block", frameStart: 0, lit: literals, lp: 0, litLimit: 0 };
 
 export function decompressZstd(input: Uint8Array, maxOutput: number): Uint8Array {
   if (input.length === 0) throw zstdDamaged(0, "empty payload");
@@ -116,7 +117,8 @@ function decodeFrame(input: Uint8Array, h: FrameHeader, out: Output): number {
         out.pos += size;
       } else {
         if (size > BLOCK_MAX) throw zstdDamaged(blockAt, `compressed block of ${size} bytes is past 128 KiB`);
-        haveHuffman = decodeCompressedBlock(input, ip, ip + size, out, frameStart, h.blockMax, haveHuffman);
+        const contentEnd = h.contentSize >= 0 ? frameStart + h.contentSize : Infinity;
+        haveHuffman = decodeCompressedBlock(input, ip, ip + size, out, frameStart, contentEnd, h.blockMax, haveHuffman);
       }
       ip += size;
     }
@@ -137,7 +139,7 @@ function decodeFrame(input: Uint8Array, h: FrameHeader, out: Output): number {
 }
 
 /** One compressed block src[at, end): literals, sequences, then their execution into out. */
-function decodeCompressedBlock(src: Uint8Array, at: number, end: number, out: Output, frameStart: number, blockMax: number, haveHuffman: boolean): boolean {
+function decodeCompressedBlock(src: Uint8Array, at: number, end: number, out: Output, frameStart: number, contentEnd: number, blockMax: number, haveHuffman: boolean): boolean {
   if (end - at < 2) throw zstdDamaged(at, "compressed block shorter than 2 bytes");
   // Literals section.
   const b0 = src[at]!;
@@ -208,38 +210,28 @@ function decodeCompressedBlock(src: Uint8Array, at: number, end: number, out: Ou
     litStart = 0;
     ip = litEnd;
   }
-  // Sequences section, then their execution.
-  const n = seq.decode(src, ip, end);
-  let total = litSize;
-  for (let i = 0; i < n; i++) total += seq.matchLen[i]!;
-  if (total > blockMax) throw zstdDamaged(at, `block inflates to ${total} bytes, past the block maximum ${blockMax}`);
-  out.reserve(total, at);
-  const o = out.buf;
-  let op = out.pos;
-  let lp = litStart;
-  const litLimit = litStart + litSize;
-  for (let i = 0; i < n; i++) {
-    const ll = seq.litLen[i]!;
-    const ml = seq.matchLen[i]!;
-    const off = seq.offset[i]!;
-    if (lp + ll > litLimit) throw zstdDamaged(at, `sequence ${i} takes more literals than the block has`);
-    if (ll <= 16) for (let k = 0; k < ll; k++) o[op + k] = lit[lp + k]!;
-    else o.set(lit.subarray(lp, lp + ll), op);
-    op += ll;
-    lp += ll;
-    if (off < 1 || off > op - frameStart) throw zstdDamaged(at, `sequence ${i} reaches ${off} bytes back, before the frame's start`);
-    let from = op - off;
-    if (off >= ml && ml > 32) {
-      o.copyWithin(op, from, from + ml);
-      op += ml;
-    } else for (const stop = op + ml; op < stop; ) o[op++] = o[from++]!;
-  }
-  const rest = litLimit - lp;
+  // Sequences, run as they are decoded, then the literals left over. The block may pass neither its maximum
+  // size, nor the frame's declared content size, nor the caller's limit: room up to the first is made now.
+  const blockEnd = out.pos + blockMax;
+  const opLimit = Math.min(blockEnd, contentEnd, out.limit);
+  out.reserve(opLimit - out.pos, at);
+  const x = exec;
+  x.out = out.buf;
+  x.op = out.pos;
+  x.opLimit = opLimit;
+  x.overflow = opLimit === out.limit && out.limit < Math.min(blockEnd, contentEnd) ? "limit" : opLimit === contentEnd && contentEnd < blockEnd ? "content" : "block";
+  x.frameStart = frameStart;
+  x.lit = lit;
+  x.lp = litStart;
+  x.litLimit = litStart + litSize;
+  seq.decode(src, ip, end, x);
+  const rest = x.litLimit - x.lp;
   if (rest > 0) {
-    o.set(lit.subarray(lp, litLimit), op);
-    op += rest;
+    if (x.op + rest > x.opLimit) throw overflow(x, at);
+    x.out.set(lit.subarray(x.lp, x.litLimit), x.op);
+    x.op += rest;
   }
-  out.pos = op;
+  out.pos = x.op;
   return haveHuffman;
 }
 
