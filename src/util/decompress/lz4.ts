@@ -69,7 +69,7 @@ export function decodeBlock(input: Uint8Array, start: number, out: Uint8Array): 
       return litEnd;
     }
     if (length > 0) {
-      if (length < 64) for (let i = 0; i < length; i++) out[op + i] = input[ip + i]!;
+      if (length < 256) for (let i = 0; i < length; i++) out[op + i] = input[ip + i]!;
       else out.set(input.subarray(ip, ip + length), op);
       ip += length;
       op = litEnd;
@@ -92,7 +92,7 @@ export function decodeBlock(input: Uint8Array, start: number, out: Uint8Array): 
     const mend = op + mlen;
     if (mend > oend - LAST_LITERALS) throw damaged(offsetAt, `match of ${mlen} bytes runs into the last ${LAST_LITERALS} bytes of the declared size ${oend}`);
     let from = op - offset;
-    if (mlen >= 64 && offset >= mlen) {
+    if (mlen >= 256 && offset >= mlen) {
       out.copyWithin(op, from, from + mlen);
       op = mend;
     } else while (op < mend) out[op++] = out[from++]!;
