@@ -1,11 +1,13 @@
 // zstd frames as systemd writes them (ZSTD_compress: one frame, content size in its header, no checksum) and
-// as libzstd reads them: one or more frames, skippable frames skipped, raw / RLE / compressed blocks (RFC 8878).
+// as libzstd reads them: one or more frames, skippable frames skipped, raw / RLE / compressed blocks, the
+// content checksum verified when a frame has one (RFC 8878).
 // The whole output is in memory, so it is its own window: a match may reach back to the frame's first byte.
 // Bounds: the output never passes maxOutput, a claimed content size is a hint capped by what the input can
 // hold, every block inflates to at most 128 KiB, and every loop is bounded by bytes read or written.
 import { DecompressError } from "./error.js";
 import { Output } from "./output.js";
 import { BackwardBits, zstdDamaged } from "./zstd-bits.js";
+import { xxh64 } from "./zstd-checksum.js";
 import { decodeHuffStream, type HuffTable, newHuffTable, readHuffman } from "./zstd-entropy.js";
 import { type Execution, overflow, SequenceState } from "./zstd-sequences.js";
 
@@ -131,8 +133,9 @@ function decodeFrame(input: Uint8Array, h: FrameHeader, out: Output): number {
     throw zstdDamaged(ip, `frame inflates to ${out.pos - frameStart} bytes, its header says ${h.contentSize}`);
   }
   if (h.checksum) {
-    // The checksum (XXH64) is not verified: systemd's frames have none (docs/compression.md).
     if (ip + 4 > input.length) throw zstdDamaged(ip, "content checksum cut short");
+    const want = u32(input, ip);
+    if (Number(xxh64(out.buf, frameStart, out.pos) & 0xffffffffn) !== want) throw zstdDamaged(ip, "content checksum mismatch: the data is damaged");
     ip += 4;
   }
   return ip;
