@@ -294,9 +294,11 @@ export class Lzma2Decoder {
     const slot = this.tree(POS_SLOT + ((len < 4 ? len : 3) << 6), 6);
     if (slot < 4) return slot;
     const direct = (slot >>> 1) - 1;
-    let dist = (2 | (slot & 1)) * 2 ** direct;
-    if (slot < 14) return dist + this.reverse(SPEC_POS + dist - slot - 1, direct);
-    dist += this.direct(direct - 4) * 16;
-    return dist + this.reverse(ALIGN, 4);
+    if (slot < 14) {
+      // Small integers here (below 128), so the probability index stays an integer.
+      const dist = (2 | (slot & 1)) << direct;
+      return dist + this.reverse(SPEC_POS + dist - slot - 1, direct);
+    }
+    return (2 | (slot & 1)) * 2 ** direct + this.direct(direct - 4) * 16 + this.reverse(ALIGN, 4);
   }
 }
