@@ -131,12 +131,13 @@ export class TimelineSink implements RecordSink {
     const run = this.buffer.sort(compareEntries);
     this.buffer = [];
     this.bufferBytes = 0;
-    const writer = new RunWriter();
+    let writer: RunWriter | null = null;
     try {
+      writer = new RunWriter();
       for (const e of run) writer.add([e[0], e[1], e[2], e[3], e[4], e[5], this.codec.encode(e[6])]);
       this.written(writer.finish(), 0);
     } catch (e) {
-      writer.discard();
+      writer?.discard();
       this.failure = e;
       throw e;
     }
@@ -156,8 +157,9 @@ export class TimelineSink implements RecordSink {
         const runs = this.levels[level]!;
         if (runs.length < this.fanIn) continue;
         this.levels[level] = [];
-        const writer = new RunWriter();
+        let writer: RunWriter | null = null;
         try {
+          writer = new RunWriter();
           let n = 0;
           for (const e of mergeSources(runs.map((r) => new RunReader(r)))) {
             writer.add(e as Entry<EncodedRecord>);
@@ -165,7 +167,7 @@ export class TimelineSink implements RecordSink {
           }
           this.written(writer.finish(), level + 1);
         } catch (e) {
-          writer.discard();
+          writer?.discard();
           throw e;
         } finally {
           for (const r of runs) r.file.dispose();
