@@ -1,22 +1,59 @@
-// Records as plain values for the timeline's run files: the values in allFields order behind the descriptor's
-// index in this run's table (descriptors never leave the process, so they are not written at all), datetimes as
-// [seconds, micros]. Everything else is what v8's serializer keeps exactly: strings with lone surrogates,
-// bigints, byte arrays, nulls.
+// Entries as plain values for the timeline's run files, one flat array each: the six numbers of the sort key, the
+// index of the record's descriptor in this run's table (descriptors never leave the process, so they are not
+// written at all), then the record's values in allFields order, a datetime as two slots (seconds, micros). The
+// rest is what v8's serializer keeps exactly: strings with lone surrogates, bigints, byte arrays, nulls. Encoder
+// and decoder are generated per descriptor (one array literal, one object literal), as the sinks' formatters are.
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../records/descriptor.js";
 import { Timestamp } from "../records/timestamp.js";
+import type { Entry } from "./runfile.js";
 
-/** [descriptor index, value, value, …]. */
-export type EncodedRecord = unknown[];
+/** [seconds, micros, target, record, event, field, descriptor index, …values]. */
+export type EncodedEntry = unknown[];
 
-const PLAIN = 0;
-const DATETIME = 1;
-const DATETIME_LIST = 2;
+/** Where an encoded entry's descriptor index is (its payload starts there). */
+export const DESC_SLOT = 6;
+
+type Encode = (e: Entry<AnyRecord>, r: AnyRecord) => EncodedEntry;
+type Decode = (v: EncodedEntry) => AnyRecord;
 
 interface Plan {
   readonly desc: RecordDescriptor;
-  readonly index: number;
-  readonly names: readonly string[];
-  readonly kinds: readonly number[];
+  readonly encode: Encode;
+  readonly decode: Decode;
+}
+
+/** Helpers the generated code calls; passed in, never reached through globals. */
+const H = {
+  Timestamp,
+  DESCRIPTOR,
+  list: (v: unknown): unknown => (Array.isArray(v) ? v.map((x) => (x instanceof Timestamp ? [x.seconds, x.micros] : x)) : (v ?? null)),
+  unlist: (v: unknown): unknown => (Array.isArray(v) ? v.map((x: unknown) => (Array.isArray(x) ? Timestamp.fromUnix(x[0] as number, x[1] as number) : x)) : v),
+};
+
+function build(desc: RecordDescriptor, index: number): Plan {
+  const enc: string[] = ["e[0]", "e[1]", "e[2]", "e[3]", "e[4]", "e[5]", String(index)];
+  const dec: string[] = [];
+  let slot = DESC_SLOT + 1;
+  for (const f of desc.allFields) {
+    const v = `r[${JSON.stringify(f.name)}]`;
+    const key = JSON.stringify(f.name);
+    if (f.type === "datetime") {
+      enc.push(`(x = ${v}) instanceof H.Timestamp ? x.seconds : null`, `x instanceof H.Timestamp ? x.micros : 0`);
+      dec.push(`${key}: v[${slot}] === null ? null : H.Timestamp.fromUnix(v[${slot}], v[${slot + 1}])`);
+      slot += 2;
+    } else if (f.type === "datetime[]") {
+      enc.push(`H.list(${v})`);
+      dec.push(`${key}: H.unlist(v[${slot++}])`);
+    } else {
+      enc.push(`${v} ?? null`);
+      dec.push(`${key}: v[${slot++}]`);
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const encode = new Function("H", `return function (e, r) { let x; return [${enc.join(", ")}]; };`)(H) as Encode;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const make = new Function("H", "desc", `return function (v) { const o = { ${dec.join(", ")} }; o[H.DESCRIPTOR] = desc; return o; };`);
+  return { desc, encode, decode: make(H, desc) as Decode };
 }
 
 export class RecordCodec {
@@ -26,56 +63,31 @@ export class RecordCodec {
   private plan(desc: RecordDescriptor): Plan {
     let p = this.byDesc.get(desc);
     if (!p) {
-      p = {
-        desc,
-        index: this.plans.length,
-        names: desc.allFields.map((f) => f.name),
-        kinds: desc.allFields.map((f) => (f.type === "datetime" ? DATETIME : f.type === "datetime[]" ? DATETIME_LIST : PLAIN)),
-      };
+      p = build(desc, this.plans.length);
       this.plans.push(p);
       this.byDesc.set(desc, p);
     }
     return p;
   }
 
-  encode(rec: AnyRecord): EncodedRecord {
-    const p = this.plan(rec[DESCRIPTOR]);
-    const out: unknown[] = new Array(p.names.length + 1);
-    out[0] = p.index;
-    for (let i = 0; i < p.names.length; i++) {
-      const v = rec[p.names[i]!];
-      const kind = p.kinds[i];
-      if (v === undefined || v === null) out[i + 1] = null;
-      else if (kind === DATETIME && v instanceof Timestamp) out[i + 1] = [v.seconds, v.micros];
-      else if (kind === DATETIME_LIST && Array.isArray(v)) out[i + 1] = v.map((x) => (x instanceof Timestamp ? [x.seconds, x.micros] : x));
-      else out[i + 1] = v;
-    }
-    return out;
+  /** The entry (its key, its record) as one flat array. */
+  encode(e: Entry<AnyRecord>): EncodedEntry {
+    const r = e[DESC_SLOT];
+    return this.plan(r[DESCRIPTOR]).encode(e, r);
   }
 
-  decode(enc: EncodedRecord): AnyRecord {
-    const p = this.plans[enc[0] as number];
-    if (!p) throw new Error(`timeline run file: a record of unknown descriptor index ${String(enc[0])}`);
-    const rec: AnyRecord = { [DESCRIPTOR]: p.desc };
-    for (let i = 0; i < p.names.length; i++) {
-      const v = enc[i + 1];
-      const kind = p.kinds[i];
-      if (kind === DATETIME && Array.isArray(v)) rec[p.names[i]!] = Timestamp.fromUnix(v[0] as number, v[1] as number);
-      else if (kind === DATETIME_LIST && Array.isArray(v)) {
-        rec[p.names[i]!] = v.map((x: unknown) => (Array.isArray(x) ? Timestamp.fromUnix(x[0] as number, x[1] as number) : x));
-      } else rec[p.names[i]!] = v === undefined ? null : v;
-    }
-    return rec;
-  }
-
-  descriptor(index: number): RecordDescriptor {
-    return this.plans[index]!.desc;
+  /** The record of an encoded entry. */
+  decode(v: EncodedEntry): AnyRecord {
+    const p = this.plans[v[DESC_SLOT] as number];
+    if (!p) throw new Error(`timeline run file: a record of unknown descriptor index ${String(v[DESC_SLOT])}`);
+    return p.decode(v);
   }
 }
 
 /**
  * About how many bytes of memory a record holds (its object, its strings, its boxed values): what a run counts
- * against its byte bound. An estimate on purpose: walking a record must cost far less than sorting it.
+ * against its byte bound. An estimate on purpose: walking a record must cost far less than sorting it. It errs
+ * high (a btmp record: 811 estimated, 562 measured with the heap before and after 200,000 of them).
  */
 export function estimateBytes(rec: AnyRecord): number {
   const desc = rec[DESCRIPTOR];

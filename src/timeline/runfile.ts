@@ -6,23 +6,25 @@ import { anonymousTempFile } from "../batch/anonfile.js";
 import { writeFailure } from "../batch/failure.js";
 import { readAll, writeAll } from "../batch/fdio.js";
 import type { TempFile } from "../util/tempfile.js";
-import type { EncodedRecord } from "./codec.js";
+import type { EncodedEntry } from "./codec.js";
 
 /**
- * [seconds, micros, target, record, event, field, payload]: the sort key (the event's time, the target's place in
+ * [seconds, micros, target, record, event, field, record]: the sort key (the event's time, the target's place in
  * the run's target list, the record's place in its target's output, the event's place in the record), the index
- * of the field it comes from in the descriptor's allFields, and the record (itself in memory, encoded on disk).
+ * of the field it comes from in the descriptor's allFields, and the record. On disk the record is flattened into
+ * the same array (codec.ts); the first six slots are the same, which is all the merge looks at.
  */
 export type Entry<P = unknown> = [number, number, number, number, number, number, P];
-export type EncodedEntry = Entry<EncodedRecord>;
 
 /** Entries per frame: what a reader holds in memory, per run being merged. */
 export const FRAME_ENTRIES = 256;
 
 export const TEMP_FOLDER = "a timeline run file in the temp folder (QUARRY_TMPDIR)";
 
-export function compareEntries(a: Entry, b: Entry): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4];
+export function compareEntries(a: Entry | EncodedEntry, b: Entry | EncodedEntry): number {
+  const x = a as number[];
+  const y = b as number[];
+  return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || x[3]! - y[3]! || x[4]! - y[4]!;
 }
 
 /** A run on disk, complete. */
@@ -87,7 +89,7 @@ export class RunWriter {
 /** Where the merge takes entries from: a run on disk or a sorted array in memory. */
 export interface EntrySource {
   /** The next entry, or null at the end. */
-  readonly head: Entry | null;
+  readonly head: Entry | EncodedEntry | null;
   advance(): void;
 }
 

@@ -8,7 +8,7 @@ import { DESCRIPTOR, type AnyRecord } from "../records/descriptor.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
 import type { Logger } from "../util/log.js";
-import { RecordCodec, estimateBytes, type EncodedRecord } from "./codec.js";
+import { DESC_SLOT, RecordCodec, estimateBytes, type EncodedEntry } from "./codec.js";
 import { timelineEntry } from "./entry.js";
 import { timeFields } from "./events.js";
 import { mergeSources } from "./merge.js";
@@ -16,11 +16,19 @@ import { ArraySource, compareEntries, RunReader, RunWriter, type Entry, type Ent
 import { inWindow, type TimeWindow } from "./window.js";
 
 /** Entries per run unless QUARRY_TIMELINE_RUN_RECORDS says otherwise (a test knob: small values exercise spilling). */
-export const RUN_ENTRIES = 200_000;
-/** Estimated bytes of memory per run (codec.ts: estimateBytes). */
-export const RUN_BYTES = 64 * 1024 * 1024;
-/** Runs merged into one when this many of one size have piled up; also about the widest final merge per size. */
-export const FAN_IN = 16;
+export const RUN_ENTRIES = 100_000;
+/**
+ * Estimated bytes of memory per run (codec.ts: estimateBytes). Small on purpose: a run's records live until it is
+ * spilled, long enough for the collector to move them to the old generation, where they die; the process's peak
+ * grows with that garbage far more than with the run itself. 1,000,000 btmp records (-j, peak RSS of the whole
+ * process): runs of 8 MiB 188 MB, 16 MiB 216 MB, 24 MiB 259 MB, ~64 MiB 390 MB.
+ */
+export const RUN_BYTES = 16 * 1024 * 1024;
+/**
+ * Runs merged into one when this many of one level have piled up; the final merge reads at most FAN_IN − 1 per
+ * level. A reader holds one frame (FRAME_ENTRIES entries, ~100 KB of btmp records), so 64 of them cost ~6 MB.
+ */
+export const FAN_IN = 64;
 /** What an entry costs in memory besides its record. */
 const ENTRY_BYTES = 96;
 /** Let the event loop breathe this often during a long merge of runs (worker messages, output). */
@@ -134,7 +142,7 @@ export class TimelineSink implements RecordSink {
     let writer: RunWriter | null = null;
     try {
       writer = new RunWriter();
-      for (const e of run) writer.add([e[0], e[1], e[2], e[3], e[4], e[5], this.codec.encode(e[6])]);
+      for (const e of run) writer.add(this.codec.encode(e));
       this.written(writer.finish(), 0);
     } catch (e) {
       writer?.discard();
@@ -162,7 +170,7 @@ export class TimelineSink implements RecordSink {
           writer = new RunWriter();
           let n = 0;
           for (const e of mergeSources(runs.map((r) => new RunReader(r)))) {
-            writer.add(e as Entry<EncodedRecord>);
+            writer.add(e as EncodedEntry);
             if (++n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
           }
           this.written(writer.finish(), level + 1);
@@ -219,10 +227,10 @@ export class TimelineSink implements RecordSink {
     );
     const out = this.opts.out;
     for (const e of mergeSources(sources)) {
-      const payload = e[6];
-      const rec = Array.isArray(payload) ? this.codec.decode(payload) : (payload as AnyRecord);
-      const field = rec[DESCRIPTOR].allFields[e[5]]!.name;
-      const p = out.write(timelineEntry(rec, Timestamp.fromUnix(e[0], e[1]), field));
+      const payload = e[DESC_SLOT];
+      const rec = typeof payload === "number" ? this.codec.decode(e as EncodedEntry) : (payload as AnyRecord);
+      const field = rec[DESCRIPTOR].allFields[e[5] as number]!.name;
+      const p = out.write(timelineEntry(rec, Timestamp.fromUnix(e[0] as number, e[1] as number), field));
       if (p) await p;
     }
   }

@@ -4,10 +4,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as rdump } from "../../src/cli/rdump.js";
-import { DESCRIPTOR, type AnyRecord } from "../../src/records/descriptor.js";
+import { DESCRIPTOR, defineRecord, type AnyRecord } from "../../src/records/descriptor.js";
+import { JsonLinesSink, formatRecordJson } from "../../src/records/sinks/jsonl.js";
 import { decodeStream } from "../../src/records/stream/reader.js";
 import { Timestamp } from "../../src/records/timestamp.js";
+import { timelineEntry } from "../../src/timeline/entry.js";
 import { captureIO } from "../cli/helpers.js";
+import { render } from "../helpers/render.js";
 import { GENERATED, jsonRecords, makeFleet, query, type TimelineFleet } from "./fleet.js";
 
 let fleet: TimelineFleet;
@@ -81,5 +84,17 @@ describe("--timeline in every format", () => {
     const ts = await rd(["--timesketch", files.rec]);
     expect(ts.code).toBe(0);
     expect(ts.out).toBe((await query([...fleet.targets, ...ARGS, "--timesketch"])).out.toString());
+  });
+});
+
+describe("JSON of a nested record", () => {
+  it("-j's byte encoder writes it as render.ts does (the generated formatter of the nested descriptor)", async () => {
+    const Odd = defineRecord("test/odd", { ts: "datetime", f: "float", raw: "bytes", s: "string", n: "varint", l: "string[]", far: "datetime" });
+    const inner = Odd.create({ ts: Timestamp.fromUnix(1, 5), f: NaN, raw: new Uint8Array([1, 2]), s: "x\udcff\"\n", n: 2n ** 70n, l: ["a"], far: Timestamp.fromParts(10000, 1, 1) });
+    Object.assign(inner, { hostname: "h", domain: null, _source: "s", _classification: null, _generated: Timestamp.fromUnix(0), _version: 1 });
+    const entries = [timelineEntry(inner, inner.ts as Timestamp, "ts"), { ...timelineEntry(inner, inner.ts as Timestamp, "ts"), record: null }];
+    const out = await render((o) => new JsonLinesSink(o, false), entries);
+    expect(out).toBe(entries.map((e) => formatRecordJson(e, false) + "\n").join(""));
+    expect(out).toContain('"record": {"hostname": "h", "domain": null, "ts": "1970-01-01T00:00:01.000005+00:00", "f": null, "raw": "AQI=", "s": "x\\udcff\\"\\n", "n": 1180591620717411303424, "l": ["a"], "far": null,');
   });
 });
