@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { defineRecord, type AnyRecord } from "../../src/records/descriptor.js";
 import { Timestamp } from "../../src/records/timestamp.js";
 import { MAX_MESSAGE, declareSummary, summarize } from "../../src/timeline/summary.js";
-import { parseTemplate } from "../../src/timeline/template.js";
+import { parseTemplate, renderTemplate } from "../../src/timeline/template.js";
+import { prng } from "../helpers/prng.js";
 
 const Rec = defineRecord("test/summary", {
   ts: "datetime",
@@ -59,5 +60,22 @@ describe("declared templates", () => {
   it("a template naming a field the descriptor lacks, or malformed, is a TypeError when declared", () => {
     expect(() => declareSummary(T, "{nope}")).toThrow(/test\/templated: summary template names no field of it: nope/);
     for (const bad of ["{user", "{}", "a } b", "[a [b]]", "a ] b", "[ {user}"]) expect(() => parseTemplate(bad), bad).toThrow(TypeError);
+  });
+});
+
+describe("templates under seeded mutation", () => {
+  it("parse or a TypeError, never anything else; what parses renders", () => {
+    const rnd = prng(7);
+    const alphabet = "{}[]ab_ ";
+    for (let i = 0; i < 5000; i++) {
+      let t = "";
+      for (let k = Math.floor(rnd() * 12); k > 0; k--) t += alphabet[Math.floor(rnd() * alphabet.length)];
+      try {
+        const parsed = parseTemplate(t);
+        expect(typeof renderTemplate(parsed, (n) => (n.length % 2 ? n : null))).toBe("string");
+      } catch (e) {
+        expect(e, t).toBeInstanceOf(TypeError);
+      }
+    }
   });
 });

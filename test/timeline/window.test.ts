@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/plugin/args.js";
 import { parseDatetime, parseWindow } from "../../src/timeline/window.js";
 import { runTool } from "../hostile/harness.js";
+import { prng } from "../helpers/prng.js";
 import { FUNCTIONS, GENERATED, expectedTimeline, jsonRecords, makeFleet, query, type TimelineFleet } from "./fleet.js";
 import { shapeOf } from "./oracle.js";
 
@@ -25,6 +26,27 @@ describe("parseDatetime", () => {
   it("refuses what is not a real date and time (no rolling over)", () => {
     for (const s of ["", "yesterday", "1709689805", "2024-3-6", "2024-13-01", "2023-02-29", "2024-04-31", "2024-03-06T24:00", "2024-03-06T02:60", "2024-03-06T02:10:60", "2024-03-06T02:10:05+24:00", "0000-01-01", "2024-03-06T02", "2024-03-06T02:10:05 UTC"]) {
       expect(parseDatetime(s), s).toBeNull();
+    }
+  });
+
+  it("seeded mutations of valid datetimes: a time in years 1 … 9999 or null, never a throw", () => {
+    const seeds = ["2024-03-06T02:10:05.123456+02:00", "0001-01-01", "9999-12-31T23:59:59.999999Z", "2024-02-29 23:59"];
+    const alphabet = "0123456789-:+TZ .,z";
+    for (let seed = 1; seed <= 3; seed++) {
+      const rnd = prng(seed);
+      for (let i = 0; i < 3000; i++) {
+        const chars = [...seeds[i % seeds.length]!];
+        for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
+          const at = Math.floor(rnd() * (chars.length + 1));
+          const op = rnd();
+          if (op < 0.4) chars[at] = alphabet[Math.floor(rnd() * alphabet.length)]!;
+          else if (op < 0.7) chars.splice(at, 1);
+          else chars.splice(at, 0, alphabet[Math.floor(rnd() * alphabet.length)]!);
+        }
+        const text = chars.join("");
+        const ts = parseDatetime(text);
+        if (ts) expect(ts.inRange() || /^9999-12-31/.test(text) || /^0001-01-01/.test(text), text).toBe(true);
+      }
     }
   });
 
