@@ -33,6 +33,8 @@ export const FAN_IN = 64;
 const ENTRY_BYTES = 96;
 /** Let the event loop breathe this often during a long merge of runs (worker messages, output). */
 const YIELD_EVERY = 50_000;
+/** Entries written without a wait before the output phase lets the event loop turn. */
+const YIELD_OUTPUT = 4096;
 
 export interface TimelineOptions {
   /** Where the sorted entries go; closed by close(). */
@@ -226,12 +228,21 @@ export class TimelineSink implements RecordSink {
       `timeline: ${this.stats.entries} entries from ${this.stats.records} records; ${this.stats.runsWritten} runs spilled (${this.stats.bytesWritten} bytes), merging ${sources.length}`,
     );
     const out = this.opts.out;
+    let sinceWait = 0;
     for (const e of mergeSources(sources)) {
       const payload = e[DESC_SLOT];
       const rec = typeof payload === "number" ? this.codec.decode(e as EncodedEntry) : (payload as AnyRecord);
       const field = rec[DESCRIPTOR].allFields[e[5] as number]!.name;
       const p = out.write(timelineEntry(rec, Timestamp.fromUnix(e[0] as number, e[1] as number), field));
-      if (p) await p;
+      if (p) {
+        await p;
+        sinceWait = 0;
+      } else if (++sinceWait >= YIELD_OUTPUT) {
+        // A destination that never asks to wait (a file: written synchronously) still gets its write callbacks
+        // run now and then; without a turn of the event loop they, and what they hold, pile up.
+        sinceWait = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
   }
 
