@@ -1,20 +1,18 @@
-// Entries as plain values for the timeline's run files, one flat array each: the six numbers of the sort key, the
-// index of the record's descriptor in this run's table (descriptors never leave the process, so they are not
-// written at all), then the record's values in allFields order, a datetime as two slots (seconds, micros). The
-// rest is what v8's serializer keeps exactly: strings with lone surrogates, bigints, byte arrays, nulls. Encoder
-// and decoder are generated per descriptor (one array literal, one object literal), as the sinks' formatters are.
+// A record as one flat array of plain values, for the timeline's runs in memory and on disk: the index of its
+// descriptor in this run's table (descriptors never leave the process, so they are not written at all), then its
+// values in allFields order, a datetime as two slots (seconds, micros). The rest is what v8's serializer keeps
+// exactly: strings with lone surrogates, bigints, byte arrays, nulls. A run holds these rather than the records:
+// an array of values is about half the memory of a record object (81-field atop records rebuilt from a worker's
+// spool: 2,450 bytes each on the heap; their arrays ~750), and the record itself dies young. Encoder and decoder
+// are generated per descriptor (one array literal, one object literal), as the sinks' formatters are.
 import { DESCRIPTOR, type AnyRecord, type RecordDescriptor } from "../records/descriptor.js";
 import { Timestamp } from "../records/timestamp.js";
-import type { Entry } from "./runfile.js";
 
-/** [seconds, micros, target, record, event, field, descriptor index, …values]. */
-export type EncodedEntry = unknown[];
+/** [descriptor index, …values]. */
+export type EncodedRecord = unknown[];
 
-/** Where an encoded entry's descriptor index is (its payload starts there). */
-export const DESC_SLOT = 6;
-
-type Encode = (e: Entry<AnyRecord>, r: AnyRecord) => EncodedEntry;
-type Decode = (v: EncodedEntry) => AnyRecord;
+type Encode = (r: AnyRecord) => EncodedRecord;
+type Decode = (v: EncodedRecord) => AnyRecord;
 
 interface Plan {
   readonly desc: RecordDescriptor;
@@ -31,9 +29,9 @@ const H = {
 };
 
 function build(desc: RecordDescriptor, index: number): Plan {
-  const enc: string[] = ["e[0]", "e[1]", "e[2]", "e[3]", "e[4]", "e[5]", String(index)];
+  const enc: string[] = [String(index)];
   const dec: string[] = [];
-  let slot = DESC_SLOT + 1;
+  let slot = 1;
   for (const f of desc.allFields) {
     const v = `r[${JSON.stringify(f.name)}]`;
     const key = JSON.stringify(f.name);
@@ -50,7 +48,7 @@ function build(desc: RecordDescriptor, index: number): Plan {
     }
   }
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const encode = new Function("H", `return function (e, r) { let x; return [${enc.join(", ")}]; };`)(H) as Encode;
+  const encode = new Function("H", `return function (r) { let x; return [${enc.join(", ")}]; };`)(H) as Encode;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const make = new Function("H", "desc", `return function (v) { const o = { ${dec.join(", ")} }; o[H.DESCRIPTOR] = desc; return o; };`);
   return { desc, encode, decode: make(H, desc) as Decode };
@@ -70,29 +68,29 @@ export class RecordCodec {
     return p;
   }
 
-  /** The entry (its key, its record) as one flat array. */
-  encode(e: Entry<AnyRecord>): EncodedEntry {
-    const r = e[DESC_SLOT];
-    return this.plan(r[DESCRIPTOR]).encode(e, r);
+  encode(rec: AnyRecord): EncodedRecord {
+    return this.plan(rec[DESCRIPTOR]).encode(rec);
   }
 
-  /** The record of an encoded entry. */
-  decode(v: EncodedEntry): AnyRecord {
-    const p = this.plans[v[DESC_SLOT] as number];
-    if (!p) throw new Error(`timeline run file: a record of unknown descriptor index ${String(v[DESC_SLOT])}`);
+  decode(v: EncodedRecord): AnyRecord {
+    const p = this.plans[v[0] as number];
+    if (!p) throw new Error(`timeline run file: a record of unknown descriptor index ${String(v[0])}`);
     return p.decode(v);
+  }
+
+  descriptor(v: EncodedRecord): RecordDescriptor {
+    return this.plans[v[0] as number]!.desc;
   }
 }
 
 /**
- * About how many bytes of memory a record holds (its object, its strings, its boxed values): what a run counts
- * against its byte bound. An estimate on purpose: walking a record must cost far less than sorting it. It errs
- * high (a btmp record: 811 estimated, 562 measured with the heap before and after 200,000 of them).
+ * About how many bytes of memory an encoded record holds (the array, its strings, its boxed values): what a run
+ * counts against its byte bound. Strings are counted though they are shared with the record they came from,
+ * which may be gone or not; an estimate on purpose, cheap next to sorting.
  */
-export function estimateBytes(rec: AnyRecord): number {
-  const desc = rec[DESCRIPTOR];
-  let n = 64 + 12 * desc.allFields.length;
-  for (const f of desc.allFields) n += valueBytes(rec[f.name]);
+export function estimateBytes(v: EncodedRecord): number {
+  let n = 32 + 8 * v.length;
+  for (let i = 1; i < v.length; i++) n += valueBytes(v[i]);
   return n;
 }
 
@@ -101,7 +99,6 @@ function valueBytes(v: unknown): number {
   if (typeof v === "string") return 24 + v.length;
   if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 30 ? 0 : 16;
   if (typeof v === "bigint") return 32;
-  if (v instanceof Timestamp) return 48;
   if (v instanceof Uint8Array) return 96 + v.byteLength;
   if (Array.isArray(v)) {
     let n = 32 + 8 * v.length;

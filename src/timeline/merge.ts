@@ -1,9 +1,8 @@
 // The k-way merge of sorted sources (runs on disk, the last run in memory): a binary min-heap of the sources by
 // their next entry, so each entry costs O(log k) comparisons.
-import type { EncodedEntry } from "./codec.js";
 import { compareEntries, type Entry, type EntrySource } from "./runfile.js";
 
-export function* mergeSources(sources: readonly EntrySource[]): Generator<Entry | EncodedEntry> {
+export function* mergeSources(sources: readonly EntrySource[]): Generator<Entry> {
   const heap = sources.filter((s) => s.head !== null);
   const less = (i: number, j: number): boolean => compareEntries(heap[i]!.head!, heap[j]!.head!) < 0;
   const down = (from: number): void => {

@@ -6,25 +6,23 @@ import { anonymousTempFile } from "../batch/anonfile.js";
 import { writeFailure } from "../batch/failure.js";
 import { readAll, writeAll } from "../batch/fdio.js";
 import type { TempFile } from "../util/tempfile.js";
-import type { EncodedEntry } from "./codec.js";
+import type { EncodedRecord } from "./codec.js";
 
 /**
  * [seconds, micros, target, record, event, field, record]: the sort key (the event's time, the target's place in
  * the run's target list, the record's place in its target's output, the event's place in the record), the index
- * of the field it comes from in the descriptor's allFields, and the record. On disk the record is flattened into
- * the same array (codec.ts); the first six slots are the same, which is all the merge looks at.
+ * of the field it comes from in the descriptor's allFields, and the record encoded (codec.ts). The events of one
+ * record share its encoded array (in memory, and within a frame on disk: v8's serializer writes it once).
  */
-export type Entry<P = unknown> = [number, number, number, number, number, number, P];
+export type Entry = [number, number, number, number, number, number, EncodedRecord];
 
 /** Entries per frame: what a reader holds in memory, per run being merged. */
-export const FRAME_ENTRIES = 256;
+export const FRAME_ENTRIES = 128;
 
 export const TEMP_FOLDER = "a timeline run file in the temp folder (QUARRY_TMPDIR)";
 
-export function compareEntries(a: Entry | EncodedEntry, b: Entry | EncodedEntry): number {
-  const x = a as number[];
-  const y = b as number[];
-  return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || x[3]! - y[3]! || x[4]! - y[4]!;
+export function compareEntries(a: Entry, b: Entry): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4];
 }
 
 /** A run on disk, complete. */
@@ -44,7 +42,7 @@ export function newRunFile(): TempFile {
 
 /** Writes entries, already in order, as frames. */
 export class RunWriter {
-  private frame: EncodedEntry[] = [];
+  private frame: Entry[] = [];
   private pos = 0;
   private count = 0;
   private readonly file: TempFile;
@@ -53,7 +51,7 @@ export class RunWriter {
     this.file = newRunFile();
   }
 
-  add(e: EncodedEntry): void {
+  add(e: Entry): void {
     this.frame.push(e);
     this.count++;
     if (this.frame.length >= FRAME_ENTRIES) this.flush();
@@ -89,13 +87,13 @@ export class RunWriter {
 /** Where the merge takes entries from: a run on disk or a sorted array in memory. */
 export interface EntrySource {
   /** The next entry, or null at the end. */
-  readonly head: Entry | EncodedEntry | null;
+  readonly head: Entry | null;
   advance(): void;
 }
 
 export class RunReader implements EntrySource {
-  head: EncodedEntry | null = null;
-  private frame: EncodedEntry[] = [];
+  head: Entry | null = null;
+  private frame: Entry[] = [];
   private i = 0;
   private pos = 0;
   private readonly len = Buffer.alloc(4);
@@ -112,13 +110,13 @@ export class RunReader implements EntrySource {
     this.head = this.i < this.frame.length ? this.frame[this.i++]! : null;
   }
 
-  private readFrame(): EncodedEntry[] {
+  private readFrame(): Entry[] {
     readAll(this.run.file.fd, this.len, this.pos, "timeline run file");
     const n = this.len.readUInt32LE(0);
     const body = Buffer.allocUnsafe(n);
     readAll(this.run.file.fd, body, this.pos + 4, "timeline run file");
     this.pos += 4 + n;
-    return v8.deserialize(body) as EncodedEntry[];
+    return v8.deserialize(body) as Entry[];
   }
 }
 

@@ -8,7 +8,7 @@ import { DESCRIPTOR, type AnyRecord } from "../records/descriptor.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { Timestamp } from "../records/timestamp.js";
 import type { Logger } from "../util/log.js";
-import { DESC_SLOT, RecordCodec, estimateBytes, type EncodedEntry } from "./codec.js";
+import { RecordCodec, estimateBytes, type EncodedRecord } from "./codec.js";
 import { timelineEntry } from "./entry.js";
 import { timeFields } from "./events.js";
 import { mergeSources } from "./merge.js";
@@ -18,17 +18,19 @@ import { inWindow, type TimeWindow } from "./window.js";
 /** Entries per run unless QUARRY_TIMELINE_RUN_RECORDS says otherwise (a test knob: small values exercise spilling). */
 export const RUN_ENTRIES = 100_000;
 /**
- * Estimated bytes of memory per run (codec.ts: estimateBytes). Small on purpose: a run's records live until it is
- * spilled, long enough for the collector to move them to the old generation, where they die; the process's peak
- * grows with that garbage far more than with the run itself. 1,000,000 btmp records (-j, peak RSS of the whole
- * process): runs of 8 MiB 188 MB, 16 MiB 216 MB, 24 MiB 259 MB, ~64 MiB 390 MB.
+ * Estimated bytes of memory per run (codec.ts: estimateBytes of the encoded records). Small on purpose: a run lives
+ * until it is spilled, long enough for the collector to move it to the old generation, where it dies, and the
+ * process's peak grows with that garbage far more than with the run itself. Peak RSS of the whole process for
+ * 1,000,000 btmp records (-j) with runs of 8 MiB: 200 MB; 4 hosts of the batch bench with --jobs 2: 416 MB with
+ * 8 MiB, 472 MB with 16 MiB (and 287 MB without --timeline).
  */
-export const RUN_BYTES = 16 * 1024 * 1024;
+export const RUN_BYTES = 8 * 1024 * 1024;
 /**
  * Runs merged into one when this many of one level have piled up; the final merge reads at most FAN_IN − 1 per
- * level. A reader holds one frame (FRAME_ENTRIES entries, ~100 KB of btmp records), so 64 of them cost ~6 MB.
+ * level. A reader holds one frame (runfile.ts: FRAME_ENTRIES entries, ~60 KB of btmp records), so 128 of them
+ * cost ~8 MB. 1,000,000 btmp records make 78 runs: one merge, no run written twice.
  */
-export const FAN_IN = 64;
+export const FAN_IN = 128;
 /** What an entry costs in memory besides its record. */
 const ENTRY_BYTES = 96;
 /** Let the event loop breathe this often during a long merge of runs (worker messages, output). */
@@ -70,7 +72,7 @@ export interface TimelineStats {
 }
 
 export class TimelineSink implements RecordSink {
-  private buffer: Entry<AnyRecord>[] = [];
+  private buffer: Entry[] = [];
   private bufferBytes = 0;
   /** Runs on disk by level: a run of level L+1 is FAN_IN runs of level L merged. */
   private readonly levels: Run[][] = [];
@@ -115,6 +117,7 @@ export class TimelineSink implements RecordSink {
     const w = this.opts.window;
     let k = 0;
     let kept = 0;
+    let enc: EncodedRecord | null = null; // encoded once, shared by the record's events
     for (const f of fields) {
       const v = rec[f.name];
       const values = f.list ? (Array.isArray(v) ? v : []) : [v];
@@ -125,14 +128,15 @@ export class TimelineSink implements RecordSink {
           st.outside++;
           continue;
         }
-        this.buffer.push([x.seconds, x.micros, t, q, k, f.index, rec]);
+        enc ??= this.codec.encode(rec);
+        this.buffer.push([x.seconds, x.micros, t, q, k, f.index, enc]);
         kept++;
       }
     }
     if (k === 0) st.undated++;
-    if (kept === 0) return;
+    if (kept === 0 || !enc) return;
     st.entries += kept;
-    this.bufferBytes += estimateBytes(rec) + kept * ENTRY_BYTES;
+    this.bufferBytes += estimateBytes(enc) + kept * ENTRY_BYTES;
     if (this.buffer.length >= this.runEntries || this.bufferBytes >= this.runBytes) return this.spill();
   }
 
@@ -144,7 +148,7 @@ export class TimelineSink implements RecordSink {
     let writer: RunWriter | null = null;
     try {
       writer = new RunWriter();
-      for (const e of run) writer.add(this.codec.encode(e));
+      for (const e of run) writer.add(e);
       this.written(writer.finish(), 0);
     } catch (e) {
       writer?.discard();
@@ -172,7 +176,7 @@ export class TimelineSink implements RecordSink {
           writer = new RunWriter();
           let n = 0;
           for (const e of mergeSources(runs.map((r) => new RunReader(r)))) {
-            writer.add(e as EncodedEntry);
+            writer.add(e);
             if (++n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
           }
           this.written(writer.finish(), level + 1);
@@ -230,10 +234,9 @@ export class TimelineSink implements RecordSink {
     const out = this.opts.out;
     let sinceWait = 0;
     for (const e of mergeSources(sources)) {
-      const payload = e[DESC_SLOT];
-      const rec = typeof payload === "number" ? this.codec.decode(e as EncodedEntry) : (payload as AnyRecord);
-      const field = rec[DESCRIPTOR].allFields[e[5] as number]!.name;
-      const p = out.write(timelineEntry(rec, Timestamp.fromUnix(e[0] as number, e[1] as number), field));
+      const rec = this.codec.decode(e[6]);
+      const field = rec[DESCRIPTOR].allFields[e[5]]!.name;
+      const p = out.write(timelineEntry(rec, Timestamp.fromUnix(e[0], e[1]), field));
       if (p) {
         await p;
         sinceWait = 0;
