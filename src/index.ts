@@ -20,6 +20,8 @@ export { Timestamp } from "./records/timestamp.js";
 export { canonicalIp, formatIpv4, formatIpv6Bytes, isIp } from "./records/ip.js";
 export { cString, decodeLenient } from "./util/text.js";
 export { decompress, DecompressError, JOURNAL_DATA_SIZE_MAX, type Codec, type DecompressFailure } from "./util/decompress/index.js";
+// The timeline's one-line message for a plugin's records, where a sentence reads better than field=value pairs.
+export { declareSummary } from "./timeline/summary.js";
 
 // Plugins: the declaration, compatibility answers, the context a running function gets.
 export {

@@ -18,6 +18,8 @@ import { LOADERS } from "../../loaders/index.js";
 import { maxInflateArg } from "./budgets.js";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, printLine, reportExternalPlugins, type CliIO } from "./common.js";
 import { printableLines } from "../util/escape.js";
+import { runEntriesFromEnv, TimelineSink } from "../timeline/sink.js";
+import { parseWindow } from "../timeline/window.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 import { knownOptions, TARGET_QUERY } from "./spec/index.js";
 import { applySpec } from "./spec/yargs.js";
@@ -89,7 +91,9 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   const selected = selectShard(list.targets, batch.shard);
   const outFlags = { json: args.json, strings: args.strings, csv: args.csv, timesketch: args.timesketch, write: args.write };
   const format = chooseFormat(outFlags, io);
-  const sink = batch.outputDir ? null : openSink(format, io, { path: args.write });
+  const timeline = timelineSettings(args, !!batch.outputDir);
+  const base = batch.outputDir ? null : openSink(format, io, { path: args.write });
+  const sink = timeline && base ? new TimelineSink({ out: base, targets: selected.map((t) => t.id), ...timeline, log }) : base;
   try {
     const { exitCode } = await runBatch({
       targets: selected,
@@ -110,7 +114,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
       sink,
       // Plain JSON lines or text on stdout: worker threads render the records themselves. Any other destination
       // or shape (a file, field selection, …) goes through the sink itself (the workers' record spool).
-      rendered: (format === "jsonl" || format === "text") && plainStdout(args) ? { format, stream: io.stdout } : undefined,
+      rendered: (format === "jsonl" || format === "text") && plainStdout(args) && !timeline ? { format, stream: io.stdout } : undefined,
       outputDir: batch.outputDir,
       shard: batch.shard,
       reportFile: args.report,
@@ -121,9 +125,30 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
       summary: !args.quiet,
     });
     return exitCode;
+  } catch (e) {
+    // A run that failed writes no timeline (its temp files go; the output is closed as it is).
+    if (sink instanceof TimelineSink) await sink.discard().catch(() => {});
+    throw e;
   } finally {
     await sink?.close();
   }
+}
+
+/** --timeline (its window, and the run size the test knob may set), or null; --from/--to need it. */
+function timelineSettings(args: ReturnType<typeof parseArgs>, outputDir: boolean) {
+  if (!args.timeline) {
+    if (args.from !== undefined || args.to !== undefined) throw new UsageError("--from and --to go with --timeline");
+    return null;
+  }
+  if (outputDir) throw new UsageError("--timeline writes one sorted output: not with --output-dir");
+  const window = parseWindow(args.from, args.to);
+  let runEntries: number;
+  try {
+    runEntries = runEntriesFromEnv();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { window, runEntries };
 }
 
 /** No flag that sends the output elsewhere or reshapes it (-w FILE, -F/-X field selection, -C, --timesketch). */

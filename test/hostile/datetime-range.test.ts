@@ -100,8 +100,14 @@ describe("sinks write what they cannot carry as null", () => {
 
   it("Timesketch: no event for a datetime it cannot place", async () => {
     const out = await render((o) => new TimesketchSink(o), recs);
-    const events = out.trimEnd().split("\n").map((l) => JSON.parse(l) as { datetime: string; ts: string | null });
-    expect(events.map((e) => e.datetime)).toEqual(["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59.999999+00:00"]);
+    const events = out.trimEnd().split("\n").map((l) => JSON.parse(l) as { datetime: string; timestamp_desc: string });
+    // One event per datetime value it can place: `ts` and the element of the `tl` list, of the two edge records.
+    expect(events.map((e) => [e.timestamp_desc, e.datetime])).toEqual([
+      ["ts", "0001-01-01T00:00:00+00:00"],
+      ["tl", "0001-01-01T00:00:00+00:00"],
+      ["ts", "9999-12-31T23:59:59.999999+00:00"],
+      ["tl", "9999-12-31T23:59:59.999999+00:00"],
+    ]);
   });
 });
 

@@ -36,7 +36,13 @@ export const TARGET_QUERY = defineCli({
     strings: { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" },
     write: { alias: "w", type: "string", value: "FILE", describe: "write records to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv" },
     csv: { alias: "C", type: "boolean", describe: "CSV (a header per record type)" },
-    timesketch: { type: "boolean", describe: "Timesketch JSON lines: one line per datetime field of each record" },
+    timesketch: { type: "boolean", describe: "Timesketch JSON lines: one line per datetime value of each record" },
+    timeline: {
+      type: "boolean",
+      describe: "one timeline: every datetime value of every record an entry (quarry/timeline), in time order across functions and targets",
+    },
+    from: { type: "string", value: "TIME", describe: "with --timeline: only events at or after TIME (ISO 8601; UTC unless an offset is given)" },
+    to: { type: "string", value: "TIME", describe: "with --timeline: only events before TIME (ISO 8601; UTC unless an offset is given)" },
     limit: { type: "number", value: "N", describe: "stop after N records per target" },
     quiet: { alias: "q", type: "boolean", describe: "errors only on stderr" },
     verbose: { alias: "v", type: "count", describe: "debug messages" },
@@ -84,6 +90,11 @@ export const TARGET_QUERY = defineCli({
       "`target-query … | rdump` works), `-j` JSON lines in dissect's shape, `-C` CSV, `--timesketch`, `-w FILE` with the " +
       "format from the extension (`.rec`, `.rec.gz`, `.jsonl`, `.csv`). One sink per run: the stream header and each " +
       "descriptor are written once. The formats: [record-model.md](record-model.md).",
+    "- **Timeline** (`--timeline`, `--from`, `--to`): every datetime value of every record becomes one `quarry/timeline` " +
+      "entry (`ts`, `ts_description`, `source`, `message`, the record itself), sorted by time across the functions and " +
+      "targets of the run, with bounded memory (sorted runs spilled to temp files and merged); every output format " +
+      "writes it, and `--timesketch` gives Timesketch's import lines in time order. `--from` is inclusive, `--to` " +
+      "exclusive. [timeline.md](timeline.md).",
     "- **Many targets** (`--jobs`, `--shard`, `--output-dir`, `--resume`, `--report`, `--timeout`, `--worker-heap`, `--progress`): " +
       "[batch.md](batch.md).",
     "- **External plugins** (`--plugin-path DIR|FILE`, repeatable, and `$QUARRY_PLUGINS`): every compiled `.js`/`.mjs` " +
@@ -102,7 +113,11 @@ export const TARGET_QUERY = defineCli({
       meaning: "finished with errors",
       detail: "a target that could not be opened, a function that threw, a corrupt artefact",
     },
-    { code: 2, meaning: "usage error", detail: "an unknown function or flag, a bad `--shard`, `--resume` without `--output-dir`, …" },
+    {
+      code: 2,
+      meaning: "usage error",
+      detail: "an unknown function or flag, a bad `--shard`, `--resume` without `--output-dir`, a `--from`/`--to` that is no ISO 8601 datetime, …",
+    },
     { code: 3, meaning: "no target could be opened", detail: "not a single one (batch runs: [batch.md](batch.md))" },
   ],
 });

@@ -86,14 +86,15 @@ export function aliasesOf(o: OptionSpec): readonly string[] {
 }
 
 /**
- * The flags as an analyst types them: "-f", "--function". Names of one or two letters take one dash (the tools
+ * The flags as an analyst types them: "-f", "--function". Aliases of one or two letters take one dash (the tools
  * parse without short-option grouping, so dissect's -xf, and rdump's -Lv and -Cn, are single flags), the
- * others two; short ones first.
+ * others two, and so does an option's own name unless it is one letter (--to); short ones first.
  */
 export function flagsOf(name: string, o: OptionSpec): string[] {
   const names = [name, ...aliasesOf(o)];
-  const short = names.filter((n) => n.length <= 2);
-  const long = names.filter((n) => n.length > 2);
+  const isShort = (n: string): boolean => n.length === 1 || (n !== name && n.length === 2);
+  const short = names.filter(isShort);
+  const long = names.filter((n) => !isShort(n));
   return [...short.map((n) => `-${n}`), ...long.map((n) => `--${n}`)];
 }
 
