@@ -1,0 +1,1 @@
+export function web01() { throw new Error("todo"); }
