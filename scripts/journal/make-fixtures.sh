@@ -102,16 +102,14 @@ tree() {
     oracles jctl252 "$out/tree-oracles/$f"
     rm "$out/tree-oracles/$f"
   done
-  # journalctl's interleaving across files.
+  # journalctl's interleaving across files: every field, for -D over each journal directory of the tree ...
   merged jctl252 dir.var-log-journal -D var/log/journal
-  merged jctl252 "dir.var-log-journal.$SATURN" -D "var/log/journal/$SATURN"
   merged jctl252 "dir.var-log-journal.$SATURN.batch" -D "var/log/journal/$SATURN.batch"
-  merged jctl252 "dir.var-log-journal.$DB01" -D "var/log/journal/$DB01"
   merged jctl252 dir.run-log-journal -D run/log/journal
-  merged jctl252 root --root=.
-  merged jctl252 root.namespace-all --root=. --namespace='*'
-  merged jctl252 root.namespace-batch --root=. --namespace=batch
-  merged jctl252 files.system-set --file="var/log/journal/$SATURN/system*.journal*"
+  # ... and which files journalctl itself picks on a live system (local machine, -m, namespaces): the cursor,
+  # clocks, boot and a few fields of each entry, in journalctl's order.
+  "$here/live-oracles.sh" "$t" "$out/tree-oracles" default= merge=-m namespace-batch=--namespace=batch \
+    namespace-all=--namespace=* namespace-all-merge="-m --namespace=*"
 }
 
 web01() {

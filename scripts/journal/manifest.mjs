@@ -45,7 +45,8 @@ function oracleBase(rel) {
   if (fs.existsSync(`${base}.json`)) return base;
   if (rel.startsWith("fixtures/journal/tree/")) {
     const name = path.basename(rel);
-    const copy = ["rotated", "dirty"].map((d) => path.join(root, d, name)).find((p) => fs.existsSync(`${p}.json`));
+    const bytes = fs.readFileSync(base);
+    const copy = ["rotated", "dirty"].map((d) => path.join(root, d, name)).find((p) => fs.existsSync(p) && fs.readFileSync(p).equals(bytes));
     return copy ?? path.join(root, "tree-oracles", rel.slice("fixtures/journal/tree/".length));
   }
   if (rel.startsWith("fixtures/hosts/web01/")) return path.join(root, "web01.system.journal");
