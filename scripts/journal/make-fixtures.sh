@@ -113,13 +113,18 @@ tree() {
 }
 
 web01() {
-  local dir=$repo/fixtures/hosts/web01/var/log/journal/$WEB01
-  rm -rf "$repo/fixtures/hosts/web01/var/log/journal"
-  "$here/write-journal.sh" $WEB01 $W252 "$dir" system.journal "$(stream web01)"
+  local dir=$repo/fixtures/hosts/web01/var/log/journal/$WEB01 f
+  rm -rf "$repo/fixtures/hosts/web01/var/log/journal" "$out"/web01.*
+  # Boots 1-2 end in a crash (the file stays online; boot 3's writer renames it system@….journal~); boots 3-4
+  # were still being written when the image was taken (killed again: system.journal is ONLINE).
+  "$here/write-journal.sh" $WEB01 $W252 "$dir" system.journal "kill:$(stream web01-until-crash)" "kill:$(stream web01-after-crash)"
   chmod 0644 "$dir"/*
-  cp "$dir/system.journal" "$out/web01.system.journal"
-  oracles jctl252 "$out/web01.system.journal"
-  rm "$out/web01.system.journal"
+  for f in "$dir"/*; do
+    cp "$f" "$out/web01.$(basename "$f")"
+    oracles jctl252 "$out/web01.$(basename "$f")"
+    rm "$out/web01.$(basename "$f")"
+  done
+  (cd "$repo/fixtures/hosts/web01" && jctl252 -D "var/log/journal/$WEB01" -o json --all --no-pager) > "$out/web01.dir.json"
 }
 
 manifest() {

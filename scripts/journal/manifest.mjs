@@ -49,7 +49,7 @@ function oracleBase(rel) {
     const copy = ["rotated", "dirty"].map((d) => path.join(root, d, name)).find((p) => fs.existsSync(p) && fs.readFileSync(p).equals(bytes));
     return copy ?? path.join(root, "tree-oracles", rel.slice("fixtures/journal/tree/".length));
   }
-  if (rel.startsWith("fixtures/hosts/web01/")) return path.join(root, "web01.system.journal");
+  if (rel.startsWith("fixtures/hosts/web01/")) return path.join(root, `web01.${path.basename(rel)}`);
   return base;
 }
 

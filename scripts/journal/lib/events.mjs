@@ -52,7 +52,9 @@ export function pid1(J, boot, mono, d, message, { priority = 6, code = ["src/cor
 let jobId = 0;
 /** "Started X." / "Stopped X." for a unit's job. */
 export function job(J, boot, mono, d, unit, description, { verb = "Started", type = "start", invocation = J.rng.id128() } = {}) {
-  return pid1(J, boot, mono, d, `${verb} ${unit} - ${description}.`, {
+  // Targets are "reached" and "stopped target" (systemd's job_done messages for the target unit type).
+  const what = unit.endsWith(".target") ? (verb === "Started" ? "Reached target" : `${verb} target`) : verb;
+  return pid1(J, boot, mono, d, `${what} ${unit} - ${description}.`, {
     fields: [
       ["MESSAGE_ID", verb === "Started" ? MID.unitStarted : MID.unitStopped],
       ["JOB_ID", String(++jobId + 100)],
@@ -70,12 +72,9 @@ export function kernelBoot(J, boot, { kernel, build, cmdline, extra = [] }) {
   for (const [mono, prio, msg, fields] of extra) J.kernel(boot, mono, prio, msg, fields ?? []);
 }
 
-export function journalStarted(J, boot, mono, d, { machineId, runtime = true }) {
-  J.driver(boot, mono, d.journald, [
-    ["PRIORITY", "6"],
-    ["MESSAGE_ID", MID.journalStart],
-    ["MESSAGE", "Journal started"],
-  ]);
+/** "Journal started" and the runtime journal's usage; with runtime false, the usage line after the flush to /var. */
+export function journalStarted(J, boot, mono, d, { machineId, runtime = true, started = runtime }) {
+  if (started) J.driver(boot, mono, d.journald, [["PRIORITY", "6"], ["MESSAGE_ID", MID.journalStart], ["MESSAGE", "Journal started"]]);
   const name = runtime ? "Runtime Journal" : "System Journal";
   const path = runtime ? `/run/log/journal/${machineId}` : `/var/log/journal/${machineId}`;
   const [use, max, free] = runtime ? ["4.0M", "39.0M", "35.0M"] : ["24.0M", "4.0G", "3.9G"];

@@ -38,3 +38,12 @@ export const streams = {
   runtime: () => ordered(runtimeJournal()),
   web01: () => ordered(web01()),
 };
+
+/** web01 in two runs of the writer: boots 1-2 (it crashed: the file stays online), then boots 3-4. */
+function web01Part(first) {
+  const w = web01();
+  const crashed = new Set(w.boots.slice(0, 2).map((b) => b.id));
+  return ordered(w).filter((e) => crashed.has(e.boot) === first);
+}
+streams["web01-until-crash"] = () => web01Part(true);
+streams["web01-after-crash"] = () => web01Part(false);

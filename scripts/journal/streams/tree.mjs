@@ -85,7 +85,7 @@ export function containerJournal() {
     const d = daemons(J, { journaldPid: 22, logindPid: 40, sshdPid: 60 });
     pid1(J, b, t, d, `systemd ${d.version} running in system mode (+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)`, { code: ["src/core/main.c", 1406, "log_execution_mode"] });
     pid1(J, b, t + 1000, d, "Detected virtualization systemd-nspawn.", { code: ["src/core/main.c", 1425, "log_execution_mode"] });
-    journalStarted(J, b, t + 90_000, d, { machineId: DB01, runtime: false });
+    journalStarted(J, b, t + 90_000, d, { machineId: DB01, runtime: false, started: true });
     const pg = proc({ pid: 88, uid: 105, gid: 111, comm: "postgres", exe: "/usr/lib/postgresql/15/bin/postgres", cmdline: "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf", unit: "postgresql@15-main.service", slice: "system.slice", cgroup: "/system.slice/system-postgresql.slice/postgresql@15-main.service", invocation: J.rng.id128(), cap: "0" });
     const s = J.rng.id128();
     // PostgreSQL's own log prefix: the wall clock in milliseconds, as the container saw it.
