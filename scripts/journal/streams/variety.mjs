@@ -300,7 +300,7 @@ function binaryValues(J, b, mono) {
   send(5, latin1("overlong \xc0\xaf surrogate \xed\xa0\x80 truncated \xe2\x82"), [], { case: "invalid-utf8" });
   send(6, "deploy finished \u{1F680} in 12\u00b5s \u2014 caf\u00e9 \u65e5\u672c", [["TABBED", "col1\tcol2\tcol3"]], { case: "valid-utf8" });
   send(7, "two lines\nsecond line\n", [["TRAILING_SPACE", "value with trailing spaces   "]], { case: "newlines" });
-  send(8, "printable text sent in binary form", [["BINARY_TEXT", "also printable"], ["EMPTY", ""]], { case: "forced-binary", binary: ["MESSAGE", "BINARY_TEXT", "EMPTY"] });
+  send(8, "printable text sent in binary form", [["BINARY_TEXT", "also printable"], ["EMPTY", ""], ["EMPTY_TEXT", ""]], { case: "forced-binary", binary: ["MESSAGE", "BINARY_TEXT", "EMPTY"] });
   send(9, "repeated fields", [["TAG", "alpha"], ["TAG", "beta"], ["TAG", "alpha"], ["TAG", "gamma"]], { case: "repeated-field" });
   send(10, "long field name", [["F".repeat(64), "64-character field name"], ["A_FIELD_WITH_DIGITS_123", "x"]], { case: "names" });
   send(11, "random bytes (incompressible, above the compression threshold)", [["BLOB", J.rng.bytes(1024)], ["BASE64", J.rng.bytes(700).toString("base64")]], { case: "incompressible" });
