@@ -228,6 +228,8 @@ export class EventGrouper {
       e.exit = v.exit;
     } else if (!o.fromSyscall && e.success === null && v.res !== null) {
       e.success = resultOf(v.res);
+    } else if (v.audit_type === "SECCOMP" && e.success === null) {
+      e.success = seccompAllowed(line);
     }
     if (v.audit_type === "CWD" || (e.cwd === null && v.cwd !== null)) e.cwd = v.cwd ?? e.cwd;
     if (v.audit_type === "PROCTITLE") e.proctitle = v.proctitle;
@@ -282,6 +284,16 @@ const UNSET = 4294967295;
 function fillName(e: AuditEvent, k: "uid_name" | "auid_name", value: string, override: boolean): void {
   const name = value === "unset" ? null : value;
   if (override || e[k] === null) e[k] = name;
+}
+
+const SECCOMP_RET_ACTION = 0x7fff0000;
+const SECCOMP_RET_ALLOW = 0x7fff0000;
+
+/** A seccomp record's code= (hex): the filter let the syscall through (auparse: "allow" is a success). */
+function seccompAllowed(line: AuditLine): boolean | null {
+  const code = line.pairs.find((p) => p.name === "code")?.value;
+  if (code === undefined || !/^(0x)?[0-9a-fA-F]{1,8}$/.test(code)) return null;
+  return (Number.parseInt(code.replace(/^0x/, ""), 16) & SECCOMP_RET_ACTION) >>> 0 === SECCOMP_RET_ALLOW;
 }
 
 /** A user message's res= as a success (libaudit writes success/failed; kernel records 1/0). */
