@@ -34,6 +34,9 @@ export interface LineValues {
   proctitle: string | null;
   fields: string[];
   enriched: string[];
+  message: string;
+  /** Set by the reader. */
+  filepath: string;
 }
 
 /** One decoded pair, in line order: what `fields` and the events are made from. */
@@ -118,6 +121,8 @@ export function lineValues(line: AuditLine): LineValues {
     proctitle: null,
     fields: [],
     enriched: line.enriched.map((p) => `${p.name}=${p.value}`),
+    message: line.message,
+    filepath: "",
   };
   const taken = new Set<Typed>();
   const arch = line.pairs.find((p) => p.name === "arch")?.value ?? null;

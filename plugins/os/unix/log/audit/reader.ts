@@ -83,6 +83,7 @@ function* fileLines(log: OpenedLog, ctx: FunctionContext): Generator<ReadLine> {
     }
     if (good++ === 0) for (const p of early.splice(0)) ctx.warn({ message: `line ${p.lineNumber}: ${p.message}; skipped`, file, offset: p.offset });
     const values = lineValues(parsed);
+    values.filepath = file;
     if (values.ts === null && ++badTime <= MAX_LINE_WARNINGS) {
       ctx.warn({ message: `line ${l.lineNumber}: time stamp ${parsed.sec} is past year 9999: kept with ts null`, file, offset });
     }
