@@ -5,7 +5,9 @@
 // (end_of_event_timeout) after it; an EOE line ends it (auditd seldom writes EOE). Memory stays bounded: at most
 // MAX_OPEN events are held, and their arguments and paths within MAX_HELD_BYTES; past either the oldest event
 // is closed early. A line of an event already closed starts a new event with the same audit_id (so does
-// ausearch after its timeout); such lines are counted and reported once at the end.
+// ausearch after its timeout); such lines of the last RECENT_KEYS events closed early are counted and reported
+// once at the end. The time rule is a lookup in a stack of the latest beginnings (not a scan of the open events),
+// so 300,000 events open at once cost no more per line than one.
 // Events come out in the order of their first lines: an event waits until those before it are complete.
 import { decodeLenient, type Timestamp } from "quarry";
 import { decodeValue, escapedBytes, valueKind } from "./decode.js";
@@ -66,7 +68,10 @@ export interface GrouperStats {
 
 interface Open {
   key: string;
+  /** The how-manieth event beginning this one was. */
+  index: number;
   sec: number;
+  /** Complete by a rule other than time (one-line type, EOE, a bound); the time rule is isComplete's. */
   complete: boolean;
   event: AuditEvent;
   /** Arguments by index: whole (a0=) or in pieces (a1[0]=, a1[1]=) whose bytes are joined. */
@@ -96,10 +101,25 @@ function oneLine(type: string): boolean {
 const ARG = /^a(\d{1,7})(?:\[(\d{1,7})\])?$/;
 
 export class EventGrouper {
-  private readonly open = new Map<string, Open>();
+  /**
+   * The events not yet emitted, in the order of their first lines: queue[head..]. (A Map used as a queue walks
+   * over its deleted entries from the front until it rehashes: quadratic with thousands open.)
+   */
+  private queue: Open[] = [];
+  private head = 0;
+  /** The latest event of each key (an earlier, complete one with the same key may still wait in the queue). */
+  private readonly byKey = new Map<string, Open>();
   private readonly recent = new Set<string>();
+  private readonly recentRing: (string | undefined)[] = [];
+  private recentAt = 0;
   private held = 0;
-  private renamed = 0;
+  private beginnings = 0;
+  /**
+   * The latest second among the event beginnings after each point: a stack of (index, sec) with falling secs,
+   * so the latest beginning after event i is the first entry past i. ausearch's time rule (an event is complete
+   * once an event begins EOE_TIMEOUT seconds after it) is then a lookup, not a scan of every open event.
+   */
+  private maxima: { index: number; sec: number }[] = [];
   readonly stats: GrouperStats = { closedEarly: 0, lateLines: 0, cut: 0 };
 
   constructor(
@@ -111,12 +131,10 @@ export class EventGrouper {
   /** Add a line; returns the events now ready, in the order of their first lines. */
   add(line: AuditLine, values: LineValues, filepath: string): AuditEvent[] {
     const key = `${line.node ?? ""}\0${line.sec}.${line.ms}:${line.serial}`;
-    let ev = this.open.get(key);
-    if (ev && ev.complete) ev = undefined;
+    let ev = this.byKey.get(key);
+    if (ev && this.isComplete(ev)) ev = undefined;
     if (!ev) {
       if (this.recent.has(key)) this.stats.lateLines++;
-      // a new event: the time rule for the others (ausearch checks them when an event begins)
-      for (const o of this.open.values()) if (!o.complete && o.sec + EOE_TIMEOUT <= line.sec) o.complete = true;
       ev = this.begin(key, line, values, filepath);
     }
     this.take(ev, line, values);
@@ -124,9 +142,11 @@ export class EventGrouper {
     const out: AuditEvent[] = [];
     for (;;) {
       out.push(...this.ready());
-      if (this.open.size <= this.limits.maxOpen && (this.held <= this.limits.maxHeld || this.open.size <= 1)) return out;
+      const size = this.queue.length - this.head;
+      if (size <= this.limits.maxOpen && (this.held <= this.limits.maxHeld || size <= 1)) return out;
       // over a bound: the oldest event is closed as it is
-      const oldest = this.open.values().next().value as Open;
+      const oldest = this.queue[this.head]!;
+      if (this.isComplete(oldest)) continue; // ready() takes it next time round
       oldest.complete = true;
       oldest.early = true;
       this.stats.closedEarly++;
@@ -135,21 +155,17 @@ export class EventGrouper {
 
   /** The end of the log: every event still open, in order. */
   finish(): AuditEvent[] {
-    for (const o of this.open.values()) o.complete = true;
+    for (let i = this.head; i < this.queue.length; i++) this.queue[i]!.complete = true;
     return this.ready();
   }
 
   private begin(key: string, line: AuditLine, values: LineValues, filepath: string): Open {
-    // A line with an existing key whose event is complete starts a second event with that key: the map keeps
-    // one entry per key, so the completed one is renamed out of the way (it is emitted in its turn).
-    const prior = this.open.get(key);
-    if (prior) {
-      this.open.delete(key);
-      prior.key = `${key}\0${++this.renamed}`;
-      this.open.set(prior.key, prior);
-    }
+    const index = this.beginnings++;
+    while (this.maxima.length && this.maxima[this.maxima.length - 1]!.sec <= line.sec) this.maxima.pop();
+    this.maxima.push({ index, sec: line.sec });
     const o: Open = {
       key,
+      index,
       sec: line.sec,
       complete: oneLine(values.audit_type),
       event: emptyEvent(values, filepath),
@@ -160,27 +176,64 @@ export class EventGrouper {
       cut: false,
       early: false,
     };
-    this.open.set(key, o);
+    this.queue.push(o);
+    this.byKey.set(key, o); // a complete event of the same key stays in the queue, emitted in its turn
     return o;
+  }
+
+  private isComplete(o: Open): boolean {
+    if (o.complete) return true;
+    const m = this.maxima;
+    const i = this.firstAfter(o.index);
+    if (i < m.length && m[i]!.sec >= o.sec + EOE_TIMEOUT) o.complete = true;
+    return o.complete;
+  }
+
+  /** The first entry of `maxima` whose beginning came after beginning `index`. */
+  private firstAfter(index: number): number {
+    const m = this.maxima;
+    let lo = 0;
+    let hi = m.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m[mid]!.index > index) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** The complete events at the head of the queue. */
   private ready(): AuditEvent[] {
     const out: AuditEvent[] = [];
-    for (const o of this.open.values()) {
-      if (!o.complete) break;
-      this.open.delete(o.key);
+    const q = this.queue;
+    while (this.head < q.length && this.isComplete(q[this.head]!)) {
+      const o = q[this.head]!;
+      q[this.head++] = undefined as unknown as Open;
+      if (this.byKey.get(o.key) === o) this.byKey.delete(o.key);
       this.held -= o.held;
       if (o.early) this.remember(o.key);
       out.push(this.close(o));
+    }
+    if (this.head > 4096 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+    // beginnings before the oldest open event answer no question any more
+    const keepFrom = this.head < this.queue.length ? this.queue[this.head]!.index : this.beginnings;
+    if (this.maxima.length > 1024) {
+      const drop = this.firstAfter(keepFrom);
+      if (drop > 1024) this.maxima = this.maxima.slice(drop);
     }
     return out;
   }
 
   private remember(key: string): void {
-    const k = key.split("\0").slice(0, 2).join("\0");
-    this.recent.add(k);
-    if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.values().next().value as string);
+    // a ring of the last RECENT_KEYS keys (a Set's oldest entry found by iteration would walk its deleted ones)
+    const old = this.recentRing[this.recentAt];
+    if (old !== undefined) this.recent.delete(old);
+    this.recentRing[this.recentAt] = key;
+    this.recentAt = (this.recentAt + 1) % RECENT_KEYS;
+    this.recent.add(key);
   }
 
   private close(o: Open): AuditEvent {
