@@ -45,6 +45,8 @@ export { Registry, type FunctionGroup, type FunctionRef } from "./plugin/registr
 export { READ_FILE_LIMIT, RootFilesystem, readAll, readFully, type ReadOptions, type WalkOptions } from "./fs/root.js";
 export { readLines, type FileHead, type LineOptions, type TextHead, type TextLine } from "./fs/read.js";
 export { PATH_MAX } from "./fs/path.js";
+// Bounded gzip inflation (a truncated stream keeps its good prefix, with a warning): rotated logs.
+export { gunzipBounded, type GunzipOptions, type Inflated, type PositionedInput } from "./util/gunzip.js";
 export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsErrorCode } from "./fs/types.js";
 
 // Artefacts many plugins read.
