@@ -13,6 +13,8 @@
 //                                     (a cut line, a truncated gzip) is a warning naming the file and the line
 //                                     or offset (ctx.warn). The iterator closes the file at its end;
 //                                     closeAll(opened) closes what was not read (a function stopped early).
+//   opened.scan()                   → the same lines, silently and without closing: a first pass (the year of
+//                                     traditional syslog lines is known only from a file's end).
 //
 // Compression is decided by the file's magic, not its name (a `.gz` that is plain text is read as text, with a
 // warning). Offsets in a gzip'd rotation are offsets in its inflated bytes. Inflation goes through
@@ -36,6 +38,8 @@ export type Compression = "none" | "gzip" | "xz" | "bzip2" | "zstd";
 export interface Rotation {
   /** The file's real path in the target (links resolved). */
   path: string;
+  /** The base log it belongs to, as given to findRotations ("/var/log/auth.log"). */
+  base: string;
   /** From the file's first bytes. */
   compression: Compression;
   mtime: Timestamp | null;
@@ -63,6 +67,8 @@ export interface OpenedLog extends Iterable<LogLine> {
   readonly rotation: Rotation;
   /** Close the file (idempotent); the iterator does it at its end. */
   close(): void;
+  /** The lines again, without warnings, leaving the file open: a first pass before the iteration. */
+  scan(): Iterable<LogLine>;
 }
 
 export type Reporter = Pick<FunctionContext, "warn" | "error">;
@@ -126,13 +132,13 @@ export function findRotations(root: RootFilesystem, bases: readonly string[]): R
       const st = root.stat(real);
       found.push({ path: real, num: m[1] !== undefined ? Number(m[1]) : null, date: m[2] ?? null, mtime: st.mtime, size: st.size });
     }
-    out.push(...ordered(found).map((f) => ({ ...withoutKeys(f), compression: sniff(root, f.path) })));
+    out.push(...ordered(found).map((f) => ({ ...withoutKeys(f, base), compression: sniff(root, f.path) })));
   }
   return out;
 }
 
-function withoutKeys(f: Found & { age: number }): Omit<Rotation, "compression"> {
-  return { path: f.path, mtime: f.mtime, size: f.size, age: f.age };
+function withoutKeys(f: Found & { age: number }, base: string): Omit<Rotation, "compression"> {
+  return { path: f.path, base, mtime: f.mtime, size: f.size, age: f.age };
 }
 
 function ordered(found: Found[]): (Found & { age: number })[] {
@@ -277,6 +283,9 @@ function opened(rotation: Rotation, h: FileHandle, damage: { message: string; at
   return {
     rotation,
     close,
+    *scan() {
+      for (const l of readLines(h, { maxLineBytes })) yield { text: l.text, lineNumber: l.lineno, offset: l.offset, bytes: l.bytes, cut: l.cut };
+    },
     *[Symbol.iterator]() {
       let cuts = 0;
       let last: LogLine | null = null;

@@ -209,6 +209,17 @@ describe("openRotations", () => {
     }
   });
 
+  it("scans a file silently without closing it, then reads it again", async () => {
+    const t = Target.fromTree({ "/var/log/syslog": `a\n${"x".repeat(50)}\n` });
+    const c = collect();
+    const [log] = await openRotations(t.fs, findRotations(t.fs, ["/var/log/syslog"]), c.rep, { maxLineBytes: 10 });
+    expect([...log!.scan()].map((l) => l.text)).toEqual(["a", "x".repeat(10)]);
+    expect(c.warnings).toEqual([]);
+    expect([...log!].map((l) => l.text)).toEqual(["a", "x".repeat(10)]);
+    expect(c.warnings).toHaveLength(1);
+    expect(log!.rotation.base).toBe("/var/log/syslog");
+  });
+
   it("closes files not read (closeAll is idempotent with the iterator's own close)", async () => {
     const t = Target.fromTree({ "/var/log/syslog": "a\nb\n", "/var/log/syslog.1.gz": gzipSync("z\n") });
     const opened = await openRotations(t.fs, findRotations(t.fs, ["/var/log/syslog"]), collect().rep);
