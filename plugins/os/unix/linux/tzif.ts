@@ -155,23 +155,9 @@ export class TimeZone implements Zone {
     return { from, to, utoff: off, before, after };
   }
 
-  /**
-   * The instants (UTC seconds, ascending) whose local time is `local` (seconds since the epoch of the wall-clock
-   * time read as if it were UTC): one normally, two in a repeated hour (DST ending), none in a skipped one.
-   */
+  /** The instants whose local time is `local` (see instantsOf). */
   instantsOf(local: number): number[] {
-    const out: number[] = [];
-    // Offsets change at most a few times a day; the ones in effect a day either side cover every candidate.
-    const seen = new Set<number>();
-    for (const probe of [local - 86400 * 2, local - 86400, local, local + 86400, local + 86400 * 2]) {
-      for (const off of [this.offsetAt(probe), this.offsetAt(probe - this.offsetAt(probe))]) {
-        if (seen.has(off)) continue;
-        seen.add(off);
-        const u = local - off;
-        if (this.offsetAt(u) === off && !out.includes(u)) out.push(u);
-      }
-    }
-    return out.sort((a, b) => a - b);
+    return instantsOf(this, local);
   }
 
   /** Append the footer rule's transitions up to the end of `year` (nothing without a DST rule). */
@@ -190,6 +176,27 @@ export class TimeZone implements Zone {
     }
     this.generatedTo = Math.max(this.generatedTo, until);
   }
+}
+
+/**
+ * The instants (UTC seconds, ascending) whose local time in `zone` is `local` (seconds since the epoch of the
+ * wall-clock time read as if it were UTC): one normally, two in a repeated hour (DST ending), none in a skipped
+ * one (DST starting).
+ */
+export function instantsOf(zone: Pick<Zone, "offsetAt">, local: number): number[] {
+  const out: number[] = [];
+  // Offsets change at most a few times a day; the ones in effect two days either side cover every candidate.
+  const seen = new Set<number>();
+  for (const probe of [local - 86400 * 2, local - 86400, local, local + 86400, local + 86400 * 2]) {
+    const o1 = zone.offsetAt(probe);
+    for (const off of [o1, zone.offsetAt(probe - o1)]) {
+      if (seen.has(off)) continue;
+      seen.add(off);
+      const u = local - off;
+      if (zone.offsetAt(u) === off && !out.includes(u)) out.push(u);
+    }
+  }
+  return out.sort((a, b) => a - b);
 }
 
 // ---- the binary file ----
@@ -372,7 +379,7 @@ function isLeap(y: number): boolean {
 }
 
 /** Days since 1970-01-01 of y-m-d (proleptic Gregorian). */
-function daysOf(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -396,10 +403,10 @@ export function yearOfUtc(utc: number): number {
 function ruleDay(r: RuleDate, y: number): number {
   if (r.kind !== "month") {
     // Jn: 1..365, February 29 never counted; n: 0..365, counted
-    const jan1 = daysOf(y, 1, 1);
+    const jan1 = daysFromCivil(y, 1, 1);
     return r.kind === "julian0" ? jan1 + r.day : jan1 + r.day - 1 + (isLeap(y) && r.day >= 60 ? 1 : 0);
   }
-  const first = daysOf(y, r.month, 1);
+  const first = daysFromCivil(y, r.month, 1);
   const weekdayOfFirst = (((first + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday (4)
   let day = first + ((r.weekday - weekdayOfFirst + 7) % 7) + (r.week - 1) * 7;
   const monthDays = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][r.month - 1]!;
