@@ -6,10 +6,11 @@ import users from "./os/unix/users.js";
 import atop from "./os/unix/log/atop/index.js";
 import lastlog from "./os/unix/log/lastlog.js";
 import messages from "./os/unix/log/messages/index.js";
+import authlog from "./os/unix/log/auth/index.js";
 import btmp from "./os/unix/log/utmp/btmp.js";
 import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, atop, messages];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, atop, authlog, messages];
 
 export const defaultRegistry = new Registry(PLUGINS);
