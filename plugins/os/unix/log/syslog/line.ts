@@ -42,7 +42,32 @@ export interface SyslogLine {
   message: string;
 }
 
-const MONTHS: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+/** The month of an English abbreviation at i ("Jan" → 1), 0 when none: by character codes, no substring. */
+function monthAt(s: string, i: number): number {
+  const a = s.charCodeAt(i);
+  const b = s.charCodeAt(i + 1);
+  const c = s.charCodeAt(i + 2);
+  switch (a) {
+    case 74: // J
+      return b === 97 && c === 110 ? 1 : b === 117 ? (c === 110 ? 6 : c === 108 ? 7 : 0) : 0;
+    case 70: // F
+      return b === 101 && c === 98 ? 2 : 0;
+    case 77: // M
+      return b === 97 ? (c === 114 ? 3 : c === 121 ? 5 : 0) : 0;
+    case 65: // A
+      return b === 112 && c === 114 ? 4 : b === 117 && c === 103 ? 8 : 0;
+    case 83: // S
+      return b === 101 && c === 112 ? 9 : 0;
+    case 79: // O
+      return b === 99 && c === 116 ? 10 : 0;
+    case 78: // N
+      return b === 111 && c === 118 ? 11 : 0;
+    case 68: // D
+      return b === 101 && c === 99 ? 12 : 0;
+    default:
+      return 0;
+  }
+}
 /** RFC 3164 allows 32 characters, rsyslog takes more; past this a "tag" is message text. */
 const MAX_TAG = 128;
 /** A pid is a decimal number that fits in 32 bits (Linux pid_max is at most 2^22). */
@@ -103,8 +128,8 @@ function fraction(s: string, i: number): number {
 
 /** `Mmm dd hh:mm:ss[.ffffff]` (day padded with a space or a zero, or one digit); index after it, or -1. */
 function traditionalStamp(s: string, i: number): number {
-  const month = MONTHS[s.slice(i, i + 3)];
-  if (month === undefined || s.charCodeAt(i + 3) !== 32) return -1;
+  const month = monthAt(s, i);
+  if (month === 0 || s.charCodeAt(i + 3) !== 32) return -1;
   let j = i + 4;
   if (s.charCodeAt(j) === 32) j++;
   let day: number;
@@ -366,4 +391,12 @@ export function parseSyslogLine(s: string): SyslogLine | null {
   }
   const j = traditionalStamp(s, 0);
   return j < 0 ? null : hostAndTag(s, j);
+}
+
+/**
+ * The stamp of a line that starts with a letter (a traditional stamp), read from the line's start alone: the
+ * same fields parseSyslogLine gives such a line (whose host and tag never fail). Null for any other line.
+ */
+export function parseTraditionalStamp(s: string): SyslogLine | null {
+  return traditionalStamp(s, 0) < 0 ? null : out;
 }

@@ -11,7 +11,7 @@
 import { Timestamp, type ArgSpec, type FunctionContext, type Target } from "quarry";
 import { targetZone, type TargetZone } from "../../linux/timezone.js";
 import { closeAll, findRotations, openRotations, type OpenedLog } from "../rotations.js";
-import { parseSyslogLine, type SyslogLine } from "./line.js";
+import { parseSyslogLine, parseTraditionalStamp, type SyslogLine } from "./line.js";
 import { boundsOf, Placer, resolveStartYear, YearScan } from "./year.js";
 
 /** Lines judged before a file is called "not a syslog file". */
@@ -85,8 +85,36 @@ interface Pass1 {
   startYear: number | null;
 }
 
+/** Bytes of a line's start that hold any traditional stamp (`Mar  4 2024 08:15:03.123456789…` is 30). */
+const STAMP_PREFIX = 48;
+
 /** Pass one over a file: the year scan, and whether it is a syslog file at all. */
 function firstPass(log: OpenedLog, z: TargetZone): Pass1 {
+  return fastFirstPass(log, z) ?? fullFirstPass(log, z);
+}
+
+/**
+ * The common case, a file of traditional lines, reading only each line's first bytes. It gives up (null) at
+ * the first line that starts with a digit or "<" (RFC 3339, RFC 5424, a <PRI>): those need the whole line.
+ */
+function fastFirstPass(log: OpenedLog, z: TargetZone): Pass1 | null {
+  const scan = new YearScan(z.zone);
+  let probed = 0;
+  let headers = 0;
+  for (const l of log.prefixes(STAMP_PREFIX)) {
+    const c = l.prefix.charCodeAt(0);
+    if (c === 60 || (c >= 48 && c <= 57)) return null;
+    const p = parseTraditionalStamp(l.prefix);
+    if (probed < MAX_PROBE) {
+      probed++;
+      if (p) headers++;
+    }
+    if (p) scan.add(p, l.lineNumber);
+  }
+  return { log, scan, isLog: probed === 0 || headers > 0, startYear: null };
+}
+
+function fullFirstPass(log: OpenedLog, z: TargetZone): Pass1 {
   const scan = new YearScan(z.zone);
   let probed = 0;
   let headers = 0;
@@ -100,6 +128,8 @@ function firstPass(log: OpenedLog, z: TargetZone): Pass1 {
       if (p) headers++;
     }
     if (p) scan.add(p, l.lineNumber);
+    // the year scan ends at the first dated line; past the probe nothing more is needed
+    if (scan.firstDated !== null && probed >= MAX_PROBE) break;
   }
   return { log, scan, isLog: probed === 0 || headers > 0, startYear: null };
 }

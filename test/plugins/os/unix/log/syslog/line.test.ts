@@ -52,6 +52,12 @@ describe("traditional (RFC 3164 as rsyslog writes it)", () => {
     expect(parse("Mar  4 08:15:03 web01 x: y\r")).toMatchObject({ message: "y" });
   });
 
+  it("knows the twelve months and no near miss", () => {
+    const names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    names.forEach((m, k) => expect(parse(`${m}  4 08:15:03 h x: y`)?.month, m).toBe(k + 1));
+    for (const m of ["Jux", "Jan".toUpperCase(), "Mat", "Apt", "Auh", "Sap", "Ocd", "Nob", "Dez", "Fab", "Maz"]) expect(parse(`${m}  4 08:15:03 h x: y`), m).toBeNull();
+  });
+
   it("refuses what is no stamp", () => {
     for (const s of ["", "Mar", "Mar 4", "Foo  4 08:15:03 h x: y", "Mar 32 08:15:03 h x: y", "Mar  4 24:15:03 h x: y", "Mar  4 08:61:03 h x: y", "Mar  4 08:15 h x: y", "mar  4 08:15:03 h x: y", "Mar  408:15:03 h"]) {
       expect(parse(s), JSON.stringify(s)).toBeNull();
