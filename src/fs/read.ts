@@ -1,6 +1,7 @@
 // Reading an open file within a budget: positioned reads that loop over short reads, the head of a file, and
 // its lines through a fixed window. Evidence sizes are claims (a sparse 4000 MiB /etc/hostname costs no disk),
 // so nothing here allocates what the file says it holds unless the caller asked for that much.
+import { isAscii } from "node:buffer";
 import type { FileHandle } from "./types.js";
 import { decodeLenient } from "../util/text.js";
 
@@ -115,10 +116,20 @@ export function* readLines(h: FileHandle, opts: LineOptions = {}): Generator<Tex
     const n = pos < limit ? h.read(buf, 0, Math.min(buf.length, limit - pos), pos) : 0;
     if (n <= 0) break;
     const chunk = n === buf.length ? buf : buf.subarray(0, n);
+    // An ASCII window is decoded once; its whole lines are slices of that string (no copy, no decoding per line)
+    const text = isAscii(chunk) ? chunk.toString("latin1", 0, n) : null;
     let i = 0;
     while (i < n) {
       const nl = chunk.indexOf(10, i);
       const end = nl < 0 ? n : nl;
+      if (nl >= 0 && length === 0 && end - i <= max) {
+        // a whole line inside the window: decoded in place
+        yield { text: text !== null ? text.slice(i, end) : decodeLenient(chunk, i, end), lineno, offset: pos + i, bytes: end - i, cut: false };
+        lineno++;
+        start = pos + nl + 1;
+        i = nl + 1;
+        continue;
+      }
       const take = Math.min(end - i, max - kept);
       if (take > 0) {
         parts.push(Buffer.from(chunk.subarray(i, i + take)));

@@ -13,6 +13,10 @@
 //                                     (a cut line, a truncated gzip) is a warning naming the file and the line
 //                                     or offset (ctx.warn). The iterator closes the file at its end;
 //                                     closeAll(opened) closes what was not read (a function stopped early).
+//   opened.scan()                   → the same lines, silently and without closing: a first pass (the year of
+//                                     traditional syslog lines is known only from a file's end).
+//   opened.prefixes(n)              → a faster first pass: each line's first n bytes after its leading NULs,
+//                                     as latin1 (within maxLineBytes, as the lines' text), one shared object.
 //
 // Compression is decided by the file's magic, not its name (a `.gz` that is plain text is read as text, with a
 // warning). Offsets in a gzip'd rotation are offsets in its inflated bytes. Inflation goes through
@@ -36,6 +40,8 @@ export type Compression = "none" | "gzip" | "xz" | "bzip2" | "zstd";
 export interface Rotation {
   /** The file's real path in the target (links resolved). */
   path: string;
+  /** The base log it belongs to, as given to findRotations ("/var/log/auth.log"). */
+  base: string;
   /** From the file's first bytes. */
   compression: Compression;
   mtime: Timestamp | null;
@@ -63,6 +69,19 @@ export interface OpenedLog extends Iterable<LogLine> {
   readonly rotation: Rotation;
   /** Close the file (idempotent); the iterator does it at its end. */
   close(): void;
+  /** The lines again, without warnings, leaving the file open: a first pass before the iteration. */
+  scan(): Iterable<LogLine>;
+  /**
+   * Each non-empty line's first `n` bytes after its leading NUL bytes, decoded as latin1, without decoding the
+   * rest: what a first pass that reads only a line's start needs. The object yielded is reused.
+   */
+  prefixes(n: number): Iterable<LinePrefix>;
+}
+
+export interface LinePrefix {
+  prefix: string;
+  lineNumber: number;
+  offset: number;
 }
 
 export type Reporter = Pick<FunctionContext, "warn" | "error">;
@@ -126,13 +145,13 @@ export function findRotations(root: RootFilesystem, bases: readonly string[]): R
       const st = root.stat(real);
       found.push({ path: real, num: m[1] !== undefined ? Number(m[1]) : null, date: m[2] ?? null, mtime: st.mtime, size: st.size });
     }
-    out.push(...ordered(found).map((f) => ({ ...withoutKeys(f), compression: sniff(root, f.path) })));
+    out.push(...ordered(found).map((f) => ({ ...withoutKeys(f, base), compression: sniff(root, f.path) })));
   }
   return out;
 }
 
-function withoutKeys(f: Found & { age: number }): Omit<Rotation, "compression"> {
-  return { path: f.path, mtime: f.mtime, size: f.size, age: f.age };
+function withoutKeys(f: Found & { age: number }, base: string): Omit<Rotation, "compression"> {
+  return { path: f.path, base, mtime: f.mtime, size: f.size, age: f.age };
 }
 
 function ordered(found: Found[]): (Found & { age: number })[] {
@@ -277,6 +296,12 @@ function opened(rotation: Rotation, h: FileHandle, damage: { message: string; at
   return {
     rotation,
     close,
+    *prefixes(n: number) {
+      yield* linePrefixes(h, n, maxLineBytes);
+    },
+    *scan() {
+      for (const l of readLines(h, { maxLineBytes })) yield { text: l.text, lineNumber: l.lineno, offset: l.offset, bytes: l.bytes, cut: l.cut };
+    },
     *[Symbol.iterator]() {
       let cuts = 0;
       let last: LogLine | null = null;
@@ -299,4 +324,67 @@ function opened(rotation: Rotation, h: FileHandle, damage: { message: string; at
       }
     },
   };
+}
+
+/** The 1 MiB window of the first pass: lines are found with indexOf, only their first bytes decoded. */
+const PREFIX_WINDOW = 1024 * 1024;
+
+function* linePrefixes(h: FileHandle, n: number, maxLineBytes: number): Generator<LinePrefix> {
+  const buf = Buffer.allocUnsafe(Math.min(PREFIX_WINDOW, Math.max(h.size, 4096)));
+  const out: LinePrefix = { prefix: "", lineNumber: 0, offset: 0 };
+  // the text of a line is its first maxLineBytes bytes: NULs and the prefix are looked for within them
+  const within = Math.min(maxLineBytes, buf.length);
+  let lineno = 0;
+  let pos = 0;
+  const emit = (w: Buffer, from: number, to: number): boolean => {
+    lineno++;
+    const limit = Math.min(to, from + within);
+    let q = from;
+    while (q < limit && w[q] === 0) q++;
+    if (q >= limit) return false;
+    out.prefix = w.toString("latin1", q, Math.min(limit, q + n));
+    out.lineNumber = lineno;
+    out.offset = pos + from;
+    return true;
+  };
+  for (;;) {
+    const got = h.read(buf, 0, buf.length, pos);
+    if (got <= 0) return;
+    const w = got === buf.length ? buf : buf.subarray(0, got);
+    let i = 0;
+    for (;;) {
+      const nl = w.indexOf(10, i);
+      if (nl >= 0) {
+        if (emit(w, i, nl)) yield out;
+        i = nl + 1;
+        if (i < got) continue;
+        pos += got;
+        break;
+      }
+      // no newline in the rest of the window
+      if (pos + got >= h.size || got < buf.length) {
+        if (i < got && emit(w, i, got)) yield out; // the last line, without its "\n"
+        return;
+      }
+      if (i > 0) {
+        pos += i; // read again from this line's start
+        break;
+      }
+      // a line longer than the window: its start now, then on to its end
+      if (emit(w, 0, got)) yield out;
+      let p = pos + got;
+      for (;;) {
+        const m = h.read(buf, 0, buf.length, p);
+        if (m <= 0) return;
+        const k = buf.subarray(0, m).indexOf(10);
+        if (k >= 0) {
+          p += k + 1;
+          break;
+        }
+        p += m;
+      }
+      pos = p;
+      break;
+    }
+  }
 }

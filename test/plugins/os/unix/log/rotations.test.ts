@@ -209,6 +209,17 @@ describe("openRotations", () => {
     }
   });
 
+  it("scans a file silently without closing it, then reads it again", async () => {
+    const t = Target.fromTree({ "/var/log/syslog": `a\n${"x".repeat(50)}\n` });
+    const c = collect();
+    const [log] = await openRotations(t.fs, findRotations(t.fs, ["/var/log/syslog"]), c.rep, { maxLineBytes: 10 });
+    expect([...log!.scan()].map((l) => l.text)).toEqual(["a", "x".repeat(10)]);
+    expect(c.warnings).toEqual([]);
+    expect([...log!].map((l) => l.text)).toEqual(["a", "x".repeat(10)]);
+    expect(c.warnings).toHaveLength(1);
+    expect(log!.rotation.base).toBe("/var/log/syslog");
+  });
+
   it("closes files not read (closeAll is idempotent with the iterator's own close)", async () => {
     const t = Target.fromTree({ "/var/log/syslog": "a\nb\n", "/var/log/syslog.1.gz": gzipSync("z\n") });
     const opened = await openRotations(t.fs, findRotations(t.fs, ["/var/log/syslog"]), collect().rep);
@@ -218,5 +229,30 @@ describe("openRotations", () => {
     }
     closeAll(opened);
     closeAll(opened);
+  });
+});
+
+describe("OpenedLog.prefixes", () => {
+  it("gives each line's start after its NULs with the line numbers and offsets of the lines, long lines included", async () => {
+    const { prng } = await import("../../../../helpers/prng.js");
+    const rnd = prng(77);
+    const parts: string[] = [];
+    for (let k = 0; k < 3000; k++) {
+      const r = rnd();
+      const len = r < 0.01 ? 1_500_000 + Math.floor(rnd() * 2_000_000) : Math.floor(rnd() * 120);
+      const nuls = rnd() < 0.05 ? "\0".repeat(Math.floor(rnd() * 300)) : "";
+      parts.push(nuls + "Mar  4 08:15:03 h x: " + "y".repeat(len));
+    }
+    const text = parts.join("\n") + (rnd() < 0.5 ? "\n" : "");
+    const t = Target.fromTree({ "/var/log/syslog": text });
+    const [log] = await openRotations(t.fs, findRotations(t.fs, ["/var/log/syslog"]), collect().rep, { maxLineBytes: 200 });
+    const want = [...log!.scan()]
+      .map((l) => ({ ...l, stripped: l.text.replace(/^\0+/, "") }))
+      .filter((l) => l.stripped !== "")
+      .map((l) => [l.stripped.slice(0, 24), l.lineNumber, l.offset]);
+    const got: unknown[] = [];
+    for (const l of log!.prefixes(24)) got.push([l.prefix, l.lineNumber, l.offset]); // the object is reused
+    const bad = got.findIndex((g, k) => JSON.stringify(g) !== JSON.stringify(want[k]));
+    expect(JSON.stringify([bad, got[bad], want[bad], got.length, want.length])).toBe(JSON.stringify([-1, null, null, want.length, want.length]));
   });
 });
