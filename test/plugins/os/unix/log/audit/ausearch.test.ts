@@ -12,6 +12,11 @@ import { accounts, ausearchTime, checkLine, fieldsInOrder, oracleEvents, tally, 
 import { fixture, logTree, run } from "./helpers.js";
 
 const ACCOUNTS = accounts(fixture("accounts/passwd").toString(), fixture("accounts/group").toString());
+const WEB01_ACCOUNTS = accounts(fixture("../hosts/web01/etc/passwd").toString(), fixture("../hosts/web01/etc/group").toString());
+/** The sample host's logs (make_web01.mjs) and their oracles' names. */
+const WEB01 = { "web01.audit.log.1": "../hosts/web01/var/log/audit/audit.log.1", "web01.audit.log": "../hosts/web01/var/log/audit/audit.log" };
+const logPath = (name: string): string => WEB01[name as keyof typeof WEB01] ?? name;
+const accountsOf = (name: string) => (name in WEB01 ? WEB01_ACCOUNTS : ACCOUNTS);
 const NOT_COLUMNS = new Set(["ts", "audit_type", "audit_id", "node", "fields", "enriched", "message", "filepath", "hostname", "domain"]);
 const COLUMNS = new Set(AuditRecord.fields.map((f) => f.name).filter((n) => !NOT_COLUMNS.has(n)));
 
@@ -32,7 +37,7 @@ interface Figures {
 }
 
 async function againstAusearchI(log: string): Promise<{ figures: Figures; left: AnyRecord[] }> {
-  const r = await run("audit", logTree(fixture(log)));
+  const r = await run("audit", logTree(fixture(logPath(log))));
   const queue = new Map<string, AnyRecord[]>();
   for (const rec of r.records) {
     const k = recordKey(rec);
@@ -47,7 +52,7 @@ async function againstAusearchI(log: string): Promise<{ figures: Figures; left: 
       if (!rec) throw new Error(`ausearch shows a line quarry has no record of: ${o.text}`);
       const enriched = new Map((rec.enriched as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
       try {
-        checkLine(o, rec.audit_type as string, fieldsInOrder(rec, namesOf(rec), COLUMNS), ACCOUNTS, enriched, t);
+        checkLine(o, rec.audit_type as string, fieldsInOrder(rec, namesOf(rec), COLUMNS), accountsOf(log), enriched, t);
       } catch (e) {
         throw new Error(`${log}: ${(e as Error).message}\n  record: ${JSON.stringify(rec)}`);
       }
@@ -59,8 +64,8 @@ async function againstAusearchI(log: string): Promise<{ figures: Figures; left: 
 }
 
 describe("audit: every line against ausearch -i", () => {
-  for (const log of ["raw.audit.log.1", "raw.audit.log", "enriched.audit.log"]) {
-    it(`${log} (real): every line ausearch shows agrees, field by field`, async () => {
+  for (const log of ["raw.audit.log.1", "raw.audit.log", "enriched.audit.log", "web01.audit.log.1", "web01.audit.log"]) {
+    it(`${log}: every line ausearch shows agrees, field by field`, async () => {
       const { figures, left } = await againstAusearchI(log);
       expect(left.map((r) => r.message)).toEqual([]);
       expect(figures.checked).toBe(figures.lines);
@@ -125,9 +130,9 @@ function csvRows(bytes: Buffer): CsvRow[] {
 }
 
 describe("audit.events: every event against ausearch --format csv", () => {
-  for (const log of ["raw.audit.log.1", "raw.audit.log", "enriched.audit.log", "handmade.audit.log"]) {
+  for (const log of ["raw.audit.log.1", "raw.audit.log", "enriched.audit.log", "handmade.audit.log", "web01.audit.log.1", "web01.audit.log"]) {
     it(`${log}: the same events, with ausearch's serial, time, first type, session, result and key`, async () => {
-      const r = await run("audit.events", logTree(fixture(log)));
+      const r = await run("audit.events", logTree(fixture(logPath(log))));
       const rows = csvRows(fixture(`${log}.ausearch.csv`));
       const ours = new Map<string, AnyRecord[]>();
       for (const e of r.records) {
