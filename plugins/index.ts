@@ -4,11 +4,12 @@ import { OS_PLUGINS } from "./os.js";
 import history from "./os/unix/history.js";
 import users from "./os/unix/users.js";
 import atop from "./os/unix/log/atop/index.js";
+import journal from "./os/unix/log/journal/index.js";
 import lastlog from "./os/unix/log/lastlog.js";
 import btmp from "./os/unix/log/utmp/btmp.js";
 import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, atop];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, atop, journal];
 
 export const defaultRegistry = new Registry(PLUGINS);

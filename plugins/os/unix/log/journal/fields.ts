@@ -1,0 +1,194 @@
+// Journal fields → record fields. A known field (systemd.journal-fields(7), systemd-coredump(8)) becomes its
+// own record field, named as dissect.target names it: lowercased, leading underscores dropped (`_PID` → `pid`),
+// `_HOSTNAME` → `journal_hostname` (the record's `hostname` is the target's). Typed where the type is known; a
+// value that is not of the type (an application may write `PRIORITY=high`) and every other field is kept whole
+// as "NAME=value" in `fields`, so nothing journalctl shows is lost.
+import { decodeLenient, Timestamp, type FieldTypeName } from "quarry";
+
+export type FieldKind = "string" | "varint" | "path" | "datetime";
+
+export interface KnownField {
+  /** The journal's field name. */
+  journal: string;
+  /** The record's field name. */
+  field: string;
+  kind: FieldKind;
+}
+
+function f(journal: string, kind: FieldKind = "string", field = journal.replace(/^_+/, "").toLowerCase()): KnownField {
+  return { journal, field, kind };
+}
+
+/** Record field order: user fields, trusted fields, kernel fields, coredump fields. */
+export const KNOWN_FIELDS: readonly KnownField[] = [
+  // written by the program (systemd.journal-fields(7), "User Journal Fields")
+  f("MESSAGE"),
+  f("MESSAGE_ID"),
+  f("PRIORITY", "varint"),
+  f("CODE_FILE", "path"),
+  f("CODE_LINE", "varint"),
+  f("CODE_FUNC"),
+  f("ERRNO", "varint"),
+  f("INVOCATION_ID"),
+  f("USER_INVOCATION_ID"),
+  f("SYSLOG_FACILITY", "varint"),
+  f("SYSLOG_IDENTIFIER"),
+  f("SYSLOG_PID", "varint"),
+  f("SYSLOG_TIMESTAMP"),
+  f("SYSLOG_RAW"),
+  f("DOCUMENTATION"),
+  f("TID", "varint"),
+  f("UNIT"),
+  f("USER_UNIT"),
+  // added by journald ("Trusted Journal Fields")
+  f("_PID", "varint"),
+  f("_UID", "varint"),
+  f("_GID", "varint"),
+  f("_COMM"),
+  f("_EXE", "path"),
+  f("_CMDLINE"),
+  f("_CAP_EFFECTIVE"),
+  f("_AUDIT_SESSION", "varint"),
+  f("_AUDIT_LOGINUID", "varint"),
+  f("_SYSTEMD_CGROUP", "path"),
+  f("_SYSTEMD_SLICE"),
+  f("_SYSTEMD_UNIT"),
+  f("_SYSTEMD_USER_UNIT"),
+  f("_SYSTEMD_USER_SLICE"),
+  f("_SYSTEMD_SESSION"),
+  f("_SYSTEMD_OWNER_UID", "varint"),
+  f("_SYSTEMD_INVOCATION_ID"),
+  f("_SELINUX_CONTEXT"),
+  f("_SOURCE_REALTIME_TIMESTAMP", "datetime"),
+  f("_SOURCE_MONOTONIC_TIMESTAMP", "varint"),
+  f("_SOURCE_BOOTTIME_TIMESTAMP", "varint"),
+  f("_MACHINE_ID"),
+  f("_HOSTNAME", "string", "journal_hostname"),
+  f("_TRANSPORT"),
+  f("_STREAM_ID"),
+  f("_LINE_BREAK"),
+  f("_NAMESPACE"),
+  f("_RUNTIME_SCOPE"),
+  // the kernel's ("Kernel Journal Fields")
+  f("_KERNEL_DEVICE"),
+  f("_KERNEL_SUBSYSTEM"),
+  f("_UDEV_SYSNAME"),
+  f("_UDEV_DEVNODE", "path"),
+  f("_UDEV_DEVLINK", "path"),
+  // systemd-coredump's
+  f("COREDUMP_UNIT"),
+  f("COREDUMP_USER_UNIT"),
+  f("COREDUMP_SLICE"),
+  f("COREDUMP_SIGNAL", "varint"),
+  f("COREDUMP_SIGNAL_NAME"),
+  f("COREDUMP_PID", "varint"),
+  f("COREDUMP_UID", "varint"),
+  f("COREDUMP_GID", "varint"),
+  f("COREDUMP_OWNER_UID", "varint"),
+  f("COREDUMP_SESSION"),
+  f("COREDUMP_TIMESTAMP", "datetime"),
+  f("COREDUMP_RLIMIT", "varint"),
+  f("COREDUMP_HOSTNAME"),
+  f("COREDUMP_COMM"),
+  f("COREDUMP_EXE", "path"),
+  f("COREDUMP_CMDLINE"),
+  f("COREDUMP_CGROUP", "path"),
+  f("COREDUMP_CWD", "path"),
+  f("COREDUMP_ROOT", "path"),
+  f("COREDUMP_FILENAME", "path"),
+  f("COREDUMP_TRUNCATED"),
+  f("COREDUMP_OPEN_FDS"),
+  f("COREDUMP_ENVIRON"),
+  f("COREDUMP_PROC_STATUS"),
+  f("COREDUMP_PROC_MAPS"),
+  f("COREDUMP_PROC_LIMITS"),
+  f("COREDUMP_PROC_CGROUP"),
+  f("COREDUMP_PROC_MOUNTINFO"),
+  f("COREDUMP_PROC_AUXV"),
+  f("COREDUMP_CONTAINER_CMDLINE"),
+  f("COREDUMP_PACKAGE_NAME"),
+  f("COREDUMP_PACKAGE_VERSION"),
+  f("COREDUMP_PACKAGE_JSON"),
+];
+
+export const RECORD_TYPE: Readonly<Record<FieldKind, FieldTypeName>> = { string: "string", varint: "varint", path: "path", datetime: "datetime" };
+
+const SLOT_OF = new Map(KNOWN_FIELDS.map((k, i) => [k.journal, i]));
+
+/** Where a DATA object's value goes. */
+export const SLOT_FIELDS = -1;
+/** `_BOOT_ID=`: the entry's own boot_id says it (journalctl prints that one); kept in `fields` only if it differs. */
+export const SLOT_BOOT_ID = -2;
+/** A DATA object that could not be read: the entry is emitted without it (the error was reported). */
+export const SLOT_BROKEN = -3;
+
+/** One DATA object's field, decoded once (and cached by offset when more entries share it). */
+export interface Decoded {
+  slot: number;
+  /** The typed value (slot ≥ 0) or the boot id text (SLOT_BOOT_ID). */
+  value: unknown;
+  /** "NAME=value": for `fields`, and for a second value of a known field. */
+  pair: string;
+  /** What the cache counts for it, about its size in bytes. */
+  weight: number;
+  /** The DATA object's stored hash (regular files' entry items repeat it). */
+  hashHi: number;
+  hashLo: number;
+}
+
+export const BROKEN: Decoded = { slot: SLOT_BROKEN, value: null, pair: "", weight: 0, hashHi: 0, hashLo: 0 };
+
+const CANONICAL_INT = /^-?(?:0|[1-9][0-9]{0,19})$/;
+
+/** A decimal integer exactly as written (no sign but '-', no leading zeros, no spaces), else undefined. */
+function integer(text: string): number | bigint | undefined {
+  if (!CANONICAL_INT.test(text) || text === "-0") return undefined;
+  const n = Number(text);
+  if (Number.isSafeInteger(n)) return n;
+  return BigInt(text);
+}
+
+function typed(kind: FieldKind, text: string): unknown {
+  switch (kind) {
+    case "string":
+    case "path":
+      return text;
+    case "varint":
+      return integer(text);
+    case "datetime": {
+      // µs since the epoch, as journald writes _SOURCE_REALTIME_TIMESTAMP and systemd-coredump its TIMESTAMP
+      if (!/^(?:0|[1-9][0-9]{0,17})$/.test(text)) return undefined;
+      return Timestamp.fromMicrosInRange(BigInt(text)) ?? undefined;
+    }
+  }
+}
+
+/** The field of payload b[start, end) ("NAME=value"); null when it has no '=' (not a field). */
+export function decodeField(b: Uint8Array, start: number, end: number, hashHi: number, hashLo: number): Decoded | null {
+  let eq = -1;
+  for (let i = start; i < end && i < start + 256; i++) {
+    if (b[i] === 0x3d) {
+      eq = i;
+      break;
+    }
+  }
+  if (eq < 0) {
+    for (let i = start + 256; i < end; i++) {
+      if (b[i] === 0x3d) {
+        eq = i;
+        break;
+      }
+    }
+    if (eq < 0) return null;
+  }
+  const name = decodeLenient(b, start, eq);
+  const text = decodeLenient(b, eq + 1, end);
+  const weight = 64 + (end - start) * 2;
+  if (name === "_BOOT_ID") return { slot: SLOT_BOOT_ID, value: text, pair: "_BOOT_ID=" + text, weight, hashHi, hashLo };
+  const slot = SLOT_OF.get(name);
+  if (slot !== undefined) {
+    const value = typed(KNOWN_FIELDS[slot]!.kind, text);
+    if (value !== undefined) return { slot, value, pair: name + "=" + text, weight, hashHi, hashLo };
+  }
+  return { slot: SLOT_FIELDS, value: null, pair: name + "=" + text, weight, hashHi, hashLo };
+}
