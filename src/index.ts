@@ -19,6 +19,7 @@ export { SCALAR_TYPES, isFieldTypeName, type FieldTypeName, type ScalarTypeName,
 export { Timestamp } from "./records/timestamp.js";
 export { canonicalIp, formatIpv4, formatIpv6Bytes, isIp } from "./records/ip.js";
 export { cString, decodeLenient } from "./util/text.js";
+export { decompress, DecompressError, JOURNAL_DATA_SIZE_MAX, type Codec, type DecompressFailure } from "./util/decompress/index.js";
 
 // Plugins: the declaration, compatibility answers, the context a running function gets.
 export {
