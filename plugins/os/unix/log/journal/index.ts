@@ -1,7 +1,7 @@
 // journal: every entry of every systemd journal file of the target, as journalctl shows it (docs/journal.md).
 import { absent, definePlugin, ok, type AnyRecord, type ArgSpec, type FunctionContext, type Target } from "quarry";
 import { DataCache } from "./cache.js";
-import { DEFAULT_MAX_OUTPUT } from "./decompress.js";
+import { DEFAULT_MAX_OUTPUT, MAX_OUTPUT_LIMIT } from "./decompress.js";
 import { groups, JOURNAL_GLOBS, journalFiles } from "./discover.js";
 import { JournalFile, type Shared } from "./file.js";
 import { interleave } from "./merge.js";
@@ -16,13 +16,13 @@ const ARGS: ArgSpec[] = [
     name: "max-field-size",
     type: "number",
     default: DEFAULT_MAX_OUTPUT / MIB,
-    help: "the largest field value read, in MiB (stored or decompressed); a larger one is reported and left out",
+    help: "the largest field value read, in MiB (stored or decompressed; at most 768, systemd's own limit); a larger one is reported and left out",
   },
 ];
 
 function maxPayload(ctx: FunctionContext): number {
   const v = ctx.args["max-field-size"];
-  return typeof v === "number" && v > 0 ? Math.floor(v * MIB) : DEFAULT_MAX_OUTPUT;
+  return typeof v === "number" && v > 0 ? Math.min(Math.floor(v * MIB), MAX_OUTPUT_LIMIT) : DEFAULT_MAX_OUTPUT;
 }
 
 function* journalRecords(t: Target, ctx: FunctionContext): Generator<AnyRecord> {

@@ -300,12 +300,11 @@ export class ObjectReader {
       try {
         out = inflate(codec, b.subarray(at + this.payloadOffset, at + size), limit);
       } catch (e) {
-        if (e instanceof PayloadError || (e instanceof Error && "codec" in e)) {
-          const inflating = limit < this.maxPayload ? `the file's decompression budget (${inflateBudget(this.src.size)} bytes) is spent` : `past the limit of ${this.maxPayload} bytes (--max-field-size)`;
-          const kind = (e as { kind?: string }).kind;
-          return kind === "limit" ? `${codec} payload inflates ${inflating}` : `${codec} payload: ${(e as Error).message}`;
-        }
-        throw e;
+        if (!(e instanceof PayloadError)) throw e;
+        if (e.kind !== "limit") return `${codec} payload is damaged: ${e.message}`;
+        return limit < this.maxPayload
+          ? `${codec} payload inflates past what is left of the file's decompression budget (${inflateBudget(this.src.size)} bytes in all)`
+          : `${codec} payload inflates past the limit of ${this.maxPayload} bytes (--max-field-size)`;
       }
       this.inflateLeft -= out.length;
       this.payload = out;
