@@ -108,7 +108,33 @@ function room(v: unknown): number {
   return 48;
 }
 
-const H = { str, ascii, int, datetime, room, jsonValue, Timestamp };
+/** Room for a list of strings, or -1 when it is not one (then the general renderer writes it). */
+function roomStrings(v: unknown): number {
+  if (!Array.isArray(v)) return -1;
+  let n = 2;
+  for (let i = 0; i < v.length; i++) {
+    const s: unknown = v[i];
+    if (typeof s !== "string") return -1;
+    n += s.length * 6 + 4;
+  }
+  return n;
+}
+
+/** A list of strings as json.dumps writes it: ["a", "b"]. */
+function strings(b: Uint8Array, p: number, v: readonly string[]): number {
+  b[p++] = 0x5b;
+  for (let i = 0; i < v.length; i++) {
+    if (i > 0) {
+      b[p++] = 0x2c;
+      b[p++] = 0x20;
+    }
+    p = str(b, p, v[i]!);
+  }
+  b[p++] = 0x5d;
+  return p;
+}
+
+const H = { str, ascii, int, datetime, room, roomStrings, strings, jsonValue, Timestamp };
 const cache = new WeakMap<RecordDescriptor, ByteEncoder>();
 const cachePlain = new WeakMap<RecordDescriptor, ByteEncoder>();
 
@@ -118,59 +144,113 @@ function constant(text: string): string {
   return out;
 }
 
+/**
+ * One generated function is the fastest encoder until it passes V8's bytecode limit for optimising
+ * (--max-optimized-bytecode-size, 60 KB), when it runs interpreted, ~10× slower: the 96-field journal record
+ * took 36 µs a record as one function. A wider descriptor is encoded by small generated functions of
+ * CHUNK_FIELDS fields each (one sizing, one writing), each optimised: ~3 µs for that record.
+ */
+const SINGLE_MAX_FIELDS = 32;
+const CHUNK_FIELDS = 16;
+
+interface FieldCode {
+  load: string;
+  need: string;
+  write: string;
+}
+
+/** The code of field i: `sv` names where a value rendered by jsonValue waits between sizing and writing. */
+function fieldCode(name: string, type: string, i: number, key: string, sv: string): FieldCode {
+  let load = `const v${i} = r[${JSON.stringify(name)}];`;
+  // A value of the declared type is written by a fast path, null by its own; anything else (a wrong type from
+  // a hostile stream read by rdump) is rendered by render.ts's jsonValue, which handles every value.
+  const other = `v${i} === null ? 4 : (${sv} = H.jsonValue(${JSON.stringify(type)}, v${i})).length`;
+  const fallback = `if (v${i} === null) {${constant("null")}} else p = H.ascii(b, p, ${sv});`;
+  let need: string;
+  let write: string;
+  switch (type) {
+    case "string":
+    case "path":
+    case "net.ipaddress":
+      need = `(typeof v${i} === "string" ? v${i}.length * 6 + 2 : ${other})`;
+      write = `if (typeof v${i} === "string") p = H.str(b, p, v${i}); else ${fallback}`;
+      break;
+    case "varint":
+    case "uint16":
+    case "uint32":
+    case "filesize":
+    case "unix_file_mode":
+      need = `(typeof v${i} === "number" || typeof v${i} === "bigint" ? H.room(v${i}) : ${other})`;
+      write = `if (typeof v${i} === "number" || typeof v${i} === "bigint") p = H.int(b, p, v${i}); else ${fallback}`;
+      break;
+    case "datetime":
+      need = `(v${i} instanceof H.Timestamp ? 48 : ${other})`;
+      write = `if (v${i} instanceof H.Timestamp) p = H.datetime(b, p, v${i}); else ${fallback}`;
+      break;
+    case "boolean":
+      need = `(typeof v${i} === "boolean" ? 5 : ${other})`;
+      write = `if (v${i} === true) {${constant("true")}} else if (v${i} === false) {${constant("false")}} else ${fallback}`;
+      break;
+    case "string[]":
+      // a list of texts (the journal record's `fields`, in every record)
+      need = `((n${i} = H.roomStrings(v${i})) >= 0 ? n${i} : ${other})`;
+      load += ` let n${i} = 0;`;
+      write = `if (Array.isArray(v${i}) && H.roomStrings(v${i}) >= 0) p = H.strings(b, p, v${i}); else ${fallback}`;
+      break;
+    default:
+      // floats, bytes, other lists: rendered as a string first (rare; exact rendering lives in render.ts)
+      need = `(${other})`;
+      write = fallback;
+  }
+  return { load, need, write: constant(key) + write };
+}
+
 /** The generated encoder of one descriptor: every field, reserved included; `descriptorKeys` adds _type keys. */
 export function jsonByteEncoder(desc: RecordDescriptor, descriptorKeys = true): ByteEncoder {
   const c = descriptorKeys ? cache : cachePlain;
   const known = c.get(desc);
   if (known) return known;
-  const load: string[] = [];
-  const need: string[] = [];
-  const write: string[] = [];
-  let fixed = 0;
-  desc.allFields.forEach((f, i) => {
-    const key = (i === 0 ? "{" : ", ") + jsonString(f.name) + ": ";
-    fixed += key.length;
-    write.push(constant(key));
-    load.push(`const v${i} = r[${JSON.stringify(f.name)}]; let s${i} = "";`);
-    // A value of the declared type is written by a fast path; anything else (null, or a wrong type from a hostile
-    // stream read by rdump) is rendered by render.ts's jsonValue, which handles every value.
-    const other = `(s${i} = H.jsonValue(${JSON.stringify(f.type)}, v${i})).length`;
-    const fallback = `p = H.ascii(b, p, s${i});`;
-    switch (f.type) {
-      case "string":
-      case "path":
-      case "net.ipaddress":
-        need.push(`(typeof v${i} === "string" ? v${i}.length * 6 + 2 : ${other})`);
-        write.push(`if (typeof v${i} === "string") p = H.str(b, p, v${i}); else ${fallback}`);
-        break;
-      case "varint":
-      case "uint16":
-      case "uint32":
-      case "filesize":
-      case "unix_file_mode":
-        need.push(`(typeof v${i} === "number" || typeof v${i} === "bigint" ? H.room(v${i}) : ${other})`);
-        write.push(`if (typeof v${i} === "number" || typeof v${i} === "bigint") p = H.int(b, p, v${i}); else ${fallback}`);
-        break;
-      case "datetime":
-        need.push(`(v${i} instanceof H.Timestamp ? 48 : ${other})`);
-        write.push(`if (v${i} instanceof H.Timestamp) p = H.datetime(b, p, v${i}); else ${fallback}`);
-        break;
-      case "boolean":
-        need.push(`(typeof v${i} === "boolean" ? 5 : ${other})`);
-        write.push(`if (v${i} === true) {${constant("true")}} else if (v${i} === false) {${constant("false")}} else ${fallback}`);
-        break;
-      default:
-        // floats, bytes, lists: rendered as a string first (rare; exact rendering lives in render.ts)
-        need.push(other);
-        write.push(fallback);
-    }
-  });
   const tail = (descriptorKeys ? `, "_type": "record", "_recorddescriptor": [${jsonString(desc.name)}, ${desc.hash}]` : "") + "}\n";
-  fixed += tail.length;
-  write.push(constant(tail));
-  const body = `${load.join("\n")}\nconst need = ${fixed} + ${need.join(" + ")};\nif (p + need > b.length) return -need;\n${write.join("\n")}\nreturn p;`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const enc = new Function("H", `return function (r, b, p) {\n${body}\n};`)(H) as ByteEncoder;
+  const keys = desc.allFields.map((f, i) => (i === 0 ? "{" : ", ") + jsonString(f.name) + ": ");
+  const fixed = keys.reduce((n, k) => n + k.length, tail.length);
+  const single = desc.allFields.length <= SINGLE_MAX_FIELDS;
+  const code = desc.allFields.map((f, i) => fieldCode(f.name, f.type, i, keys[i]!, single ? `s${i}` : `S[${i}]`));
+  let enc: ByteEncoder;
+  if (single) {
+    const body =
+      `${code.map((f, i) => `${f.load} let s${i} = "";`).join("\n")}\n` +
+      `const need = ${fixed} + ${code.map((f) => f.need).join(" + ")};\nif (p + need > b.length) return -need;\n` +
+      `${code.map((f) => f.write).join("\n")}\n${constant(tail)}\nreturn p;`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    enc = new Function("H", `return function (r, b, p) {\n${body}\n};`)(H) as ByteEncoder;
+  } else {
+    const needs: string[] = [];
+    const writes: string[] = [];
+    // A chunk whose fields are all null (a wide record is mostly empty) is one constant, copied at once.
+    const nulls: Uint8Array[] = [];
+    for (let k = 0; k < code.length; k += CHUNK_FIELDS) {
+      const part = code.slice(k, k + CHUNK_FIELDS);
+      const empty = Buffer.from(keys.slice(k, k + CHUNK_FIELDS).map((key) => key + "null").join(""), "latin1");
+      const c = nulls.push(empty) - 1;
+      const allNull = part.map((_, j) => `v${k + j} === null`).join(" && ");
+      const loads = part.map((f) => f.load).join("\n");
+      needs.push(`function (r, S) {\n${loads}\nif (${allNull}) return ${empty.length};\nreturn ${part.map((f) => f.need).join(" + ")};\n}`);
+      writes.push(
+        `function (r, b, p, S) {\n${loads}\nif (${allNull}) { b.set(Z[${c}], p); return p + ${empty.length}; }\n${part.map((f) => f.write).join("\n")}\nreturn p;\n}`,
+      );
+    }
+    const body =
+      `const need = ${fixed} + ${needs.map((_, k) => `N${k}(r, S)`).join(" + ")};\nif (p + need > b.length) return -need;\n` +
+      `${writes.map((_, k) => `p = W${k}(r, b, p, S);`).join("\n")}\n${constant(tail)}\nreturn p;`;
+    const src =
+      `const S = new Array(${code.length}).fill("");\n` +
+      needs.map((n, k) => `const N${k} = ${n};`).join("\n") +
+      "\n" +
+      writes.map((w, k) => `const W${k} = ${w};`).join("\n") +
+      `\nreturn function (r, b, p) {\n${body}\n};`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    enc = new Function("H", "Z", src)(H, nulls) as ByteEncoder;
+  }
   c.set(desc, enc);
   return enc;
 }

@@ -9,6 +9,13 @@ import type { Writable } from "node:stream";
 import { getSystemErrorMap } from "node:util";
 
 const FLUSH_AT = 1 << 18;
+/**
+ * Chunks handed to the stream whose write has not called back yet. A synchronous stream (stdout on a file or
+ * /dev/null is a SyncWriteStream) never asks for "drain", but calls back on a later tick: a run that never
+ * awaits would keep every chunk it wrote until the end (1M journal records: 2.6 GB). Past this many, the caller
+ * awaits the last write, so the ticks run and the written chunks are freed.
+ */
+const MAX_PENDING = 8;
 
 export interface OutputOptions {
   /** Close the stream on close() (a file we opened; never stdout). */
@@ -72,6 +79,7 @@ export class Output {
   private readonly failed = new AbortController();
   /** The last chunk handed to the stream has been written (or failed). */
   private lastWrite: Promise<void> | null = null;
+  private pending = 0;
 
   constructor(
     private readonly stream: Writable,
@@ -114,7 +122,7 @@ export class Output {
       const wait = this.flush();
       if (need > this.buf.length) {
         const direct = typeof chunk === "string" ? Buffer.from(chunk, this.encoding) : chunk;
-        return chainWait(wait, this.hand(direct) ? undefined : this.waitDrain());
+        return chainWait(wait, this.hand(direct) ? this.waitPending() : this.waitDrain());
       }
       this.append(chunk);
       return wait;
@@ -133,13 +141,16 @@ export class Output {
   /** Give the stream a chunk; false when it asks us to wait for "drain". */
   private hand(data: Uint8Array): boolean {
     let ok = false;
+    this.pending++;
     this.lastWrite = new Promise<void>((resolve) => {
       try {
         ok = this.stream.write(data, (err) => {
+          this.pending--;
           if (err) this.fail(err);
           resolve();
         });
       } catch (e) {
+        this.pending--;
         this.fail(e); // a stream that throws instead of calling back
         resolve();
       }
@@ -155,6 +166,15 @@ export class Output {
     this.buf = Buffer.allocUnsafe(FLUSH_AT);
     this.used = 0;
     if (!this.hand(data)) return this.waitDrain();
+    return this.waitPending();
+  }
+
+  /** A wait for the last write when too many have not called back yet (see MAX_PENDING), else nothing. */
+  private waitPending(): void | Promise<void> {
+    if (this.pending < MAX_PENDING || !this.lastWrite) return;
+    return this.lastWrite.then(() => {
+      if (this.failure) throw this.failure;
+    });
   }
 
   private async waitDrain(): Promise<void> {

@@ -11,18 +11,6 @@ import { scanEntries } from "./scan.js";
 /** Each entry of the file, in the one head object (read it before asking for the next). */
 export function* fileEntries(r: ObjectReader, rep: FileReport): Generator<EntryHead> {
   let found = 0;
-  for (const h of entriesInOrder(r, rep)) {
-    found++;
-    yield h;
-  }
-  // journald counts an entry when it links it: fewer found means some were lost without a trace we could follow.
-  const claimed = r.header.nEntries;
-  if (found < claimed && r.header.truncatedAt === null && rep.errorCount === 0) {
-    rep.warn(`the header counts ${claimed} entries, ${found} were found`);
-  }
-}
-
-function* entriesInOrder(r: ObjectReader, rep: FileReport): Generator<EntryHead> {
   const h = blankHead();
   const hdr = r.header;
   const cut = hdr.truncatedAt !== null;
@@ -71,6 +59,7 @@ function* entriesInOrder(r: ObjectReader, rep: FileReport): Generator<EntryHead>
           rep.error(off, `damaged ENTRY (item ${from + i} of the entry array at ${arr}): ${p}`);
           break walk;
         }
+        found++;
         yield h;
         last = off;
         resume = off + align8(h.size);
@@ -94,9 +83,15 @@ function* entriesInOrder(r: ObjectReader, rep: FileReport): Generator<EntryHead>
   let first = 0;
   for (const e of scanEntries(r, rep, resume, last, h)) {
     if (fallback === null && unlinked++ === 0) first = e.offset;
+    found++;
     yield e;
   }
   if (fallback === null && unlinked > 0) {
     rep.warn(`${unlinked} entr${unlinked === 1 ? "y" : "ies"} from byte ${first} on are not in the entry arrays (written but never linked: the file was not closed cleanly); read by a scan`, first);
+  }
+  // journald counts an entry when it links it: fewer found means some were lost without a trace we could follow.
+  const claimed = r.header.nEntries;
+  if (found < claimed && r.header.truncatedAt === null && rep.errorCount === 0) {
+    rep.warn(`the header counts ${claimed} entries, ${found} were found`);
   }
 }

@@ -138,14 +138,23 @@ export interface Decoded {
 
 export const BROKEN: Decoded = { slot: SLOT_BROKEN, value: null, pair: "", weight: 0, hashHi: 0, hashLo: 0 };
 
-const CANONICAL_INT = /^-?(?:0|[1-9][0-9]{0,19})$/;
-
-/** A decimal integer exactly as written (no sign but '-', no leading zeros, no spaces), else undefined. */
+/** A decimal integer exactly as written (an optional '-', no leading zeros, no spaces), else undefined. */
 function integer(text: string): number | bigint | undefined {
-  if (!CANONICAL_INT.test(text) || text === "-0") return undefined;
-  const n = Number(text);
-  if (Number.isSafeInteger(n)) return n;
-  return BigInt(text);
+  const n = text.length;
+  const neg = n > 0 && text.charCodeAt(0) === 0x2d;
+  const first = neg ? 1 : 0;
+  const digits = n - first;
+  if (digits < 1 || digits > 20) return undefined;
+  if (text.charCodeAt(first) === 0x30 && (digits > 1 || neg)) return undefined; // "007", "-0"
+  let v = 0;
+  for (let i = first; i < n; i++) {
+    const c = text.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return undefined;
+    v = v * 10 + c;
+  }
+  if (digits <= 15) return neg ? -v : v;
+  const big = BigInt(text);
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
 function typed(kind: FieldKind, text: string): unknown {
@@ -157,8 +166,10 @@ function typed(kind: FieldKind, text: string): unknown {
       return integer(text);
     case "datetime": {
       // µs since the epoch, as journald writes _SOURCE_REALTIME_TIMESTAMP and systemd-coredump its TIMESTAMP
-      if (!/^(?:0|[1-9][0-9]{0,17})$/.test(text)) return undefined;
-      return Timestamp.fromMicrosInRange(BigInt(text)) ?? undefined;
+      const us = integer(text);
+      if (us === undefined || us < 0) return undefined;
+      if (typeof us === "number") return Timestamp.fromUnix(Math.floor(us / 1e6), us % 1e6);
+      return Timestamp.fromMicrosInRange(us) ?? undefined;
     }
   }
 }

@@ -28,7 +28,7 @@ export class JournalFile {
     readonly report: FileReport,
     private readonly shared: Shared,
   ) {
-    this.base = shared.data.fileBase();
+    this.base = shared.data.fileIndex();
   }
 
   /** Open a file already opened as `handle`; null (the reason reported) when it is no journal that can be read. */
@@ -117,6 +117,7 @@ export class JournalFile {
   }
 
   close(): void {
+    this.shared.data.drop(this.base);
     this.reader.src.close();
     this.report.close();
   }

@@ -66,43 +66,7 @@ export function jenkins64(d: Uint8Array, start: number, length: number, out: Has
 }
 
 // --- SipHash-2-4 -----------------------------------------------------------------------------------------------
-
-// The state v0…v3 as 32-bit halves, module-level so a round costs no allocation.
-let v0h = 0, v0l = 0, v1h = 0, v1l = 0, v2h = 0, v2l = 0, v3h = 0, v3l = 0;
-
-function add64(ah: number, al: number, bh: number, bl: number): void {
-  const lo = (al >>> 0) + (bl >>> 0);
-  rl = lo | 0;
-  rh = (ah + bh + (lo > 0xffffffff ? 1 : 0)) | 0;
-}
-let rh = 0, rl = 0;
-
-function rotl64(h: number, l: number, k: number): void {
-  if (k === 32) {
-    rh = l;
-    rl = h;
-  } else if (k < 32) {
-    rh = (h << k) | (l >>> (32 - k));
-    rl = (l << k) | (h >>> (32 - k));
-  } else {
-    const j = k - 32;
-    rh = (l << j) | (h >>> (32 - j));
-    rl = (h << j) | (l >>> (32 - j));
-  }
-}
-
-function sipRound(): void {
-  add64(v0h, v0l, v1h, v1l); v0h = rh; v0l = rl;
-  rotl64(v1h, v1l, 13); v1h = rh ^ v0h; v1l = rl ^ v0l;
-  rotl64(v0h, v0l, 32); v0h = rh; v0l = rl;
-  add64(v2h, v2l, v3h, v3l); v2h = rh; v2l = rl;
-  rotl64(v3h, v3l, 16); v3h = rh ^ v2h; v3l = rl ^ v2l;
-  add64(v0h, v0l, v3h, v3l); v0h = rh; v0l = rl;
-  rotl64(v3h, v3l, 21); v3h = rh ^ v0h; v3l = rl ^ v0l;
-  add64(v2h, v2l, v1h, v1l); v2h = rh; v2l = rl;
-  rotl64(v1h, v1l, 17); v1h = rh ^ v2h; v1l = rl ^ v2l;
-  rotl64(v2h, v2l, 32); v2h = rh; v2l = rl;
-}
+// The four 64-bit state words as (hi, lo) locals, the rounds written out: no calls, no allocation.
 
 function le32(d: Uint8Array, i: number): number {
   return d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16) | (d[i + 3]! << 24);
@@ -111,36 +75,59 @@ function le32(d: Uint8Array, i: number): number {
 /** SipHash-2-4 of d[start, start + length) with the 16-byte key (k0 = bytes 0…7, k1 = 8…15, little-endian). */
 export function siphash24(d: Uint8Array, start: number, length: number, key: Uint8Array, out: Hash64): void {
   const k0l = le32(key, 0), k0h = le32(key, 4), k1l = le32(key, 8), k1h = le32(key, 12);
-  v0h = k0h ^ 0x736f6d65; v0l = k0l ^ 0x70736575;
-  v1h = k1h ^ 0x646f7261; v1l = k1l ^ 0x6e646f6d;
-  v2h = k0h ^ 0x6c796765; v2l = k0l ^ 0x6e657261;
-  v3h = k1h ^ 0x74656462; v3l = k1l ^ 0x79746573;
+  let v0h = k0h ^ 0x736f6d65, v0l = k0l ^ 0x70736575;
+  let v1h = k1h ^ 0x646f7261, v1l = k1l ^ 0x6e646f6d;
+  let v2h = k0h ^ 0x6c796765, v2l = k0l ^ 0x6e657261;
+  let v3h = k1h ^ 0x74656462, v3l = k1l ^ 0x79746573;
+  let t = 0, u = 0, lo = 0;
   const whole = start + (length & ~7);
-  let i = start;
-  for (; i < whole; i += 8) {
-    const ml = le32(d, i), mh = le32(d, i + 4);
+  const blocks = (length >>> 3) + 1;
+  for (let n = 0, i = start; n < blocks; n++, i += 8) {
+    let ml: number, mh: number;
+    if (i < whole) {
+      ml = le32(d, i);
+      mh = le32(d, i + 4);
+    } else {
+      // The last block: the remaining bytes, and the length's low byte in the top byte.
+      ml = 0;
+      mh = (length & 0xff) << 24;
+      for (let k = 0; i + k < start + length; k++) {
+        if (k < 4) ml |= d[i + k]! << (k * 8);
+        else mh |= d[i + k]! << ((k - 4) * 8);
+      }
+    }
     v3h ^= mh; v3l ^= ml;
-    sipRound();
-    sipRound();
+    for (let r = 0; r < 2; r++) {
+      // v0 += v1; v1 = rotl(v1, 13) ^ v0; v0 = rotl(v0, 32)
+      lo = (v0l >>> 0) + (v1l >>> 0); v0h = (v0h + v1h + (lo > 0xffffffff ? 1 : 0)) | 0; v0l = lo | 0;
+      t = (v1h << 13) | (v1l >>> 19); u = (v1l << 13) | (v1h >>> 19); v1h = t ^ v0h; v1l = u ^ v0l;
+      t = v0h; v0h = v0l; v0l = t;
+      // v2 += v3; v3 = rotl(v3, 16) ^ v2
+      lo = (v2l >>> 0) + (v3l >>> 0); v2h = (v2h + v3h + (lo > 0xffffffff ? 1 : 0)) | 0; v2l = lo | 0;
+      t = (v3h << 16) | (v3l >>> 16); u = (v3l << 16) | (v3h >>> 16); v3h = t ^ v2h; v3l = u ^ v2l;
+      // v0 += v3; v3 = rotl(v3, 21) ^ v0
+      lo = (v0l >>> 0) + (v3l >>> 0); v0h = (v0h + v3h + (lo > 0xffffffff ? 1 : 0)) | 0; v0l = lo | 0;
+      t = (v3h << 21) | (v3l >>> 11); u = (v3l << 21) | (v3h >>> 11); v3h = t ^ v0h; v3l = u ^ v0l;
+      // v2 += v1; v1 = rotl(v1, 17) ^ v2; v2 = rotl(v2, 32)
+      lo = (v2l >>> 0) + (v1l >>> 0); v2h = (v2h + v1h + (lo > 0xffffffff ? 1 : 0)) | 0; v2l = lo | 0;
+      t = (v1h << 17) | (v1l >>> 15); u = (v1l << 17) | (v1h >>> 15); v1h = t ^ v2h; v1l = u ^ v2l;
+      t = v2h; v2h = v2l; v2l = t;
+    }
     v0h ^= mh; v0l ^= ml;
   }
-  // The last block: the remaining bytes, and the length's low byte in the top byte.
-  let ml = 0;
-  let mh = (length & 0xff) << 24;
-  for (let k = 0; i + k < start + length; k++) {
-    const v = d[i + k]!;
-    if (k < 4) ml |= v << (k * 8);
-    else mh |= v << ((k - 4) * 8);
-  }
-  v3h ^= mh; v3l ^= ml;
-  sipRound();
-  sipRound();
-  v0h ^= mh; v0l ^= ml;
   v2l ^= 0xff;
-  sipRound();
-  sipRound();
-  sipRound();
-  sipRound();
+  for (let r = 0; r < 4; r++) {
+    lo = (v0l >>> 0) + (v1l >>> 0); v0h = (v0h + v1h + (lo > 0xffffffff ? 1 : 0)) | 0; v0l = lo | 0;
+    t = (v1h << 13) | (v1l >>> 19); u = (v1l << 13) | (v1h >>> 19); v1h = t ^ v0h; v1l = u ^ v0l;
+    t = v0h; v0h = v0l; v0l = t;
+    lo = (v2l >>> 0) + (v3l >>> 0); v2h = (v2h + v3h + (lo > 0xffffffff ? 1 : 0)) | 0; v2l = lo | 0;
+    t = (v3h << 16) | (v3l >>> 16); u = (v3l << 16) | (v3h >>> 16); v3h = t ^ v2h; v3l = u ^ v2l;
+    lo = (v0l >>> 0) + (v3l >>> 0); v0h = (v0h + v3h + (lo > 0xffffffff ? 1 : 0)) | 0; v0l = lo | 0;
+    t = (v3h << 21) | (v3l >>> 11); u = (v3l << 21) | (v3h >>> 11); v3h = t ^ v0h; v3l = u ^ v0l;
+    lo = (v2l >>> 0) + (v1l >>> 0); v2h = (v2h + v1h + (lo > 0xffffffff ? 1 : 0)) | 0; v2l = lo | 0;
+    t = (v1h << 17) | (v1l >>> 15); u = (v1l << 17) | (v1h >>> 15); v1h = t ^ v2h; v1l = u ^ v2l;
+    t = v2h; v2h = v2l; v2l = t;
+  }
   out.hi = (v0h ^ v1h ^ v2h ^ v3h) >>> 0;
   out.lo = (v0l ^ v1l ^ v2l ^ v3l) >>> 0;
 }

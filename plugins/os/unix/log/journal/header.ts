@@ -83,7 +83,7 @@ export function parseHeader(b: Uint8Array, fileSize: number): HeaderResult {
       compatibleFlags: u32(b, 8),
       incompatibleFlags,
       state,
-      fileId: b.slice(24, 40),
+      fileId: new Uint8Array(b.subarray(24, 40)),
       machineId: id128(b, 40),
       tailEntryBootId: id128(b, 56),
       seqnumId: id128(b, 72),

@@ -12,9 +12,20 @@ const SCRATCH_MAX = 1024 * 1024;
 /** Block numbers below 2^27 (files below 8 TiB) and file keys below 2^26 make exact numeric keys. */
 const BLOCKS_PER_FILE = 2 ** 27;
 
-/** The recently read blocks of every file of a run (least recently used first out). */
+/** A cached block: `key` says whose bytes `buf[0, length)` hold now (a block is reused when evicted). */
+export interface Block {
+  key: number;
+  buf: Buffer;
+  length: number;
+}
+
+/**
+ * The recently read blocks of every file of a run, least recently used first out. An evicted block's buffer
+ * is reused for the next read: a run allocates its blocks once (a block read and dropped per 64 KiB of journal
+ * would leave the garbage collector hundreds of MB of buffers to find).
+ */
 export class BlockCache {
-  private readonly blocks = new Map<number, Uint8Array>();
+  private readonly blocks = new Map<number, Block>();
   private nextFileKey = 0;
 
   constructor(readonly maxBlocks = CACHE_BLOCKS) {}
@@ -23,7 +34,7 @@ export class BlockCache {
     return this.nextFileKey++;
   }
 
-  get(key: number): Uint8Array | undefined {
+  get(key: number): Block | undefined {
     const b = this.blocks.get(key);
     if (b !== undefined) {
       this.blocks.delete(key);
@@ -32,14 +43,29 @@ export class BlockCache {
     return b;
   }
 
-  put(key: number, block: Uint8Array): void {
-    this.blocks.set(key, block);
-    if (this.blocks.size > this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value!);
+  /** A block to read `key` into: a new one while the cache has room, else the least recently used one. */
+  take(key: number): Block {
+    let b: Block;
+    if (this.blocks.size < this.maxBlocks) b = { key, buf: Buffer.allocUnsafe(BLOCK_SIZE), length: 0 };
+    else {
+      const oldest = this.blocks.keys().next().value!;
+      b = this.blocks.get(oldest)!;
+      this.blocks.delete(oldest);
+      b.key = key;
+    }
+    b.length = 0;
+    this.blocks.set(key, b);
+    return b;
   }
 
   /** Forget a closed file's blocks. */
   drop(fileKey: number): void {
-    for (const k of [...this.blocks.keys()]) if (Math.floor(k / BLOCKS_PER_FILE) === fileKey) this.blocks.delete(k);
+    for (const [k, b] of [...this.blocks]) {
+      if (Math.floor(k / BLOCKS_PER_FILE) === fileKey) {
+        this.blocks.delete(k);
+        b.key = -1;
+      }
+    }
   }
 }
 
@@ -48,8 +74,8 @@ export class ByteSource {
   buf: Uint8Array = new Uint8Array(0);
   at = 0;
   private scratch = Buffer.allocUnsafe(4096);
-  private lastNo = -1;
-  private lastBlock: Uint8Array = new Uint8Array(0);
+  /** The block of the last view: still ours while its key is the one we read it as. */
+  private last: Block = { key: -1, buf: Buffer.alloc(0), length: 0 };
   private readonly key: number;
 
   constructor(
@@ -70,7 +96,7 @@ export class ByteSource {
     if (offset + length <= start + BLOCK_SIZE) {
       const block = this.block(no);
       if (offset + length > start + block.length) return false;
-      this.buf = block;
+      this.buf = block.buf;
       this.at = offset - start;
       return true;
     }
@@ -89,23 +115,20 @@ export class ByteSource {
   /** A copy of the bytes [offset, offset + length), or null past the end. */
   copy(offset: number, length: number): Uint8Array | null {
     if (!this.view(offset, length)) return null;
-    return this.buf.slice(this.at, this.at + length);
+    // new Uint8Array(view) copies (a Buffer's slice() would not: the block is reused)
+    return new Uint8Array(this.buf.subarray(this.at, this.at + length));
   }
 
-  private block(no: number): Uint8Array {
-    if (no === this.lastNo) return this.lastBlock;
+  private block(no: number): Block {
     const key = this.key * BLOCKS_PER_FILE + no;
+    if (this.last.key === key) return this.last;
     let block = this.cache.get(key);
     if (block === undefined) {
+      block = this.cache.take(key);
       const start = no * BLOCK_SIZE;
-      const want = Math.min(BLOCK_SIZE, this.size - start);
-      const b = Buffer.allocUnsafe(want);
-      const got = readFully(this.handle, b, start, want);
-      block = got < want ? b.subarray(0, got) : b;
-      this.cache.put(key, block);
+      block.length = readFully(this.handle, block.buf, start, Math.min(BLOCK_SIZE, this.size - start));
     }
-    this.lastNo = no;
-    this.lastBlock = block;
+    this.last = block;
     return block;
   }
 
