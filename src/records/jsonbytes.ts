@@ -50,16 +50,17 @@ function ascii(b: Uint8Array, p: number, s: string): number {
 }
 
 function int(b: Uint8Array, p: number, v: number | bigint): number {
-  if (typeof v === "number" && v >= 0 && v <= 0xffffffff && v === Math.floor(v)) {
+  if (typeof v === "number" && v >= 0 && v <= Number.MAX_SAFE_INTEGER && v === Math.floor(v)) {
     if (v < 10) {
       b[p++] = 0x30 + v;
       return p;
     }
+    // (n - n % 10) / 10 is exact for every safe integer (Math.floor(n / 10) rounds up near 2^53)
     let digits = 0;
-    for (let n = v; n > 0; n = Math.floor(n / 10)) digits++;
+    for (let n = v; n > 0; n = (n - (n % 10)) / 10) digits++;
     const end = p + digits;
     let q = end;
-    for (let n = v; n > 0; n = Math.floor(n / 10)) b[--q] = 0x30 + (n % 10);
+    for (let n = v; n > 0; n = (n - (n % 10)) / 10) b[--q] = 0x30 + (n % 10);
     return end;
   }
   return ascii(b, p, String(v));

@@ -127,8 +127,10 @@ export interface Decoded {
   slot: number;
   /** The typed value (slot ≥ 0) or the boot id text (SLOT_BOOT_ID). */
   value: unknown;
-  /** "NAME=value": for `fields`, and for a second value of a known field. */
-  pair: string;
+  name: string;
+  text: string;
+  /** "NAME=value", made when first needed (pairOf). */
+  pair: string | null;
   /** What the cache counts for it, about its size in bytes. */
   weight: number;
   /** The DATA object's stored hash (regular files' entry items repeat it). */
@@ -136,7 +138,45 @@ export interface Decoded {
   hashLo: number;
 }
 
-export const BROKEN: Decoded = { slot: SLOT_BROKEN, value: null, pair: "", weight: 0, hashHi: 0, hashLo: 0 };
+export const BROKEN: Decoded = { slot: SLOT_BROKEN, value: null, name: "", text: "", pair: "", weight: 0, hashHi: 0, hashLo: 0 };
+
+/** "NAME=value": for `fields`, and for a second value of a known field. */
+export function pairOf(d: Decoded): string {
+  return (d.pair ??= d.name + "=" + d.text);
+}
+
+// Field names seen, by their bytes: a unique MESSAGE costs no new name string and no Map probe by text.
+// Direct-mapped on an FNV-1a hash of the bytes, so hostile files with a million names cost no more memory.
+interface NameEntry {
+  bytes: Uint8Array;
+  name: string;
+  slot: number;
+}
+const NAME_TABLE = 1024;
+const names: (NameEntry | undefined)[] = new Array<NameEntry | undefined>(NAME_TABLE);
+
+function nameAt(b: Uint8Array, start: number, end: number): NameEntry {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const idx = (h >>> 0) & (NAME_TABLE - 1);
+  const e = names[idx];
+  const len = end - start;
+  if (e !== undefined && e.bytes.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (e.bytes[i] !== b[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return e;
+  }
+  const name = decodeLenient(b, start, end);
+  const slot = name === "_BOOT_ID" ? SLOT_BOOT_ID : (SLOT_OF.get(name) ?? SLOT_FIELDS);
+  const fresh: NameEntry = { bytes: new Uint8Array(b.subarray(start, end)), name, slot };
+  if (len <= 256) names[idx] = fresh;
+  return fresh;
+}
 
 /** A decimal integer exactly as written (an optional '-', no leading zeros, no spaces), else undefined. */
 function integer(text: string): number | bigint | undefined {
@@ -176,30 +216,20 @@ function typed(kind: FieldKind, text: string): unknown {
 
 /** The field of payload b[start, end) ("NAME=value"); null when it has no '=' (not a field). */
 export function decodeField(b: Uint8Array, start: number, end: number, hashHi: number, hashLo: number): Decoded | null {
-  let eq = -1;
-  for (let i = start; i < end && i < start + 256; i++) {
-    if (b[i] === 0x3d) {
-      eq = i;
-      break;
-    }
-  }
-  if (eq < 0) {
-    for (let i = start + 256; i < end; i++) {
-      if (b[i] === 0x3d) {
-        eq = i;
-        break;
-      }
-    }
-    if (eq < 0) return null;
-  }
-  const name = decodeLenient(b, start, eq);
+  let eq = start;
+  while (eq < end && b[eq] !== 0x3d) eq++;
+  if (eq === end) return null;
+  const n = nameAt(b, start, eq);
   const text = decodeLenient(b, eq + 1, end);
   const weight = 64 + (end - start) * 2;
-  if (name === "_BOOT_ID") return { slot: SLOT_BOOT_ID, value: text, pair: "_BOOT_ID=" + text, weight, hashHi, hashLo };
-  const slot = SLOT_OF.get(name);
-  if (slot !== undefined) {
-    const value = typed(KNOWN_FIELDS[slot]!.kind, text);
-    if (value !== undefined) return { slot, value, pair: name + "=" + text, weight, hashHi, hashLo };
-  }
-  return { slot: SLOT_FIELDS, value: null, pair: name + "=" + text, weight, hashHi, hashLo };
+  let slot = n.slot;
+  let value: unknown = text;
+  if (slot >= 0) {
+    value = typed(KNOWN_FIELDS[slot]!.kind, text);
+    if (value === undefined) {
+      slot = SLOT_FIELDS;
+      value = null;
+    }
+  } else if (slot === SLOT_FIELDS) value = null;
+  return { slot, value, name: n.name, text, pair: null, weight, hashHi, hashLo };
 }

@@ -3,7 +3,7 @@
 import type { AnyRecord, FileHandle } from "quarry";
 import { fileEntries } from "./arrays.js";
 import type { DataCache } from "./cache.js";
-import { BROKEN, decodeField, SLOT_BOOT_ID, SLOT_BROKEN, SLOT_FIELDS, KNOWN_FIELDS, type Decoded } from "./fields.js";
+import { BROKEN, decodeField, KNOWN_FIELDS, pairOf, SLOT_BOOT_ID, SLOT_BROKEN, SLOT_FIELDS, type Decoded } from "./fields.js";
 import { HEADER_READ, parseHeader, stateName, type JournalHeader } from "./header.js";
 import { ObjectReader, type EntryHead } from "./objects.js";
 import { buildRecord } from "./record.js";
@@ -82,10 +82,10 @@ export class JournalFile {
         const slot = d.slot;
         if (slot >= 0) {
           if (slots[slot] === null) slots[slot] = d.value;
-          else fields.push(d.pair);
-        } else if (slot === SLOT_FIELDS) fields.push(d.pair);
+          else fields.push(pairOf(d));
+        } else if (slot === SLOT_FIELDS) fields.push(pairOf(d));
         else if (slot === SLOT_BOOT_ID) {
-          if (d.value !== h.bootId) fields.push(d.pair);
+          if (d.value !== h.bootId) fields.push(pairOf(d));
         }
       }
     }
