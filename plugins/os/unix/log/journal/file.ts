@@ -1,0 +1,124 @@
+// One open journal file: its header checked, its entries in order (arrays.ts), and an entry made a record:
+// each item's DATA object read (or found in the cache), decoded, and put in its record field.
+import type { AnyRecord, FileHandle } from "quarry";
+import { fileEntries } from "./arrays.js";
+import type { DataCache } from "./cache.js";
+import { BROKEN, decodeField, KNOWN_FIELDS, pairOf, SLOT_BOOT_ID, SLOT_BROKEN, SLOT_FIELDS, type Decoded } from "./fields.js";
+import { HEADER_READ, parseHeader, stateName, type JournalHeader } from "./header.js";
+import { ObjectReader, type EntryHead } from "./objects.js";
+import { buildRecord } from "./record.js";
+import type { FileReport } from "./report.js";
+import { ByteSource, type BlockCache } from "./source.js";
+
+export interface Shared {
+  blocks: BlockCache;
+  data: DataCache;
+  /** The most one field's payload may be, in bytes. */
+  maxPayload: number;
+}
+
+export class JournalFile {
+  private readonly base: number;
+  private readonly slots: unknown[] = new Array<unknown>(KNOWN_FIELDS.length).fill(null);
+
+  private constructor(
+    readonly path: string,
+    readonly header: JournalHeader,
+    readonly reader: ObjectReader,
+    readonly report: FileReport,
+    private readonly shared: Shared,
+  ) {
+    this.base = shared.data.fileIndex();
+  }
+
+  /** Open a file already opened as `handle`; null (the reason reported) when it is no journal that can be read. */
+  static open(path: string, handle: FileHandle, shared: Shared, report: FileReport): JournalFile | null {
+    const size = handle.size;
+    const src = new ByteSource(handle, size, shared.blocks);
+    const first = src.copy(0, Math.min(size, HEADER_READ));
+    const got = first ?? new Uint8Array(0);
+    const res = parseHeader(got, size);
+    if (!res.ok) {
+      report.error(0, res.reason);
+      src.close();
+      return null;
+    }
+    const h = res.header;
+    for (const w of res.warnings) report.warn(w, 0);
+    if (h.truncatedAt !== null) {
+      report.warn(`truncated: the file is ${size} bytes, its header says ${h.headerSize + h.arenaSize}; every complete entry before the cut is read`, size);
+    }
+    return new JournalFile(path, h, new ObjectReader(src, h, shared.maxPayload), report, shared);
+  }
+
+  /** The file's entries in order; each head is valid until the next is asked for. */
+  entries(): Generator<EntryHead> {
+    return fileEntries(this.reader, this.report);
+  }
+
+  describe(): string {
+    const h = this.header;
+    return `${stateName(h.state)}, ${h.compact ? "compact" : "regular"}, ${h.keyedHash ? "keyed" : "jenkins"} hash`;
+  }
+
+  /** The record of the entry `h` (read by entries()). */
+  record(h: EntryHead): AnyRecord {
+    const r = this.reader;
+    const rep = this.report;
+    const slots = this.slots;
+    slots.fill(null);
+    const fields: string[] = [];
+    const n = r.entryItems(h);
+    if (typeof n === "string") rep.error(h.offset, `damaged ENTRY: ${n}`);
+    else {
+      const compact = this.header.compact;
+      for (let i = 0; i < n; i++) {
+        const off = r.items[i]!;
+        let d = this.shared.data.get(this.base, off);
+        if (d === undefined) d = this.decode(h, off);
+        if (!compact && d.slot !== SLOT_BROKEN && (d.hashHi !== r.itemHashHi[i] || d.hashLo !== r.itemHashLo[i])) {
+          rep.error(h.offset, `damaged ENTRY: item ${i} says DATA at ${off} has another hash than the object holds`);
+        }
+        const slot = d.slot;
+        if (slot >= 0) {
+          if (slots[slot] === null) slots[slot] = d.value;
+          else fields.push(pairOf(d));
+        } else if (slot === SLOT_FIELDS) fields.push(pairOf(d));
+        else if (slot === SLOT_BOOT_ID) {
+          if (d.value !== h.bootId) fields.push(pairOf(d));
+        }
+      }
+    }
+    return buildRecord(h, this.header.seqnumId, slots, fields, this.path);
+  }
+
+  /** The DATA object at `off`, decoded (and cached when other entries share it); BROKEN when it cannot be read. */
+  private decode(h: EntryHead, off: number): Decoded {
+    const r = this.reader;
+    if (!r.placeable(off)) {
+      this.report.error(h.offset, `damaged ENTRY: an item's offset ${off} is not an object offset`);
+      return BROKEN;
+    }
+    const p = r.data(off);
+    if (p !== null) {
+      this.report.error(off, `damaged DATA object (of the entry at ${h.offset}): ${p}`);
+      this.shared.data.put(this.base, off, BROKEN);
+      return BROKEN;
+    }
+    const d = decodeField(r.payload, r.payloadStart, r.payloadEnd, r.dataHashHi, r.dataHashLo);
+    if (d === null) {
+      this.report.error(off, `damaged DATA object (of the entry at ${h.offset}): the payload has no '=' (not NAME=value)`);
+      this.shared.data.put(this.base, off, BROKEN);
+      return BROKEN;
+    }
+    if (r.hashMismatch !== null) this.report.error(off, `damaged DATA object (of the entry at ${h.offset}): ${r.hashMismatch}`);
+    if (r.dataEntries > 1) this.shared.data.put(this.base, off, d);
+    return d;
+  }
+
+  close(): void {
+    this.shared.data.drop(this.base);
+    this.reader.src.close();
+    this.report.close();
+  }
+}

@@ -1,0 +1,86 @@
+// The entries of several files as one stream, interleaved the way journalctl interleaves them (sd-journal's
+// real_journal_next over journal_file_compare_locations): at each step every file's next entry is a candidate,
+// and the first file's candidate that no other candidate precedes is taken. One entry precedes another when
+//   1. both files have the same seqnum_id (one writer's counter) and its seqnum is lower; else
+//   2. both entries have the same boot_id and its monotonic time is lower; else
+//   3. its realtime is lower; else
+//   4. its xor_hash is lower.
+// An entry identical to the one just taken from another file (same seqnum_id, seqnum, boot_id, both times
+// and xor_hash: one entry in two files) is skipped, as journalctl does. Unlike journalctl, a file's entry that
+// compares before what was already taken (a clock set back across boots) is taken in its turn, never dropped.
+import type { AnyRecord } from "quarry";
+import type { JournalFile } from "./file.js";
+import type { EntryHead } from "./objects.js";
+
+function cmp(a: number | bigint, b: number | bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareEntries(aSeqnumId: string, a: EntryHead, bSeqnumId: string, b: EntryHead): number {
+  if (aSeqnumId === bSeqnumId) {
+    const c = cmp(a.seqnum, b.seqnum);
+    if (c !== 0) return c;
+  }
+  if (a.bootId === b.bootId) {
+    const c = cmp(a.monotonic, b.monotonic);
+    if (c !== 0) return c;
+  }
+  const c = cmp(a.realtime, b.realtime);
+  if (c !== 0) return c;
+  return cmp(a.xorHi, b.xorHi) || cmp(a.xorLo, b.xorLo);
+}
+
+interface Last {
+  file: number;
+  seqnumId: string;
+  head: EntryHead;
+}
+
+function identical(l: Last, seqnumId: string, h: EntryHead): boolean {
+  const a = l.head;
+  return (
+    l.seqnumId === seqnumId &&
+    a.seqnum === h.seqnum &&
+    a.bootId === h.bootId &&
+    a.monotonic === h.monotonic &&
+    a.realtime === h.realtime &&
+    a.xorHi === h.xorHi &&
+    a.xorLo === h.xorLo
+  );
+}
+
+/** The records of `files` (one group) interleaved; `onDuplicate` hears of each entry skipped as a copy. */
+export function* interleave(files: readonly JournalFile[], onDuplicate: (file: JournalFile, h: EntryHead) => void): Generator<AnyRecord> {
+  if (files.length === 1) {
+    const f = files[0]!;
+    for (const h of f.entries()) yield f.record(h);
+    return;
+  }
+  const iters = files.map((f) => f.entries());
+  const heads: (EntryHead | null)[] = iters.map((it) => {
+    const r = it.next();
+    return r.done ? null : r.value;
+  });
+  const ids = files.map((f) => f.header.seqnumId);
+  const last: Last = { file: -1, seqnumId: "", head: { offset: 0, size: 0, seqnum: 0, realtime: 0, monotonic: 0, bootId: "", xorHi: 0, xorLo: 0 } };
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (h === null || h === undefined) continue;
+      if (best < 0 || compareEntries(ids[i]!, h, ids[best]!, heads[best]!) < 0) best = i;
+    }
+    if (best < 0) return;
+    const h = heads[best]!;
+    const f = files[best]!;
+    if (last.file >= 0 && last.file !== best && identical(last, ids[best]!, h)) onDuplicate(f, h);
+    else {
+      yield f.record(h);
+      last.file = best;
+      last.seqnumId = ids[best]!;
+      Object.assign(last.head, h);
+    }
+    const r = iters[best]!.next();
+    heads[best] = r.done ? null : r.value;
+  }
+}
