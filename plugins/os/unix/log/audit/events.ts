@@ -9,53 +9,17 @@
 // once at the end. The time rule is a lookup in a stack of the latest beginnings (not a scan of the open events),
 // so 300,000 events open at once cost no more per line than one.
 // Events come out in the order of their first lines: an event waits until those before it are complete.
-import { decodeLenient, type Timestamp } from "quarry";
-import { decodeValue, escapedBytes, valueKind } from "./decode.js";
-import { decodedFields, type LineValues } from "./fields.js";
+import { EventBuilder, type AuditEvent } from "./event.js";
+import type { LineValues } from "./fields.js";
 import type { AuditLine } from "./line.js";
 import { typeNumber } from "./names.js";
+
+export type { AuditEvent };
 
 export const EOE_TIMEOUT = 2;
 export const MAX_OPEN = 8192;
 export const MAX_HELD_BYTES = 64 * 1024 * 1024;
-/** Arguments kept per event: ARG_MAX is 2 MiB on Linux, and the kernel logs all of them. */
-export const MAX_ARGV_BYTES = 1024 * 1024;
-export const MAX_PATHS = 1024;
 const RECENT_KEYS = 65536;
-
-export interface AuditEvent {
-  ts: Timestamp | null;
-  audit_id: number | bigint;
-  node: string | null;
-  types: string[];
-  syscall: string | null;
-  success: boolean | null;
-  exit: number | bigint | null;
-  exe: string | null;
-  comm: string | null;
-  pid: number | bigint | null;
-  ppid: number | bigint | null;
-  uid: number | bigint | null;
-  auid: number | bigint | null;
-  uid_name: string | null;
-  auid_name: string | null;
-  ses: number | bigint | null;
-  tty: string | null;
-  terminal: string | null;
-  addr: string | null;
-  audit_hostname: string | null;
-  acct: string | null;
-  op: string | null;
-  res: string | null;
-  key: string | null;
-  proctitle: string | null;
-  cwd: string | null;
-  paths: string[];
-  argv: string[];
-  cmd: string | null;
-  records: number;
-  filepath: string;
-}
 
 export interface GrouperStats {
   /** Events closed before they were complete because too many were open, or held too many bytes. */
@@ -73,13 +37,7 @@ interface Open {
   sec: number;
   /** Complete by a rule other than time (one-line type, EOE, a bound); the time rule is isComplete's. */
   complete: boolean;
-  event: AuditEvent;
-  /** Arguments by index: whole (a0=) or in pieces (a1[0]=, a1[1]=) whose bytes are joined. */
-  args: Map<number, string | Uint8Array[]>;
-  argBytes: number;
-  held: number;
-  fromSyscall: boolean;
-  cut: boolean;
+  builder: EventBuilder;
   /** Closed by a bound, not by a rule: a later line of it is counted as late. */
   early: boolean;
 }
@@ -97,8 +55,6 @@ function oneLine(type: string): boolean {
   if (n === null) return true; // a type libaudit cannot name: audit_name_to_msg_type gives -1
   return n === PROCTITLE || n < FIRST_EVENT || n >= FIRST_ANOM || n === KERNEL || (UNLBL_ALLOW !== null && CALIPSO_DEL !== null && n >= UNLBL_ALLOW && n <= CALIPSO_DEL);
 }
-
-const ARG = /^a(\d{1,7})(?:\[(\d{1,7})\])?$/;
 
 export class EventGrouper {
   /**
@@ -137,7 +93,7 @@ export class EventGrouper {
       if (this.recent.has(key)) this.stats.lateLines++;
       ev = this.begin(key, line, values, filepath);
     }
-    this.take(ev, line, values);
+    this.held += ev.builder.take(line, values);
     if (values.audit_type === "EOE") ev.complete = true;
     const out: AuditEvent[] = [];
     for (;;) {
@@ -168,12 +124,7 @@ export class EventGrouper {
       index,
       sec: line.sec,
       complete: oneLine(values.audit_type),
-      event: emptyEvent(values, filepath),
-      args: new Map(),
-      argBytes: 0,
-      held: 0,
-      fromSyscall: false,
-      cut: false,
+      builder: new EventBuilder(values, filepath),
       early: false,
     };
     this.queue.push(o);
@@ -210,9 +161,10 @@ export class EventGrouper {
       const o = q[this.head]!;
       q[this.head++] = undefined as unknown as Open;
       if (this.byKey.get(o.key) === o) this.byKey.delete(o.key);
-      this.held -= o.held;
+      this.held -= o.builder.held;
       if (o.early) this.remember(o.key);
-      out.push(this.close(o));
+      if (o.builder.cut) this.stats.cut++;
+      out.push(o.builder.result(this.accountName));
     }
     if (this.head > 4096 && this.head * 2 > q.length) {
       this.queue = q.slice(this.head);
@@ -235,159 +187,4 @@ export class EventGrouper {
     this.recentAt = (this.recentAt + 1) % RECENT_KEYS;
     this.recent.add(key);
   }
-
-  private close(o: Open): AuditEvent {
-    const e = o.event;
-    const indexes = [...o.args.keys()].sort((a, b) => a - b);
-    e.argv = indexes.map((i) => {
-      const a = o.args.get(i)!;
-      return typeof a === "string" ? a : decodeLenient(Buffer.concat(a));
-    });
-    if (e.uid_name === null && e.uid !== null) e.uid_name = this.accountName(e.uid);
-    if (e.auid_name === null && e.auid !== null && e.auid !== UNSET) e.auid_name = this.accountName(e.auid);
-    if (o.cut) this.stats.cut++;
-    return e;
-  }
-
-  private take(o: Open, line: AuditLine, v: LineValues): void {
-    const e = o.event;
-    e.types.push(v.audit_type);
-    e.records++;
-    const syscall = v.audit_type === "SYSCALL";
-    const fill = <K extends keyof AuditEvent>(k: K, value: AuditEvent[K] | null): void => {
-      if (value === null) return;
-      if (syscall || e[k] === null) e[k] = value as AuditEvent[K];
-    };
-    fill("pid", v.pid);
-    fill("ppid", v.ppid);
-    fill("uid", v.uid);
-    fill("auid", v.auid);
-    fill("ses", v.ses);
-    fill("tty", v.tty);
-    fill("terminal", v.terminal);
-    fill("addr", v.addr);
-    fill("audit_hostname", v.audit_hostname);
-    fill("acct", v.acct);
-    fill("op", v.op);
-    fill("res", v.res);
-    fill("exe", v.exe);
-    fill("comm", v.comm);
-    fill("key", v.key);
-    fill("cmd", v.cmd);
-    if (syscall) {
-      o.fromSyscall = true;
-      e.syscall = v.syscall;
-      e.success = v.success;
-      e.exit = v.exit;
-    } else if (!o.fromSyscall && e.success === null && v.res !== null) {
-      e.success = resultOf(v.res);
-    } else if (v.audit_type === "SECCOMP" && e.success === null) {
-      e.success = seccompAllowed(line);
-    }
-    if (v.audit_type === "CWD" || (e.cwd === null && v.cwd !== null)) e.cwd = v.cwd ?? e.cwd;
-    if (v.audit_type === "PROCTITLE") e.proctitle = v.proctitle;
-    for (const p of line.enriched) {
-      if (p.name === "UID") fillName(e, "uid_name", p.value, syscall);
-      else if (p.name === "AUID") fillName(e, "auid_name", p.value, syscall);
-    }
-    if (v.audit_type === "PATH") {
-      const name = line.pairs.find((p) => p.name === "name");
-      if (name) {
-        const text = decodeValue(valueKind("PATH", name), name);
-        if (text !== "(null)") this.hold(o, text.length, () => e.paths.push(text), e.paths.length >= MAX_PATHS);
-      }
-    }
-    if (v.audit_type === "EXECVE") this.takeArgs(o, line);
-  }
-
-  private takeArgs(o: Open, line: AuditLine): void {
-    for (const f of decodedFields("EXECVE", line.pairs)) {
-      const m = ARG.exec(f.name);
-      if (!m) continue;
-      const i = Number(m[1]);
-      if (m[2] === undefined) {
-        this.hold(o, f.value.length, () => o.args.set(i, f.value), o.argBytes >= MAX_ARGV_BYTES);
-        o.argBytes += f.value.length;
-        continue;
-      }
-      // a piece of a long argument: always hex (the kernel encodes any argument it splits)
-      const bytes = Buffer.from(escapedBytes(f.raw));
-      let pieces = o.args.get(i);
-      if (typeof pieces === "string") continue;
-      if (!pieces) o.args.set(i, (pieces = []));
-      const list = pieces;
-      this.hold(o, bytes.length, () => list.push(bytes), o.argBytes >= MAX_ARGV_BYTES);
-      o.argBytes += bytes.length;
-    }
-  }
-
-  private hold(o: Open, bytes: number, keep: () => void, over: boolean): void {
-    if (over) {
-      o.cut = true;
-      return;
-    }
-    keep();
-    o.held += bytes;
-    this.held += bytes;
-  }
-}
-
-const UNSET = 4294967295;
-
-function fillName(e: AuditEvent, k: "uid_name" | "auid_name", value: string, override: boolean): void {
-  const name = value === "unset" ? null : value;
-  if (override || e[k] === null) e[k] = name;
-}
-
-const SECCOMP_RET_ACTION = 0x7fff0000;
-const SECCOMP_RET_ALLOW = 0x7fff0000;
-
-/** A seccomp record's code= (hex): the filter let the syscall through (auparse: "allow" is a success). */
-function seccompAllowed(line: AuditLine): boolean | null {
-  const code = line.pairs.find((p) => p.name === "code")?.value;
-  if (code === undefined || !/^(0x)?[0-9a-fA-F]{1,8}$/.test(code)) return null;
-  return (Number.parseInt(code.replace(/^0x/, ""), 16) & SECCOMP_RET_ACTION) >>> 0 === SECCOMP_RET_ALLOW;
-}
-
-/** A user message's res= as a success (libaudit writes success/failed; kernel records 1/0). */
-function resultOf(res: string): boolean | null {
-  if (res === "success" || res === "yes" || res === "1") return true;
-  if (res === "failed" || res === "no" || res === "0") return false;
-  return null;
-}
-
-function emptyEvent(v: LineValues, filepath: string): AuditEvent {
-  return {
-    ts: v.ts,
-    audit_id: v.audit_id,
-    node: v.node,
-    types: [],
-    syscall: null,
-    success: null,
-    exit: null,
-    exe: null,
-    comm: null,
-    pid: null,
-    ppid: null,
-    uid: null,
-    auid: null,
-    uid_name: null,
-    auid_name: null,
-    ses: null,
-    tty: null,
-    terminal: null,
-    addr: null,
-    audit_hostname: null,
-    acct: null,
-    op: null,
-    res: null,
-    key: null,
-    proctitle: null,
-    cwd: null,
-    paths: [],
-    argv: [],
-    cmd: null,
-    records: 0,
-    filepath,
-  };
 }

