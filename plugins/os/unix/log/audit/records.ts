@@ -23,7 +23,7 @@ export const AuditRecord = defineRecord("linux/log/audit", {
   terminal: "string",
   addr: "net.ipaddress",
   acct: "string",
-  exe: "string",
+  exe: "path",
   comm: "string",
   cwd: "string",
   cmd: "string",
@@ -56,7 +56,7 @@ export const AuditEventRecord = defineRecord("linux/log/audit/event", {
   // the syscall's success=, else a user message's res=
   success: "boolean",
   exit: "varint",
-  exe: "string",
+  exe: "path",
   comm: "string",
   pid: "varint",
   ppid: "varint",
