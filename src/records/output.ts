@@ -15,7 +15,7 @@ const FLUSH_AT = 1 << 18;
  * awaits would keep every chunk it wrote until the end (1M journal records: 2.6 GB). Past this many, the caller
  * awaits the last write, so the ticks run and the written chunks are freed.
  */
-const MAX_PENDING = 8;
+const MAX_PENDING = 2;
 
 export interface OutputOptions {
   /** Close the stream on close() (a file we opened; never stdout). */
@@ -101,6 +101,11 @@ export class Output {
   /** The first failure of the destination, if any (the reader going away included). */
   get error(): OutputError | null {
     return this.failure;
+  }
+
+  /** Every chunk handed to the stream has been written: a caller may reuse the buffers it gave. */
+  get idle(): boolean {
+    return this.pending === 0;
   }
 
   /** The reader went away (EPIPE): nothing more can be written, and that is no error of the run. */
