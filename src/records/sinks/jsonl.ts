@@ -30,6 +30,7 @@ export class JsonLinesSink implements RecordSink {
   private last: RecordDescriptor | null = null;
   private encode: ByteEncoder | null = null;
   private buf = Buffer.allocUnsafe(CHUNK);
+  private spare: Buffer<ArrayBuffer> | null = null;
   private pos = 0;
 
   constructor(
@@ -61,10 +62,18 @@ export class JsonLinesSink implements RecordSink {
     return wait;
   }
 
-  /** The filled part goes to the output (which keeps it); a new buffer of at least `need` bytes is started. */
+  /**
+   * The filled part goes to the output (which keeps it until written); the next chunk is written into the buffer
+   * handed over the time before when the output has written it (no 1 MiB of garbage per MiB of records), else a
+   * new one of at least `need` bytes.
+   */
   private handOff(need: number): void | Promise<void> {
     const full = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
+    const size = Math.max(CHUNK, need);
+    const spare = this.spare;
+    const next = spare !== null && spare.length >= size && this.out.idle ? spare : Buffer.allocUnsafe(size);
+    this.spare = this.buf;
+    this.buf = next;
     this.pos = 0;
     return full.length ? this.out.write(full) : undefined;
   }

@@ -1,15 +1,15 @@
 // Decoded DATA objects by file and offset, for the ones several entries share (_HOSTNAME, _BOOT_ID, _COMM,
 // _SYSTEMD_UNIT …): a DATA object says how many entries reference it (n_entries), so the reader caches only
-// those with more than one, and a once-used MESSAGE never pushes out a hostname. Bounded in count and bytes
+// those many entries share (file.ts SHARED_MIN), and a once-used MESSAGE never pushes out a hostname. Bounded in count and bytes
 // for all files together: two generations, the older dropped whole when the newer fills (recently used values
 // are promoted), so a lookup costs one or two Map probes and eviction costs nothing per value. In front of
 // them a small direct-mapped table of the most recent small values answers most lookups with no Map probe
 // (an entry's dozen shared fields are the same few dozen objects entry after entry).
 import type { Decoded } from "./fields.js";
 
-/** Per generation: 32,768 values and 8 MiB of them. */
-export const CACHE_VALUES = 32768;
-export const CACHE_BYTES = 8 * 1024 * 1024;
+/** Per generation: 8,192 values and 4 MiB of them (a host has a few thousand shared values at most). */
+export const CACHE_VALUES = 8192;
+export const CACHE_BYTES = 4 * 1024 * 1024;
 /** A value this large is not kept (it would crowd out many small ones). */
 export const CACHE_VALUE_MAX = 256 * 1024;
 /** Keys are offset / 8 (objects are 8-byte aligned): small integers, which Maps hash fastest, up to 8 GiB. */

@@ -128,7 +128,8 @@ export interface Decoded {
   /** The typed value (slot ≥ 0) or the boot id text (SLOT_BOOT_ID). */
   value: unknown;
   name: string;
-  text: string;
+  /** The value's text; null for a typed value, whose text is its canonical rendering (pairOf). */
+  text: string | null;
   /** "NAME=value", made when first needed (pairOf). */
   pair: string | null;
   /** What the cache counts for it, about its size in bytes. */
@@ -138,11 +139,22 @@ export interface Decoded {
   hashLo: number;
 }
 
-export const BROKEN: Decoded = { slot: SLOT_BROKEN, value: null, name: "", text: "", pair: "", weight: 0, hashHi: 0, hashLo: 0 };
+export function blankDecoded(): Decoded {
+  return { slot: SLOT_BROKEN, value: null, name: "", text: "", pair: "", weight: 0, hashHi: 0, hashLo: 0 };
+}
+
+export const BROKEN: Decoded = blankDecoded();
+
+/** The text a typed value was read from: integers and times are only taken in their one canonical form. */
+function textOf(d: Decoded): string {
+  if (d.text !== null) return d.text;
+  const v = d.value;
+  return v instanceof Timestamp ? String(BigInt(v.seconds) * 1_000_000n + BigInt(v.micros)) : String(v);
+}
 
 /** "NAME=value": for `fields`, and for a second value of a known field. */
 export function pairOf(d: Decoded): string {
-  return (d.pair ??= d.name + "=" + d.text);
+  return (d.pair ??= d.name + "=" + textOf(d));
 }
 
 // Field names seen, by their bytes: a unique MESSAGE costs no new name string and no Map probe by text.
@@ -178,58 +190,70 @@ function nameAt(b: Uint8Array, start: number, end: number): NameEntry {
   return fresh;
 }
 
-/** A decimal integer exactly as written (an optional '-', no leading zeros, no spaces), else undefined. */
-function integer(text: string): number | bigint | undefined {
-  const n = text.length;
-  const neg = n > 0 && text.charCodeAt(0) === 0x2d;
-  const first = neg ? 1 : 0;
-  const digits = n - first;
+/**
+ * A decimal integer exactly as written in b[start, end) (an optional '-', no leading zeros, no spaces, at most
+ * 20 digits), else undefined: so its text is String(value), and nothing is lost by keeping only the number.
+ */
+function integer(b: Uint8Array, start: number, end: number): number | bigint | undefined {
+  const neg = end > start && b[start] === 0x2d;
+  const first = neg ? start + 1 : start;
+  const digits = end - first;
   if (digits < 1 || digits > 20) return undefined;
-  if (text.charCodeAt(first) === 0x30 && (digits > 1 || neg)) return undefined; // "007", "-0"
+  if (b[first] === 0x30 && (digits > 1 || neg)) return undefined; // "007", "-0"
   let v = 0;
-  for (let i = first; i < n; i++) {
-    const c = text.charCodeAt(i) - 0x30;
+  for (let i = first; i < end; i++) {
+    const c = b[i]! - 0x30;
     if (c < 0 || c > 9) return undefined;
     v = v * 10 + c;
   }
   if (digits <= 15) return neg ? -v : v;
-  const big = BigInt(text);
+  let big = 0n;
+  for (let i = first; i < end; i++) big = big * 10n + BigInt(b[i]! - 0x30);
+  if (neg) big = -big;
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
-function typed(kind: FieldKind, text: string): unknown {
-  switch (kind) {
-    case "string":
-    case "path":
-      return text;
-    case "varint":
-      return integer(text);
-    case "datetime": {
-      // µs since the epoch, as journald writes _SOURCE_REALTIME_TIMESTAMP and systemd-coredump its TIMESTAMP
-      const us = integer(text);
-      if (us === undefined || us < 0) return undefined;
-      if (typeof us === "number") return Timestamp.fromUnix(Math.floor(us / 1e6), us % 1e6);
-      return Timestamp.fromMicrosInRange(us) ?? undefined;
-    }
-  }
+/** The typed value of b[start, end) for a field of this kind, or undefined when it is not one. */
+function typed(kind: FieldKind, b: Uint8Array, start: number, end: number): unknown {
+  if (kind === "varint") return integer(b, start, end);
+  // "datetime": µs since the epoch, as journald writes _SOURCE_REALTIME_TIMESTAMP and systemd-coredump its TIMESTAMP
+  const us = integer(b, start, end);
+  if (us === undefined || us < 0) return undefined;
+  if (typeof us === "number") return Timestamp.fromUnix(Math.floor(us / 1e6), us % 1e6);
+  return Timestamp.fromMicrosInRange(us) ?? undefined;
 }
 
-/** The field of payload b[start, end) ("NAME=value"); null when it has no '=' (not a field). */
-export function decodeField(b: Uint8Array, start: number, end: number, hashHi: number, hashLo: number): Decoded | null {
+/**
+ * The field of payload b[start, end) ("NAME=value"); null when it has no '=' (not a field). Filled into `into`
+ * when given (a value no other entry shares is used once: no object of its own).
+ */
+export function decodeField(b: Uint8Array, start: number, end: number, hashHi: number, hashLo: number, into?: Decoded): Decoded | null {
   let eq = start;
   while (eq < end && b[eq] !== 0x3d) eq++;
   if (eq === end) return null;
   const n = nameAt(b, start, eq);
-  const text = decodeLenient(b, eq + 1, end);
-  const weight = 64 + (end - start) * 2;
   let slot = n.slot;
-  let value: unknown = text;
-  if (slot >= 0) {
-    value = typed(KNOWN_FIELDS[slot]!.kind, text);
-    if (value === undefined) {
-      slot = SLOT_FIELDS;
+  let value: unknown = null;
+  let text: string | null = null;
+  const kind = slot >= 0 ? KNOWN_FIELDS[slot]!.kind : "string";
+  if (kind === "varint" || kind === "datetime") value = typed(kind, b, eq + 1, end);
+  if (value === null || value === undefined) {
+    text = decodeLenient(b, eq + 1, end);
+    if (slot >= 0 && kind !== "varint" && kind !== "datetime") value = text;
+    else if (slot === SLOT_BOOT_ID) value = text;
+    else {
+      if (slot >= 0) slot = SLOT_FIELDS;
       value = null;
     }
-  } else if (slot === SLOT_FIELDS) value = null;
-  return { slot, value, name: n.name, text, pair: null, weight, hashHi, hashLo };
+  }
+  const d = into ?? blankDecoded();
+  d.slot = slot;
+  d.value = value;
+  d.name = n.name;
+  d.text = text;
+  d.pair = null;
+  d.weight = 64 + (end - start) * 2;
+  d.hashHi = hashHi;
+  d.hashLo = hashLo;
+  return d;
 }
