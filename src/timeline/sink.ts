@@ -21,15 +21,15 @@ export const RUN_ENTRIES = 100_000;
  * Estimated bytes of memory per run (codec.ts: estimateBytes of the encoded records). Small on purpose: a run lives
  * until it is spilled, long enough for the collector to move it to the old generation, where it dies, and the
  * process's peak grows with that garbage far more than with the run itself. Peak RSS of the whole process, 20 hosts
- * of the batch bench with --jobs 2 --worker-heap 256: 431 MB with runs of 4 MiB and frames of 64, 490 MB with
- * 8 MiB and 128 (379 MB for the same records without --timeline, written with -w).
+ * of the batch bench with --jobs 2 --worker-heap 256: 421 MiB with runs of 4 MiB and frames of 64, 478 MiB with
+ * 8 MiB and 128 (370 MiB for the same records without --timeline, written with -w).
  */
 export const RUN_BYTES = 4 * 1024 * 1024;
 /**
  * Runs merged into one when this many of one level have piled up; the final merge reads at most FAN_IN − 1 per
  * level. A reader holds one frame (runfile.ts: FRAME_ENTRIES entries: ~30 KB of btmp records, ~100 KB of atop
- * tasks). 1,000,000 btmp records make 157 runs and one merge at the end: 14.6 s; merging 128 at a time first
- * wrote most of them twice: 23 s, the same peak.
+ * tasks). 1,000,000 btmp records make 157 runs and one merge at the end: 14.6 s, 186 MiB; merging 128 at a time
+ * first wrote most of them twice: 23 s, the same peak.
  */
 export const FAN_IN = 256;
 /** What an entry costs in memory besides its record. */
