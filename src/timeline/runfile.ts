@@ -16,8 +16,8 @@ import type { EncodedRecord } from "./codec.js";
  */
 export type Entry = [number, number, number, number, number, number, EncodedRecord];
 
-/** Entries per frame: what a reader holds in memory, per run being merged. */
-export const FRAME_ENTRIES = 128;
+/** Entries per frame: what a reader holds in memory, per run being merged (see sink.ts: FAN_IN). */
+export const FRAME_ENTRIES = 64;
 
 export const TEMP_FOLDER = "a timeline run file in the temp folder (QUARRY_TMPDIR)";
 

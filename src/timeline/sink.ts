@@ -10,7 +10,7 @@ import { Timestamp } from "../records/timestamp.js";
 import type { Logger } from "../util/log.js";
 import { RecordCodec, estimateBytes, type EncodedRecord } from "./codec.js";
 import { timelineEntry } from "./entry.js";
-import { timeFields } from "./events.js";
+import { forEachEvent } from "./events.js";
 import { mergeSources } from "./merge.js";
 import { ArraySource, compareEntries, RunReader, RunWriter, type Entry, type EntrySource, type Run } from "./runfile.js";
 import { inWindow, type TimeWindow } from "./window.js";
@@ -20,17 +20,18 @@ export const RUN_ENTRIES = 100_000;
 /**
  * Estimated bytes of memory per run (codec.ts: estimateBytes of the encoded records). Small on purpose: a run lives
  * until it is spilled, long enough for the collector to move it to the old generation, where it dies, and the
- * process's peak grows with that garbage far more than with the run itself. Peak RSS of the whole process for
- * 1,000,000 btmp records (-j) with runs of 8 MiB: 200 MB; 4 hosts of the batch bench with --jobs 2: 416 MB with
- * 8 MiB, 472 MB with 16 MiB (and 287 MB without --timeline).
+ * process's peak grows with that garbage far more than with the run itself. Peak RSS of the whole process, 20 hosts
+ * of the batch bench with --jobs 2 --worker-heap 256: 421 MiB with runs of 4 MiB and frames of 64, 478 MiB with
+ * 8 MiB and 128 (370 MiB for the same records without --timeline, written with -w).
  */
-export const RUN_BYTES = 8 * 1024 * 1024;
+export const RUN_BYTES = 4 * 1024 * 1024;
 /**
  * Runs merged into one when this many of one level have piled up; the final merge reads at most FAN_IN − 1 per
- * level. A reader holds one frame (runfile.ts: FRAME_ENTRIES entries, ~60 KB of btmp records), so 128 of them
- * cost ~8 MB. 1,000,000 btmp records make 78 runs: one merge, no run written twice.
+ * level. A reader holds one frame (runfile.ts: FRAME_ENTRIES entries: ~30 KB of btmp records, ~100 KB of atop
+ * tasks). 1,000,000 btmp records make 157 runs and one merge at the end: 14.6 s, 186 MiB; merging 128 at a time
+ * first wrote most of them twice: 23 s, the same peak.
  */
-export const FAN_IN = 128;
+export const FAN_IN = 256;
 /** What an entry costs in memory besides its record. */
 const ENTRY_BYTES = 96;
 /** Let the event loop breathe this often during a long merge of runs (worker messages, output). */
@@ -109,7 +110,6 @@ export class TimelineSink implements RecordSink {
 
   write(rec: AnyRecord): void | Promise<void> {
     if (this.failure) throw this.failure;
-    const fields = timeFields(rec[DESCRIPTOR]);
     const st = this.stats;
     st.records++;
     const t = this.target(rec._source);
@@ -118,21 +118,16 @@ export class TimelineSink implements RecordSink {
     let k = 0;
     let kept = 0;
     let enc: EncodedRecord | null = null; // encoded once, shared by the record's events
-    for (const f of fields) {
-      const v = rec[f.name];
-      const values = f.list ? (Array.isArray(v) ? v : []) : [v];
-      for (const x of values) {
-        if (!(x instanceof Timestamp) || !x.inRange()) continue;
-        k++;
-        if (w && !inWindow(w, x)) {
-          st.outside++;
-          continue;
-        }
-        enc ??= this.codec.encode(rec);
-        this.buffer.push([x.seconds, x.micros, t, q, k, f.index, enc]);
-        kept++;
+    forEachEvent(rec, (x, f) => {
+      k++;
+      if (w && !inWindow(w, x)) {
+        st.outside++;
+        return;
       }
-    }
+      enc ??= this.codec.encode(rec);
+      this.buffer.push([x.seconds, x.micros, t, q, k, f.index, enc]);
+      kept++;
+    });
     if (k === 0) st.undated++;
     if (kept === 0 || !enc) return;
     st.entries += kept;
