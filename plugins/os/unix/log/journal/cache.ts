@@ -58,6 +58,18 @@ export class DataCache {
     return d;
   }
 
+  /**
+   * Only in the direct-mapped table: a value a few entries share (a pid). Overwritten soon by others, it dies
+   * young, where a value in the generations would be promoted and die old (raising the heap's peak).
+   */
+  putRecent(file: number, offset: number, d: Decoded): void {
+    const key = offset / 8;
+    if (key >= KEY_LIMIT || d.weight > L1_VALUE_MAX) return;
+    const slot = (key ^ Math.imul(file, 0x9e3779b1)) & (L1_SLOTS - 1);
+    this.l1Keys[slot] = file * KEY_LIMIT + key;
+    this.l1Values[slot] = d;
+  }
+
   put(file: number, offset: number, d: Decoded): void {
     const key = offset / 8;
     if (key >= KEY_LIMIT || d.weight > CACHE_VALUE_MAX) return;

@@ -111,10 +111,11 @@ export class JournalFile {
       return BROKEN;
     }
     // Cached when many entries share it (the DATA object counts them): a hostname, a unit, a uid. A value few
-    // entries share (a pid) is cheaper to read again than to keep: cached, the churn of such values promoted
-    // to the old heap raised the bench's peak RSS from ~140 to ~170 MB for no measurable CPU.
+    // entries share (a pid) only in the small recent table: in the generations, the churn of such values
+    // promoted to the old heap raised the bench's peak RSS from ~140 to ~170 MB.
     const shared = r.dataEntries > SHARED_MIN;
-    const d = decodeField(r.payload, r.payloadStart, r.payloadEnd, r.dataHashHi, r.dataHashLo, shared ? undefined : this.once);
+    const few = !shared && r.dataEntries > 1;
+    const d = decodeField(r.payload, r.payloadStart, r.payloadEnd, r.dataHashHi, r.dataHashLo, shared || few ? undefined : this.once);
     if (d === null) {
       this.report.error(off, `damaged DATA object (of the entry at ${h.offset}): the payload has no '=' (not NAME=value)`);
       this.shared.data.put(this.base, off, BROKEN);
@@ -122,6 +123,7 @@ export class JournalFile {
     }
     if (r.hashMismatch !== null) this.report.error(off, `damaged DATA object (of the entry at ${h.offset}): ${r.hashMismatch}`);
     if (shared) this.shared.data.put(this.base, off, d);
+    else if (few) this.shared.data.putRecent(this.base, off, d);
     return d;
   }
 

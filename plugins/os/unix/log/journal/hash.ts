@@ -97,22 +97,28 @@ export function siphash24(d: Uint8Array, start: number, length: number, key: Uin
       }
     }
     v3h ^= mh; v3l ^= ml;
-    for (let r = 0; r < 2; r++) {
-      // v0 += v1; v1 = rotl(v1, 13) ^ v0; v0 = rotl(v0, 32)
+    // two SipRounds, written out: v0 += v1, v1 = rotl(v1, 13) ^ v0, v0 = rotl(v0, 32); v2 += v3,
+    // v3 = rotl(v3, 16) ^ v2; v0 += v3, v3 = rotl(v3, 21) ^ v0; v2 += v1, v1 = rotl(v1, 17) ^ v2, v2 = rotl(v2, 32)
       lo = (v0l >>> 0) + (v1l >>> 0); v0h = (v0h + v1h + (lo > 0xffffffff ? 1 : 0)) | 0; v0l = lo | 0;
       t = (v1h << 13) | (v1l >>> 19); u = (v1l << 13) | (v1h >>> 19); v1h = t ^ v0h; v1l = u ^ v0l;
       t = v0h; v0h = v0l; v0l = t;
-      // v2 += v3; v3 = rotl(v3, 16) ^ v2
       lo = (v2l >>> 0) + (v3l >>> 0); v2h = (v2h + v3h + (lo > 0xffffffff ? 1 : 0)) | 0; v2l = lo | 0;
       t = (v3h << 16) | (v3l >>> 16); u = (v3l << 16) | (v3h >>> 16); v3h = t ^ v2h; v3l = u ^ v2l;
-      // v0 += v3; v3 = rotl(v3, 21) ^ v0
       lo = (v0l >>> 0) + (v3l >>> 0); v0h = (v0h + v3h + (lo > 0xffffffff ? 1 : 0)) | 0; v0l = lo | 0;
       t = (v3h << 21) | (v3l >>> 11); u = (v3l << 21) | (v3h >>> 11); v3h = t ^ v0h; v3l = u ^ v0l;
-      // v2 += v1; v1 = rotl(v1, 17) ^ v2; v2 = rotl(v2, 32)
       lo = (v2l >>> 0) + (v1l >>> 0); v2h = (v2h + v1h + (lo > 0xffffffff ? 1 : 0)) | 0; v2l = lo | 0;
       t = (v1h << 17) | (v1l >>> 15); u = (v1l << 17) | (v1h >>> 15); v1h = t ^ v2h; v1l = u ^ v2l;
       t = v2h; v2h = v2l; v2l = t;
-    }
+      lo = (v0l >>> 0) + (v1l >>> 0); v0h = (v0h + v1h + (lo > 0xffffffff ? 1 : 0)) | 0; v0l = lo | 0;
+      t = (v1h << 13) | (v1l >>> 19); u = (v1l << 13) | (v1h >>> 19); v1h = t ^ v0h; v1l = u ^ v0l;
+      t = v0h; v0h = v0l; v0l = t;
+      lo = (v2l >>> 0) + (v3l >>> 0); v2h = (v2h + v3h + (lo > 0xffffffff ? 1 : 0)) | 0; v2l = lo | 0;
+      t = (v3h << 16) | (v3l >>> 16); u = (v3l << 16) | (v3h >>> 16); v3h = t ^ v2h; v3l = u ^ v2l;
+      lo = (v0l >>> 0) + (v3l >>> 0); v0h = (v0h + v3h + (lo > 0xffffffff ? 1 : 0)) | 0; v0l = lo | 0;
+      t = (v3h << 21) | (v3l >>> 11); u = (v3l << 21) | (v3h >>> 11); v3h = t ^ v0h; v3l = u ^ v0l;
+      lo = (v2l >>> 0) + (v1l >>> 0); v2h = (v2h + v1h + (lo > 0xffffffff ? 1 : 0)) | 0; v2l = lo | 0;
+      t = (v1h << 17) | (v1l >>> 15); u = (v1l << 17) | (v1h >>> 15); v1h = t ^ v2h; v1l = u ^ v2l;
+      t = v2h; v2h = v2l; v2l = t;
     v0h ^= mh; v0l ^= ml;
   }
   v2l ^= 0xff;

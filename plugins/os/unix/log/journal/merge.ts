@@ -62,13 +62,20 @@ export function* interleave(files: readonly JournalFile[], onDuplicate: (file: J
     return r.done ? null : r.value;
   });
   const ids = files.map((f) => f.header.seqnumId);
+  // One writer's files (its rotations, its user journals): the order is by seqnum alone, a total order, so a
+  // heap finds the same entry the scan would, in log(files) instead of files steps.
+  const heap = ids.every((id) => id === ids[0]) ? new SeqnumHeap(heads) : null;
   const last: Last = { file: -1, seqnumId: "", head: { offset: 0, size: 0, seqnum: 0, realtime: 0, monotonic: 0, bootId: "", xorHi: 0, xorLo: 0 } };
   for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (h === null || h === undefined) continue;
-      if (best < 0 || compareEntries(ids[i]!, h, ids[best]!, heads[best]!) < 0) best = i;
+    let best = heap ? heap.min() : -1;
+    if (best < 0 || (heap && heap.tied())) {
+      // journalctl's way: each file's entry against the best so far, in file order.
+      best = -1;
+      for (let i = 0; i < heads.length; i++) {
+        const h = heads[i];
+        if (h === null || h === undefined) continue;
+        if (best < 0 || compareEntries(ids[i]!, h, ids[best]!, heads[best]!) < 0) best = i;
+      }
     }
     if (best < 0) return;
     const h = heads[best]!;
@@ -82,5 +89,97 @@ export function* interleave(files: readonly JournalFile[], onDuplicate: (file: J
     }
     const r = iters[best]!.next();
     heads[best] = r.done ? null : r.value;
+    heap?.update(best);
+  }
+}
+
+/** The files with an entry left, by the seqnum of that entry (ties by file order). */
+class SeqnumHeap {
+  private readonly items: number[] = [];
+  private readonly pos: number[];
+
+  constructor(private readonly heads: (EntryHead | null)[]) {
+    this.pos = heads.map(() => -1);
+    heads.forEach((h, i) => {
+      if (h) this.push(i);
+    });
+  }
+
+  min(): number {
+    return this.items.length ? this.items[0]! : -1;
+  }
+
+  /** The best two have the same seqnum: the full comparison decides (as the scan would). */
+  tied(): boolean {
+    const a = this.items[0];
+    if (a === undefined) return false;
+    for (const c of [1, 2]) {
+      const b = this.items[c];
+      if (b !== undefined && this.heads[b]!.seqnum === this.heads[a]!.seqnum) return true;
+    }
+    return false;
+  }
+
+  /** File i's head changed (advanced, or ended). */
+  update(i: number): void {
+    const at = this.pos[i]!;
+    if (this.heads[i] === null) {
+      const lastItem = this.items.pop()!;
+      this.pos[i] = -1;
+      if (lastItem !== i) {
+        this.items[at] = lastItem;
+        this.pos[lastItem] = at;
+        this.down(at);
+        this.up(at);
+      }
+      return;
+    }
+    this.down(at);
+    this.up(at);
+  }
+
+  private less(a: number, b: number): boolean {
+    const x = this.heads[a]!.seqnum;
+    const y = this.heads[b]!.seqnum;
+    return x < y || (x === y && a < b);
+  }
+
+  private push(i: number): void {
+    this.items.push(i);
+    this.pos[i] = this.items.length - 1;
+    this.up(this.items.length - 1);
+  }
+
+  private up(k: number): void {
+    const items = this.items;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!this.less(items[k]!, items[parent]!)) break;
+      this.swap(k, parent);
+      k = parent;
+    }
+  }
+
+  private down(k: number): void {
+    const items = this.items;
+    for (;;) {
+      const l = 2 * k + 1;
+      if (l >= items.length) return;
+      const r = l + 1;
+      const c = r < items.length && this.less(items[r]!, items[l]!) ? r : l;
+      if (!this.less(items[c]!, items[k]!)) return;
+      this.swap(k, c);
+      k = c;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const items = this.items;
+    const x = items[a]!;
+    const y = items[b]!;
+    items[a] = y;
+    items[b] = x;
+    this.pos[y] = a;
+    this.pos[x] = b;
   }
 }

@@ -9,7 +9,9 @@ export const BLOCK_SIZE = 8 * 1024;
  * an entry shares with one written long before costs a block read (64 KiB blocks: 3 s more system time a
  * million entries). */
 export const CACHE_BLOCKS = 512;
-/** A view wider than this is read on its own (not through the cache), into a buffer of its own. */
+/** A view across blocks up to this size is joined from cached blocks; a wider one is read on its own. */
+const JOIN_MAX = 8 * BLOCK_SIZE;
+/** Views up to this size reuse one scratch buffer; a wider one gets a buffer of its own. */
 const SCRATCH_MAX = 1024 * 1024;
 /** Block numbers below 2^27 (files below 1 TiB) and file keys below 2^26 make exact numeric keys. */
 const BLOCKS_PER_FILE = 2 ** 27;
@@ -102,13 +104,26 @@ export class ByteSource {
       this.at = offset - start;
       return true;
     }
-    // Across blocks: one read of its own.
     let into: Uint8Array;
     if (length <= SCRATCH_MAX) {
       if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
       into = this.scratch;
     } else into = Buffer.allocUnsafe(length);
-    if (readFully(this.handle, into, offset, length) < length) return false;
+    if (length <= JOIN_MAX) {
+      // Across a few blocks (an object on a block boundary): joined from the cached blocks, no read of its own.
+      let at = offset;
+      let done = 0;
+      while (done < length) {
+        const b = Math.floor(at / BLOCK_SIZE);
+        const block = this.block(b);
+        const from = at - b * BLOCK_SIZE;
+        const n = Math.min(length - done, block.length - from);
+        if (n <= 0) return false;
+        into.set(block.buf.subarray(from, from + n), done);
+        done += n;
+        at += n;
+      }
+    } else if (readFully(this.handle, into, offset, length) < length) return false;
     this.buf = into;
     this.at = 0;
     return true;
