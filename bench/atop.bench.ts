@@ -9,10 +9,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Target } from "../src/target.js";
 import { atopTasks } from "../plugins/os/unix/log/atop/index.js";
 import { AtopTaskRecord } from "../plugins/os/unix/log/atop/records.js";
 import { formatRecordJson } from "../src/records/sinks/jsonl.js";
+import { openTarget } from "../plugins/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -89,7 +89,7 @@ function timed(cmd: string, args: string[]): Timed {
 }
 
 async function decodeOnly(dir: string, format: boolean): Promise<{ s: number; n: number }> {
-  const target = await Target.open(dir);
+  const target = await openTarget(dir);
   const ctx = { args: {}, warn: () => {}, error: () => {} };
   const start = process.hrtime.bigint();
   let n = 0;

@@ -16,9 +16,9 @@ import { KNOWN_FIELDS } from "../plugins/os/unix/log/journal/fields.js";
 import { runOnTarget } from "../src/plugin/runner.js";
 import type { AnyRecord } from "../src/records/descriptor.js";
 import { Timestamp } from "../src/records/timestamp.js";
-import { Target } from "../src/target.js";
 import { Logger } from "../src/util/log.js";
 import { encodeSurrogateEscape } from "../src/util/text.js";
+import { openTarget } from "../plugins/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -208,7 +208,7 @@ function recordFields(r: AnyRecord): string {
 async function compareSample(target: string, dir: string): Promise<{ total: number; compared: number; differ: number; oracleTotal: number }> {
   const ours: string[] = [];
   let total = 0;
-  const t = await Target.open(target);
+  const t = await openTarget(target);
   const sink = {
     write(r: AnyRecord) {
       if (total++ % SAMPLE_EVERY === 0) ours.push(recordFields(r));

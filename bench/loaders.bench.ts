@@ -16,6 +16,7 @@ import zlib from "node:zlib";
 import { Gunzip as FflateGunzip, gunzipSync as fflateGunzipSync } from "fflate";
 import { extract as tarExtract } from "tar-stream";
 import { Target } from "../src/target.js";
+import { openTarget } from "../plugins/index.js";
 
 const self = fileURLToPath(import.meta.url);
 const rssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -26,7 +27,7 @@ async function child(mode: string, file: string): Promise<void> {
   const t0 = process.hrtime.bigint();
   const out: Record<string, unknown> = { mode };
   if (mode === "index") {
-    const t = await Target.open(file);
+    const t = await openTarget(file);
     out.openMs = ms(t0);
     const files = t.fs.glob("/var/log/**/*.log");
     out.members = files.length;
@@ -50,7 +51,7 @@ async function child(mode: string, file: string): Promise<void> {
     out.readMaxUs = lat[lat.length - 1];
     t.close();
   } else if (mode === "first") {
-    const t = await Target.open(file);
+    const t = await openTarget(file);
     out.openMs = ms(t0);
     const first = t.fs.glob("/var/log/app0/*.log")[0]!;
     t.fs.readFile(first);

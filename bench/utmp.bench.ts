@@ -8,9 +8,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultRegistry } from "../plugins/index.js";
 import { runOnTarget } from "../src/plugin/runner.js";
-import { Target } from "../src/target.js";
 import { Timestamp } from "../src/records/timestamp.js";
 import { Logger } from "../src/util/log.js";
+import { openTarget } from "../plugins/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -42,7 +42,7 @@ function timed(label: string, cmd: string[], records: number): Measure {
 
 /** `--inner FN TARGET`: run one function into a counting sink (decoding and analysis without the JSON sink). */
 async function inner(fn: string, target: string): Promise<number> {
-  const t = await Target.open(target);
+  const t = await openTarget(target);
   let n = 0;
   const sink = {
     write() {
@@ -59,7 +59,7 @@ async function inner(fn: string, target: string): Promise<number> {
 
 /** Counts from the analysis on the large files against gen_large.py's own summary (exact). */
 async function verify(target: string, summary: Summary): Promise<boolean> {
-  const t = await Target.open(target);
+  const t = await openTarget(target);
   const collect = async (fn: string, args: Record<string, unknown> = {}) => {
     const recs: Record<string, unknown>[] = [];
     const sink = {

@@ -1,5 +1,5 @@
 // Every built-in plugin. The registry reads their static declarations; nothing here runs plugin code.
-import { Registry } from "../src/plugin/registry.js";
+import { Registry, Target, type MemoryTree, type OpenOptions } from "quarry";
 import { OS_PLUGINS } from "./os.js";
 import history from "./os/unix/history.js";
 import users from "./os/unix/users.js";
@@ -17,3 +17,13 @@ import wtmp from "./os/unix/log/utmp/wtmp.js";
 export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit];
 
 export const defaultRegistry = new Registry(PLUGINS);
+
+/** Target.open with the built-in OS plugins detecting the OS (what the CLI does). */
+export function openTarget(p: string, opts: OpenOptions = {}): Promise<Target> {
+  return Target.open(p, { osPlugins: OS_PLUGINS, ...opts });
+}
+
+/** Target.fromTree with the built-in OS plugins (tests, crafted examples). */
+export function targetFromTree(tree: MemoryTree, opts: { path?: string; id?: string } = {}): Target {
+  return Target.fromTree(tree, { osPlugins: OS_PLUGINS, ...opts });
+}

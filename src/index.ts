@@ -17,7 +17,7 @@ export {
 } from "./records/descriptor.js";
 export { SCALAR_TYPES, isFieldTypeName, type FieldTypeName, type ScalarTypeName, type ValueOf } from "./records/fieldtypes.js";
 export { Timestamp } from "./records/timestamp.js";
-export { canonicalIp, formatIpv4, formatIpv6Bytes, isIp } from "./records/ip.js";
+export { canonicalIp, formatIpv4, formatIpv6, formatIpv6Bytes, ipv6FromBytes, isIp, parseIpv6 } from "./records/ip.js";
 export { cString, decodeLenient } from "./util/text.js";
 export { decompress, DecompressError, JOURNAL_DATA_SIZE_MAX, type Codec, type DecompressFailure } from "./util/decompress/index.js";
 // The timeline's one-line message for a plugin's records, where a sentence reads better than field=value pairs.
@@ -47,7 +47,10 @@ export { Registry, type FunctionGroup, type FunctionRef } from "./plugin/registr
 // Filesystem access: a target's root, resolved inside the evidence.
 export { READ_FILE_LIMIT, RootFilesystem, readAll, readFully, type ReadOptions, type WalkOptions } from "./fs/root.js";
 export { readLines, type FileHead, type LineOptions, type TextHead, type TextLine } from "./fs/read.js";
-export { PATH_MAX } from "./fs/path.js";
+export { PATH_MAX, byteLength } from "./fs/path.js";
+// Sizes given by the analyst ("64M", "2G"), and nameless temp files removed on every exit path.
+export { parseSize } from "./util/inflate-budget.js";
+export { createTempFile, type TempFile } from "./util/tempfile.js";
 // Bounded gzip inflation (a truncated stream keeps its good prefix, with a warning): rotated logs.
 export { gunzipBounded, type GunzipOptions, type Inflated, type PositionedInput } from "./util/gunzip.js";
 export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, type FsErrorCode } from "./fs/types.js";
@@ -56,7 +59,8 @@ export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, 
 export { checkPlainTable, loadSqlJs, maxRowsOf, openDatabase, sqlNumber, sqlText, tableRows, type Database, type SqlJsStatic, type SqlValue } from "./util/sqlite.js";
 
 // Artefacts many plugins read.
-export { parsePasswd, type PasswdEntry, type PasswdProblem } from "../plugins/os/unix/passwd.js";
+export { PASSWD_FILE_LIMIT, parsePasswd, type PasswdEntry, type PasswdProblem } from "./formats/passwd.js";
 
 // Targets.
 export { Target, TargetError, type OpenOptions } from "./target.js";
+export type { MemoryTree } from "./fs/memory.js";

@@ -4,15 +4,17 @@ import nodeFs from "node:fs";
 import path from "node:path";
 import { RootFilesystem } from "./fs/root.js";
 import { MemoryBackend, type MemoryTree } from "./fs/memory.js";
-import { osPathOf, type OsInfo, type Plugin } from "./plugin/define.js";
+import { osPathOf, type OsInfo, type OsPlugin } from "./plugin/os.js";
 import { findLoader, loaderByName, type LoadedTarget } from "../loaders/index.js";
-import { OS_PLUGINS } from "../plugins/os.js";
 
 export interface OpenOptions {
   /** Force a loader by name (-L). */
   loader?: string;
-  /** OS plugins to detect with (defaults to the built-in registry's). */
-  osPlugins?: readonly Plugin[];
+  /**
+   * OS plugins to detect with. None by default: Target knows no plugin (plugins import Target through "quarry");
+   * the built-ins' are passed by the CLI, or by openTarget() of plugins/index.ts.
+   */
+  osPlugins?: readonly OsPlugin[];
   /** A fixed limit on what a compressed archive may inflate to (--max-inflate; docs/loaders.md "Budgets"). */
   maxInflate?: number;
 }
@@ -28,7 +30,7 @@ export class TargetError extends Error {
 }
 
 export class Target {
-  readonly osPlugin: Plugin | null;
+  readonly osPlugin: OsPlugin | null;
   /** The detected OS's module path ("os.unix.linux"), or null when unknown. */
   readonly osPath: string | null;
   private readonly info: OsInfo;
@@ -43,7 +45,7 @@ export class Target {
     readonly fs: RootFilesystem,
     readonly loader: string,
     private readonly loaded: LoadedTarget,
-    osPlugins: readonly Plugin[],
+    osPlugins: readonly OsPlugin[],
   ) {
     this.osPlugin = detectOs(fs, osPlugins);
     this.osPath = this.osPlugin ? osPathOf(this.osPlugin) : null;
@@ -66,7 +68,7 @@ export class Target {
       throw new TargetError(p, `loader ${loader.name} failed: ${(e as Error).message}`);
     }
     try {
-      return new Target(p, targetId(p), loaded.fs, loaded.subloader ?? loader.name, loaded, opts.osPlugins ?? OS_PLUGINS);
+      return new Target(p, targetId(p), loaded.fs, loaded.subloader ?? loader.name, loaded, opts.osPlugins ?? []);
     } catch (e) {
       loaded.close?.();
       throw e;
@@ -74,10 +76,10 @@ export class Target {
   }
 
   /** A target over an in-memory tree (tests, crafted examples). */
-  static fromTree(tree: MemoryTree, opts: { path?: string; id?: string; osPlugins?: readonly Plugin[] } = {}): Target {
+  static fromTree(tree: MemoryTree, opts: { path?: string; id?: string; osPlugins?: readonly OsPlugin[] } = {}): Target {
     const fs = new RootFilesystem(new MemoryBackend(tree));
     const p = opts.path ?? "memory";
-    return new Target(p, opts.id ?? slug(p), fs, "memory", { fs }, opts.osPlugins ?? OS_PLUGINS);
+    return new Target(p, opts.id ?? slug(p), fs, "memory", { fs }, opts.osPlugins ?? []);
   }
 
   get hostname(): string | null {
@@ -110,8 +112,8 @@ export class Target {
 }
 
 /** The most specific OS plugin whose detection passes (Linux beats Unix). */
-function detectOs(fs: RootFilesystem, osPlugins: readonly Plugin[]): Plugin | null {
-  let best: Plugin | null = null;
+function detectOs(fs: RootFilesystem, osPlugins: readonly OsPlugin[]): OsPlugin | null {
+  let best: OsPlugin | null = null;
   for (const p of osPlugins) {
     let hit = false;
     try {

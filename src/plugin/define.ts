@@ -3,6 +3,9 @@
 import type { AnyRecord, RecordDescriptor } from "../records/descriptor.js";
 import type { RootFilesystem } from "../fs/root.js";
 import type { Target } from "../target.js";
+import type { OsSpec } from "./os.js";
+
+export { osPathOf, type OsInfo, type OsSpec } from "./os.js";
 
 export type Compat = { ok: true } | { ok: false; reason: string };
 export const ok = (): Compat => ({ ok: true });
@@ -59,22 +62,6 @@ export interface ValueFunction extends FunctionBase {
 
 export type PluginFunction = RecordFunction | ValueFunction;
 
-export interface OsInfo {
-  hostname: string | null;
-  domain: string | null;
-  os: string | null;
-  version: string | null;
-}
-
-/** The OS part of an OS plugin: detection on the mounted root, and the properties it knows how to read. */
-export interface OsSpec {
-  /** The OS this plugin refines ("os.unix" for Linux), so the most specific detected OS wins. */
-  parent?: string;
-  detect(fs: RootFilesystem): boolean;
-  /** `warn` takes what the evidence got wrong (a file cut at its budget, a hostname that is none): target warnings. */
-  info(fs: RootFilesystem, warn: (message: string) => void): OsInfo;
-}
-
 export interface PluginSpec {
   /** Short name, unique. */
   name: string;
@@ -104,7 +91,3 @@ export function definePlugin(spec: PluginSpec): Plugin {
   return Object.freeze(spec);
 }
 
-/** The module path of an OS plugin is "<os path>._os"; this gives "<os path>". */
-export function osPathOf(plugin: Plugin): string {
-  return plugin.path.endsWith("._os") ? plugin.path.slice(0, -4) : plugin.path;
-}

@@ -8,29 +8,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Plugin } from "./define.js";
 import { Registry } from "./registry.js";
 import { checkPlugin, fieldTypeConflicts } from "./check.js";
+import type { ExternalPlugins, PluginFailure, PluginSource } from "./loaded.js";
 
-/** A module (or a whole path) that gave no usable plugin, and why. */
-export interface PluginFailure {
-  /** The module file (or the --plugin-path entry when it could not be read). */
-  file: string;
-  /** The plugin's name when the module loaded but one of its plugins was rejected. */
-  plugin?: string;
-  reason: string;
-}
+export type { ExternalPlugins, PluginFailure, PluginSource } from "./loaded.js";
 
-/** A module that loaded, with the plugins taken from it. */
-export interface PluginSource {
-  file: string;
-  plugins: string[];
-}
-
-export interface ExternalPlugins {
-  plugins: Plugin[];
-  sources: PluginSource[];
-  failures: PluginFailure[];
-  /** Things the analyst should know that are not failures: a built-in replaced, a field typed two ways. */
-  notices: string[];
-}
 
 const MODULE_EXT = /\.(m?js|cjs)$/;
 const TYPESCRIPT = /\.(m?ts|cts)$/;

@@ -2,7 +2,7 @@
 // exact names, namespaces ("atop.*"), module-path prefixes and globs ("os.unix.log.*"), comma lists, -xf
 // excludes; most specific first; no duplicates. Listing never runs plugin code.
 import { osPathOf, type Plugin, type PluginFunction } from "./define.js";
-import type { ExternalPlugins } from "./external.js";
+import type { ExternalPlugins } from "./loaded.js";
 
 export interface FunctionRef {
   /** The CLI name: "wtmp", "atop.processes". */

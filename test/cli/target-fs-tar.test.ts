@@ -7,6 +7,7 @@ import { main } from "../../src/cli/target-fs.js";
 import { Target } from "../../src/target.js";
 import { tmpdir, writeTree } from "../helpers/tmp.js";
 import { captureIO } from "./helpers.js";
+import { openTarget } from "../../plugins/index.js";
 
 const SAMPLE = path.resolve(import.meta.dirname, "../../fixtures/hosts/web01.tar");
 
@@ -16,8 +17,8 @@ describe("target-fs tar", () => {
     expect(await main([SAMPLE, "tar", "/var/log", "/etc/hostname"], c.io)).toBe(0);
     const out = path.join(tmpdir(), "export.tar");
     fs.writeFileSync(out, c.stdout());
-    const src = await Target.open(SAMPLE);
-    const back = await Target.open(out, { loader: "tar" });
+    const src = await openTarget(SAMPLE);
+    const back = await openTarget(out, { loader: "tar" });
     try {
       for (const p of ["/var/log/wtmp", "/var/log/btmp", "/var/log/atop/atop_20261121", "/etc/hostname"]) {
         expect(back.fs.readFile(p).equals(src.fs.readFile(p)), p).toBe(true);
@@ -40,7 +41,7 @@ describe("target-fs tar", () => {
     expect(await main([root, "tar", "/var/log"], c.io)).toBe(0);
     const out = path.join(tmpdir(), "export.tar");
     fs.writeFileSync(out, c.stdout());
-    const back = await Target.open(out, { loader: "tar" });
+    const back = await openTarget(out, { loader: "tar" });
     try {
       expect(back.fs.readlink("/var/log/link")).toBe("x");
       expect(back.fs.readText(`/var/log/${long}`)).toBe("deep\n");
@@ -61,8 +62,8 @@ describe("target-fs tar", () => {
     expect(await main([root, "tar", "/var/log"], c.io)).toBe(0);
     const out = path.join(tmpdir(), "export.tar");
     fs.writeFileSync(out, c.stdout());
-    const src = await Target.open(root);
-    const back = await Target.open(out, { loader: "tar" });
+    const src = await openTarget(root);
+    const back = await openTarget(out, { loader: "tar" });
     try {
       const names = (t: Target): string[] => t.fs.scandir("/var/log").map((e) => e.name).sort();
       expect(names(back)).toEqual(names(src));

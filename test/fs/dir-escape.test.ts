@@ -7,6 +7,7 @@ import { RootFilesystem } from "../../src/fs/root.js";
 import { FsError } from "../../src/fs/types.js";
 import { Target } from "../../src/target.js";
 import { tmpdir, writeTree } from "../helpers/tmp.js";
+import { openTarget } from "../../plugins/index.js";
 
 function image(): { root: string; outside: string } {
   const base = tmpdir();
@@ -87,7 +88,7 @@ describe("directory backend on real host symlinks", () => {
     fs.rmSync(path.join(root, "etc/hostname"));
     writeTree(outside, { "etc/hostname": "examiner-machine\n" });
     fs.symlinkSync(path.join(outside, "etc/hostname"), path.join(root, "etc/hostname"));
-    const t = await Target.open(root);
+    const t = await openTarget(root);
     expect(t.hostname).toBe(null);
     t.close();
   });

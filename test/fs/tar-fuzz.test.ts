@@ -4,6 +4,7 @@ import { afterAll } from "vitest";
 import { Target, TargetError } from "../../src/target.js";
 import { FsError } from "../../src/fs/types.js";
 import { entry, gnuLongName, gnuSparse, pax, paxSparse10, scratch, tar } from "./tarbuild.js";
+import { openTarget } from "../../plugins/index.js";
 
 const s = scratch();
 afterAll(() => s.cleanup());
@@ -34,7 +35,7 @@ describe("corrupted archives", () => {
       const p = s.file(`f${i % 10}.tar`, buf.subarray(0, cut));
       let t: Target;
       try {
-        t = await Target.open(p, { loader: "tar" });
+        t = await openTarget(p, { loader: "tar" });
       } catch (e) {
         expect(e).toBeInstanceOf(TargetError);
         continue;

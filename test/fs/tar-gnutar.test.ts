@@ -3,8 +3,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Target } from "../../src/target.js";
 import { scratch } from "./tarbuild.js";
+import { openTarget } from "../../plugins/index.js";
 
 function gnuTar(): boolean {
   try {
@@ -41,7 +41,7 @@ describe.skipIf(!gnuTar())("archives written by GNU tar", () => {
       if (!fs.existsSync(src)) build();
       const out = path.join(s.dir, `${label.replace(/\W/g, "_")}.tar`);
       execFileSync("tar", ["-c", "-S", ...args, "-f", out, "-C", src, "."]);
-      const t = await Target.open(out);
+      const t = await openTarget(out);
       const data = t.fs.readFile("/var/log/sparse.img");
       expect(data.length).toBe(8 * 1024 * 1024);
       expect(data.subarray(0, 5).toString()).toBe("BEGIN");

@@ -4,12 +4,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Target } from "../../src/target.js";
 import { FsError } from "../../src/fs/types.js";
 import { entry, gnuLongLink, gnuLongName, gnuSparse, pax, paxSparse00, paxSparse01, paxSparse10, scratch, tar, tarStream } from "./tarbuild.js";
+import { openTarget } from "../../plugins/index.js";
 
 const s = scratch();
 afterAll(() => s.cleanup());
 let n = 0;
 async function open(archive: Buffer, name = `t${n++}.tar`): Promise<Target> {
-  return Target.open(s.file(name, archive));
+  return openTarget(s.file(name, archive));
 }
 
 const osMarkers = [entry({ name: "etc/os-release", data: "ID=debian\n" }), entry({ name: "var/log/", flag: "5" }), entry({ name: "etc/hostname", data: "web01\n" })];

@@ -10,10 +10,10 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { registerMemoryTree } from "../../loaders/memory.js";
 import { dir, file, symlink } from "../../src/fs/memory.js";
-import { Target } from "../../src/target.js";
 import { entry, gzip, tar } from "../fs/tarbuild.js";
 import { leaks, makeCanary } from "./canary.js";
 import { describeRun, runTool, type BoundedRun } from "./harness.js";
+import { openTarget } from "../../plugins/index.js";
 
 const c = makeCanary("quarry-hostile-canary-", 0xca7a2);
 afterAll(() => fs.rmSync(c.dir, { recursive: true, force: true }));
@@ -163,7 +163,7 @@ describe("hostile: nothing outside the target, per loader (host canary)", () => 
   it("memory: the same routes in a registered tree read nothing of the host", async () => {
     const tree: Record<string, ReturnType<typeof file>> = { "/etc": dir(), "/var/log": dir(), "/etc/os-release": file("ID=debian\n") };
     for (const [p, t] of Object.entries(ROUTES)) tree["/" + p] = symlink(t);
-    const t = await Target.open(registerMemoryTree("hostile-canary", tree));
+    const t = await openTarget(registerMemoryTree("hostile-canary", tree));
     expect(t.hostname).toBeNull();
     for (const p of [...Object.keys(ROUTES).map((r) => "/" + r), "/home/etc/passwd", "/home/canary.txt"]) {
       expect(t.fs.exists(p), p).toBe(false);

@@ -10,11 +10,11 @@ import path from "node:path";
 import { defaultRegistry } from "../../plugins/index.js";
 import type { AnyRecord } from "../../src/records/descriptor.js";
 import { runOnTarget, type FunctionOutcome } from "../../src/plugin/runner.js";
-import { Target } from "../../src/target.js";
 import { Timestamp } from "../../src/records/timestamp.js";
 import { Logger } from "../../src/util/log.js";
 import { fixture } from "../plugins/os/unix/log/utmp/helpers.js";
 import { makeHost, RECORD, tempDir } from "./utmp-gen.js";
+import { openTarget } from "../../plugins/index.js";
 
 const dir = tempDir("shrink");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +26,7 @@ const COPIES = 200; // 14,600 records, 5.6 MB: several 1 MiB windows
 async function runShrinking(name: string, fn: string, after: number, to: number, data: Buffer): Promise<{ records: AnyRecord[]; outcome: FunctionOutcome }> {
   const host = makeHost(dir, name, { "var/log/wtmp": data });
   const file = path.join(host, "var/log/wtmp");
-  const target = await Target.open(host);
+  const target = await openTarget(host);
   const records: AnyRecord[] = [];
   const sink = {
     write(r: AnyRecord) {

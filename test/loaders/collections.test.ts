@@ -2,10 +2,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Target } from "../../src/target.js";
 import { findLoader, LOADERS } from "../../loaders/index.js";
 import { hostnameFromUacName } from "../../loaders/uac.js";
 import { entry, gzip, scratch, tar } from "../fs/tarbuild.js";
+import { openTarget } from "../../plugins/index.js";
 
 const s = scratch();
 afterAll(() => s.cleanup());
@@ -28,7 +28,7 @@ describe("UAC", () => {
   for (const prefix of ["", "./", "/"]) {
     it(`'${prefix}[root]/' members: [root] is /, the rest under /$uac$/`, async () => {
       const p = s.file(`uac-srv-db-01-linux-20240101120000${prefix.replace(/\W/g, "x")}.tar.gz`, gzip(uacTar(prefix, { hostnameFile: true })));
-      const t = await Target.open(p);
+      const t = await openTarget(p);
       expect(t.loader).toBe("uac");
       expect(t.fs.readText("/etc/nfs/exports")).toBe("/srv *(ro)\n");
       expect(t.fs.readText("/var/log/wtmp")).toBe("wtmp");
@@ -43,13 +43,13 @@ describe("UAC", () => {
   }
 
   it("hostname: /etc/hostname first, then live_response, then the archive name", async () => {
-    const a = await Target.open(s.file("uac-namehost-linux-20240101120000.tar", uacTar("./", { etcHostname: true, hostnameFile: true })));
+    const a = await openTarget(s.file("uac-namehost-linux-20240101120000.tar", uacTar("./", { etcHostname: true, hostnameFile: true })));
     expect(a.hostname).toBe("frometc");
     a.close();
-    const b = await Target.open(s.file("uac-name-host-linux-20240101120000.tar", uacTar("./")));
+    const b = await openTarget(s.file("uac-name-host-linux-20240101120000.tar", uacTar("./")));
     expect(b.hostname).toBe("name-host");
     b.close();
-    const c = await Target.open(s.file("collection.tar", uacTar("./")));
+    const c = await openTarget(s.file("collection.tar", uacTar("./")));
     expect(c.hostname).toBeNull();
     c.close();
   });
@@ -70,7 +70,7 @@ describe("UAC", () => {
     fs.writeFileSync(path.join(d, "uac.log"), "log\n");
     fs.writeFileSync(path.join(d, "live_response/network/hostname.txt"), "dirhost\n");
     expect(findLoader(d)?.name).toBe("uac");
-    const t = await Target.open(d);
+    const t = await openTarget(d);
     expect(t.loader).toBe("uac");
     expect(t.hostname).toBe("dirhost");
     expect(t.fs.readText("/etc/os-release")).toBe("ID=debian\n");
@@ -82,7 +82,7 @@ describe("UAC", () => {
 
   it("-L uac forces the layout on an archive", async () => {
     const p = s.file("forced.tar", uacTar(""));
-    const t = await Target.open(p, { loader: "uac" });
+    const t = await openTarget(p, { loader: "uac" });
     expect(t.loader).toBe("uac");
     expect(t.fs.isFile("/etc/os-release")).toBe(true);
     t.close();
@@ -101,7 +101,7 @@ describe("acquire", () => {
     );
 
   it("fs/$rootfs$/etc/nfs/exports reads back at exactly /etc/nfs/exports (only the leading prefix is stripped)", async () => {
-    const t = await Target.open(s.file("acquire.tar.gz", gzip(acq())));
+    const t = await openTarget(s.file("acquire.tar.gz", gzip(acq())));
     expect(t.loader).toBe("acquire");
     expect(t.fs.readText("/etc/nfs/exports")).toBe("/export *(rw)\n");
     expect(t.fs.readText("/sys/fs/cgroup/cgroup.controllers")).toBe("cpu\n");
@@ -114,11 +114,11 @@ describe("acquire", () => {
   });
 
   it("./fs/ and /fs/ spellings, and sysvol/", async () => {
-    const t = await Target.open(s.file("acq2.tar", tar(entry({ name: "./fs/$rootfs$/etc/hostname", data: "a\n" }), entry({ name: "/fs/$rootfs$/var/x", data: "v" }))));
+    const t = await openTarget(s.file("acq2.tar", tar(entry({ name: "./fs/$rootfs$/etc/hostname", data: "a\n" }), entry({ name: "/fs/$rootfs$/var/x", data: "v" }))));
     expect(t.fs.readText("/etc/hostname")).toBe("a\n");
     expect(t.fs.readText("/var/x")).toBe("v");
     t.close();
-    const w = await Target.open(s.file("acq3.tar", tar(entry({ name: "sysvol/windows/system32/config/SYSTEM", data: "regf" }), entry({ name: "fs/D:/data.txt", data: "d" }))));
+    const w = await openTarget(s.file("acq3.tar", tar(entry({ name: "sysvol/windows/system32/config/SYSTEM", data: "regf" }), entry({ name: "fs/D:/data.txt", data: "d" }))));
     expect(w.fs.readText("/windows/system32/config/SYSTEM")).toBe("regf");
     expect(w.fs.readText("/$fs$/D:/data.txt")).toBe("d");
     w.close();
@@ -129,7 +129,7 @@ describe("acquire", () => {
     fs.mkdirSync(path.join(d, "fs/$rootfs$/etc/nfs"), { recursive: true });
     fs.writeFileSync(path.join(d, "fs/$rootfs$/etc/nfs/exports"), "e\n");
     fs.writeFileSync(path.join(d, "acquire.log"), "log\n");
-    const t = await Target.open(d);
+    const t = await openTarget(d);
     expect(t.loader).toBe("acquire");
     expect(t.fs.readText("/etc/nfs/exports")).toBe("e\n");
     expect(t.fs.readdir("/$acquire$")).toEqual(["acquire.log"]);
@@ -146,12 +146,12 @@ describe("loader selection", () => {
   it("a path no loader takes is a clear error for that target", async () => {
     const p = s.file("notes.txt", "just text\n");
     expect(findLoader(p)).toBeUndefined();
-    await expect(Target.open(p)).rejects.toThrow(/notes\.txt: no loader recognises this path/);
-    await expect(Target.open(p, { loader: "tar" })).rejects.toThrow(/loader tar failed: not a tar archive/);
-    await expect(Target.open(p, { loader: "nope" })).rejects.toThrow(/unknown loader "nope"/);
+    await expect(openTarget(p)).rejects.toThrow(/notes\.txt: no loader recognises this path/);
+    await expect(openTarget(p, { loader: "tar" })).rejects.toThrow(/loader tar failed: not a tar archive/);
+    await expect(openTarget(p, { loader: "nope" })).rejects.toThrow(/unknown loader "nope"/);
     const plain = s.file("plain.tar", tar(entry({ name: "etc/hostname", data: "h\n" })));
-    await expect(Target.open(plain, { loader: "uac" })).rejects.toThrow(/loader uac failed: the archive does not have the uac layout/);
-    await expect(Target.open(plain, { loader: "acquire" })).rejects.toThrow(/does not have the acquire layout/);
+    await expect(openTarget(plain, { loader: "uac" })).rejects.toThrow(/loader uac failed: the archive does not have the uac layout/);
+    await expect(openTarget(plain, { loader: "acquire" })).rejects.toThrow(/does not have the acquire layout/);
   });
 
   it("a plain tar without a tar extension is found by its header", async () => {

@@ -4,15 +4,15 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Target } from "../../src/target.js";
 import { scratch } from "../fs/tarbuild.js";
+import { openTarget } from "../../plugins/index.js";
 
 const s = scratch();
 afterAll(() => s.cleanup());
 
 describe("fixtures/hosts/web01.tar", () => {
   it("is a Linux target named web01", async () => {
-    const t = await Target.open("fixtures/hosts/web01.tar");
+    const t = await openTarget("fixtures/hosts/web01.tar");
     expect(t.loader).toBe("tar");
     expect(t.hostname).toBe("web01");
     expect(t.osPath).toMatch(/linux/);

@@ -2,9 +2,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Target } from "../../src/target.js";
 import { openTarArchive } from "../../src/fs/tar/archive.js";
 import { entry, gzip, scratch, tar } from "../fs/tarbuild.js";
+import { openTarget } from "../../plugins/index.js";
 
 const s = scratch();
 const tmp = path.join(s.dir, "tmp");
@@ -24,7 +24,7 @@ const image = tar(entry({ name: "etc/hostname", data: "gzhost\n" }), entry({ nam
 describe("tar.gz", () => {
   it("is recognised by magic whatever its name, and read from memory when small", async () => {
     const p = s.file("collection.bin", gzip(image));
-    const t = await Target.open(p);
+    const t = await openTarget(p);
     expect(t.loader).toBe("tar");
     expect(t.hostname).toBe("gzhost");
     expect(t.fs.readFile("/var/log/syslog").length).toBe(300_000);
@@ -41,7 +41,7 @@ describe("tar.gz", () => {
     expect(a.storage).toBe("tempfile");
     expect(fs.readdirSync(tmp)).toEqual([]); // already gone from the directory while in use
     a.close();
-    const t = await Target.open(p);
+    const t = await openTarget(p);
     expect(t.fs.readFile("/var/log/syslog").subarray(0, 3).toString()).toBe("aaa");
     expect(t.fs.readText("/etc/hostname")).toBe("gzhost\n");
     t.close();
@@ -51,20 +51,20 @@ describe("tar.gz", () => {
     process.env.QUARRY_GZIP_MEMORY_LIMIT = "0";
     const gz = gzip(image);
     const p = s.file("broken.tar.gz", gz.subarray(0, gz.length - 40));
-    const t = await Target.open(p);
+    const t = await openTarget(p);
     expect(t.fs.readText("/etc/hostname")).toBe("gzhost\n");
     expect(t.warnings.join("\n")).toMatch(/gzip stream damaged after \d+ decompressed bytes/);
     t.close();
-    const appended = await Target.open(s.file("appended.tar.gz", Buffer.concat([gz, Buffer.from("trailing garbage")])));
+    const appended = await openTarget(s.file("appended.tar.gz", Buffer.concat([gz, Buffer.from("trailing garbage")])));
     expect(appended.fs.readFile("/var/log/syslog").length).toBe(300_000);
     expect(appended.warnings.join("\n")).toMatch(/gzip stream damaged/);
     appended.close();
     const q = s.file("garbage.tgz", Buffer.concat([gz.subarray(0, 10), Buffer.alloc(100, 0xff)]));
-    await expect(Target.open(q)).rejects.toThrow(/garbage\.tgz: loader tar failed: gzip decompression failed/);
+    await expect(openTarget(q)).rejects.toThrow(/garbage\.tgz: loader tar failed: gzip decompression failed/);
   });
 
   it("xz and other compressions are refused with a clear message", async () => {
     const p = s.file("x.tar.xz", Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3]));
-    await expect(Target.open(p)).rejects.toThrow(/xz-compressed archives are not supported/);
+    await expect(openTarget(p)).rejects.toThrow(/xz-compressed archives are not supported/);
   });
 });

@@ -1,8 +1,6 @@
+import { byteLength, definePlugin, ok, type OsInfo, type PluginFunction, type RootFilesystem } from "quarry";
 // The generic unix OS plugin: detection (/etc and /var), hostname and domain, and the OS property functions.
 // Linux (linux/_os.ts) refines it; the most specific detected OS wins.
-import type { RootFilesystem } from "../../../src/fs/root.js";
-import { definePlugin, ok, type OsInfo, type PluginFunction } from "../../../src/plugin/define.js";
-import { byteLength } from "../../../src/fs/path.js";
 
 /**
  * How much of a small config file (hostname, release files, sysconfig/network) is read: a real one is under

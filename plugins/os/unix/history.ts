@@ -1,8 +1,5 @@
+import { absent, definePlugin, defineRecord, ok, type Target, Timestamp } from "quarry";
 // Shell command history (~/.bash_history, ~/.zsh_history, …) of every home directory and /root.
-import { defineRecord } from "../../../src/records/descriptor.js";
-import { Timestamp } from "../../../src/records/timestamp.js";
-import { absent, definePlugin, ok } from "../../../src/plugin/define.js";
-import type { Target } from "../../../src/target.js";
 
 export const CommandHistoryRecord = defineRecord("unix/history", {
   ts: "datetime",

@@ -1,10 +1,5 @@
 // Local accounts from /etc/passwd (and its backup /etc/passwd-), one unix/user record each.
-import { defineRecord } from "../../../src/records/descriptor.js";
-import { absent, definePlugin, ok } from "../../../src/plugin/define.js";
-import type { TextHead } from "../../../src/fs/read.js";
-import { FsError } from "../../../src/fs/types.js";
-import type { Target } from "../../../src/target.js";
-import { PASSWD_FILE_LIMIT, parsePasswd } from "./passwd.js";
+import { absent, definePlugin, defineRecord, FsError, ok, PASSWD_FILE_LIMIT, parsePasswd, type Target, type TextHead } from "quarry";
 
 export const UnixUserRecord = defineRecord("unix/user", {
   name: "string",

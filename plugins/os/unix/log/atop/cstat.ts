@@ -1,5 +1,5 @@
 // 2.11+ cgroup blocks: variable-length struct cstat records (advance by gen.structlen) + the pid lists.
-import { cString } from "../../../../../src/util/text.js";
+import { cString } from "quarry";
 import { field, readInt, readNum, type Field, type VersionLayout } from "./layout.js";
 
 type Num = number | bigint | null;

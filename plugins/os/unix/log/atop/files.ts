@@ -1,7 +1,5 @@
 // Finding and walking the atop raw files of a target, with every problem reported against its file.
-import type { FunctionContext } from "../../../../../src/plugin/define.js";
-import { Timestamp } from "../../../../../src/records/timestamp.js";
-import type { Target } from "../../../../../src/target.js";
+import { type FunctionContext, type Target, Timestamp } from "quarry";
 import { AtopFormatError } from "./header.js";
 import { AtopFile, RRBOOT, type Sample, type Want } from "./reader.js";
 

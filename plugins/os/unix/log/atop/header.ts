@@ -1,7 +1,7 @@
 // struct rawheader (480 bytes in every version) and version detection: aversion first (MSB set), checked
 // against the header's length fields; otherwise, or when they disagree, the length fields alone
 // (atop-format §8). 1.x files, big-endian or 32-bit writers and unknown layouts are refused with a reason.
-import { cString } from "../../../../../src/util/text.js";
+import { cString } from "quarry";
 import type { VersionLayout } from "./layout.js";
 import { LAYOUTS } from "./layouts.generated.js";
 

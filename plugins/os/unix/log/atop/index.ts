@@ -1,7 +1,6 @@
 // atop raw logs (/var/log/atop/atop_*): every task of every sample, process lifetimes, and the system,
 // disk, interface and cgroup figures of each sample — every version 2.0–2.13 through generated layouts.
-import { absent, definePlugin, ok, type FunctionContext } from "../../../../../src/plugin/define.js";
-import type { Target } from "../../../../../src/target.js";
+import { absent, definePlugin, type FunctionContext, ok, type Target } from "quarry";
 import { cgroupDecoder, type Cgroup } from "./cstat.js";
 import { atopFiles, walkSamples } from "./files.js";
 import type { VersionLayout } from "./layout.js";

@@ -1,6 +1,6 @@
 // Process lifetimes: one record per (file, pid, start time) across all samples — first and last sample
 // seen, the sample where it exited, peaks and summed counters. Only process entries (isproc) count.
-import type { Timestamp } from "../../../../../src/records/timestamp.js";
+import type { Timestamp } from "quarry";
 import { AtopProcessRecord } from "./records.js";
 import type { TaskFields } from "./tstat.js";
 

@@ -3,11 +3,9 @@
 // a file that ends mid-sample keeps every complete sample. gzip'd files are recognised by their magic.
 // Every length is checked against the file's remaining size and the per-sample cap before anything is
 // allocated or inflated.
+import { type FileHandle, parseSize, readFully } from "quarry";
 import { inflateSync } from "node:zlib";
 import { Gunzip } from "fflate";
-import { readFully } from "../../../../../src/fs/root.js";
-import { parseSize } from "../../../../../src/util/inflate-budget.js";
-import type { FileHandle } from "../../../../../src/fs/types.js";
 import { AtopFormatError, parseHeader, RAWHEADLEN, type AtopHeader } from "./header.js";
 
 export const RRBOOT = 0x0001;

@@ -1,6 +1,6 @@
+import { defineRecord } from "quarry";
 // Record descriptors of the atop plugin. Units are atop's own: CPU in clock ticks (see `hertz`), process
 // memory in KiB, process disk I/O in 512-byte sectors, system memory in pages (see `pagesize`).
-import { defineRecord } from "../../../../../src/records/descriptor.js";
 
 export const AtopTaskRecord = defineRecord("linux/log/atop", {
   ts: "datetime",

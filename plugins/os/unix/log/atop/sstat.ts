@@ -1,5 +1,5 @@
 // struct sstat → system, disk and interface figures, through the version's generated layout.
-import { cString } from "../../../../../src/util/text.js";
+import { cString } from "quarry";
 import { arrayOf, field, readInt, readNum, type Field, type VersionLayout } from "./layout.js";
 
 type Num = number | bigint | null;

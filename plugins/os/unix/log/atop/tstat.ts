@@ -1,7 +1,5 @@
 // struct tstat → one linux/log/atop record, through the version's generated layout.
-import type { RecordInput } from "../../../../../src/records/descriptor.js";
-import { Timestamp } from "../../../../../src/records/timestamp.js";
-import { cString } from "../../../../../src/util/text.js";
+import { cString, type RecordInput, Timestamp } from "quarry";
 import { ABSENT, field, readI64, type Field, type VersionLayout } from "./layout.js";
 import { MAX_EPOCH } from "./reader.js";
 import type { AtopTaskRecord } from "./records.js";

@@ -2,7 +2,7 @@
 // boot came next. A wtmpdb boot row carries its shutdown in Logout, so a session row left without a Logout ends
 // at its boot's shutdown, or — when that boot was never shut down (wtmpdb's "crash") — at the next boot.
 // Kept as two number arrays sorted by boot time: 16 bytes a boot, whatever the number of sessions.
-import type { Timestamp } from "../../../../../src/records/timestamp.js";
+import type { Timestamp } from "quarry";
 import type { LoginEntry } from "../utmp/entries.js";
 import { isBoot } from "./events.js";
 

@@ -1,7 +1,7 @@
 // How the analysis reads an entry (by ut_type, never by user name as last(1) does; specs/utmp.md §5).
+import type { Timestamp } from "quarry";
 import { BOOT_TIME, RUN_LVL } from "../utmp/layout.js";
 import type { LoginEntry } from "../utmp/entries.js";
-import type { Timestamp } from "../../../../../src/records/timestamp.js";
 
 /** A RUN_LVL record that ends the system's run: user "shutdown", or runlevel '0' (halt) / '6' (reboot). */
 export function isShutdown(e: LoginEntry): boolean {

@@ -1,7 +1,7 @@
 // Failed logins: every btmp record, whatever its type (sshd writes LOGIN_PROCESS, some systems USER_PROCESS),
 // newest appended first as lastb lists them (not sorted by time). Counts by source address (records that
 // have one), by host name, by user: most first, then by key.
-import type { Timestamp } from "../../../../../src/records/timestamp.js";
+import type { Timestamp } from "quarry";
 import type { LoginEntry } from "../utmp/entries.js";
 
 export type CountBy = "addr" | "host" | "user";

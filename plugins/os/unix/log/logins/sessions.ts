@@ -10,9 +10,9 @@
 // A wtmpdb row is a whole session (sessionsFromRows): its Logout ends it; one without ends at the shutdown its
 // boot row records (shutdown), or at the next boot when that boot was never shut down (crash, as wtmpdb calls
 // it), or is still_logged_in.
+import type { Timestamp } from "quarry";
 import { DEAD_PROCESS, USER_PROCESS } from "../utmp/layout.js";
 import type { LoginEntry } from "../utmp/entries.js";
-import type { Timestamp } from "../../../../../src/records/timestamp.js";
 import type { BootIndex } from "./boots.js";
 import { isBoot, isShutdown, secondsBetween } from "./events.js";
 

@@ -1,8 +1,8 @@
 // Uptime windows, one per boot: a BOOT_TIME opens one; a shutdown (RUN_LVL "shutdown", runlevel 0 or 6) ends
 // it (shutdown); a next boot with no shutdown between ends it (crash, at that boot's time); the last one may
 // be still_running. A wtmpdb boot row carries its shutdown time in Logout. Entries in file order.
+import type { Timestamp } from "quarry";
 import type { LoginEntry } from "../utmp/entries.js";
-import type { Timestamp } from "../../../../../src/records/timestamp.js";
 import { isBoot, isShutdown, secondsBetween } from "./events.js";
 
 export type UptimeEnd = "shutdown" | "crash" | "still_running";

@@ -1,3 +1,4 @@
+import { formatIpv6, formatIpv6Bytes, ipv6FromBytes, parseIpv6 } from "quarry";
 // The project's address rule (specs/utmp.md §3): ut_addr_v6 holds network-order bytes; IPv4 in bytes 0–3.
 //   all 16 bytes zero           → null (no address; utmpdump and last print 0.0.0.0)
 //   v4-mapped ::ffff:a.b.c.d    → a.b.c.d (as last -i does)
@@ -5,7 +6,6 @@
 //                                 stored ones (then that IPv6: `1337:1::`)
 //   otherwise                   → IPv6
 // ut_host is never rewritten from the address, nor the address from ut_host.
-import { formatIpv6, formatIpv6Bytes, ipv6FromBytes, parseIpv6 } from "../../../../../src/records/ip.js";
 
 /** The address of the 16 bytes at `at` in `a` (ut_addr_v6), by the rule above. */
 export function utmpAddress(a: Uint8Array, host: string, at = 0): string | null {

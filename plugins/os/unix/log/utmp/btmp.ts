@@ -1,5 +1,5 @@
 // btmp: failed login attempts (/var/log/btmp*), and the failed_logins analysis.
-import { absent, definePlugin, ok, type ArgSpec } from "../../../../../src/plugin/define.js";
+import { absent, type ArgSpec, definePlugin, ok } from "quarry";
 import { countFailed, type CountBy } from "../logins/failed.js";
 import { backward, BTMP_GLOBS, BYTE_ORDER_ARG, forward, hasAny, toRecord, withOpenFiles } from "./common.js";
 import { BtmpRecord, FailedLoginCountRecord, FailedLoginRecord } from "./records.js";

@@ -1,7 +1,5 @@
 // What the record functions share: the artefact globs, the --byte-order argument, and entry → record.
-import type { ArgSpec, FunctionContext } from "../../../../../src/plugin/define.js";
-import type { AnyRecord } from "../../../../../src/records/descriptor.js";
-import type { Target } from "../../../../../src/target.js";
+import type { AnyRecord, ArgSpec, FunctionContext, Target } from "quarry";
 import { entriesBackward, entriesForward, openAll, type ByteOrderArg, type LoginEntry, type OpenedFile, type Reporter } from "./entries.js";
 import type { SqlJsStatic } from "sql.js";
 import type { LoginRecord, LoginRecordDescriptor } from "./records.js";

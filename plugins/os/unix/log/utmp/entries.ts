@@ -1,10 +1,7 @@
 // One login entry, whatever file it came from (a utmp-format record or a wtmpdb row), and how the files of a
 // target are found, ordered, opened and read, forwards (file order) or backwards (newest appended first).
 // Damage is reported through the function's context: every issue names the file and the byte offset.
-import { readFully, type RootFilesystem } from "../../../../../src/fs/root.js";
-import type { Issue } from "../../../../../src/plugin/define.js";
-import { canonicalIp } from "../../../../../src/records/ip.js";
-import { Timestamp } from "../../../../../src/records/timestamp.js";
+import { canonicalIp, type Issue, readFully, type RootFilesystem, Timestamp } from "quarry";
 import { utmpAddress } from "./address.js";
 import { detectLayout } from "./detect.js";
 import { BOOT_TIME, decodeRaw, EMPTY, isBad, RUN_LVL, typeName, USER_PROCESS, type ByteOrder, type Layout } from "./layout.js";

@@ -7,14 +7,12 @@
 //
 // The tar loader has its own gunzip-to-temp-file (src/fs/tar/archive.ts); this one is kept small and separate, on
 // the same primitives and environment variables, so that the two can become one shared function.
+import { createTempFile, type FileHandle, readFully, type TempFile } from "quarry";
 import fs from "node:fs";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { Gunzip } from "fflate";
-import type { FileHandle } from "../../../../../src/fs/types.js";
-import { readFully } from "../../../../../src/fs/root.js";
-import { createTempFile, type TempFile } from "../../../../../src/util/tempfile.js";
 
 export interface ByteSource {
   readonly size: number;

@@ -1,8 +1,7 @@
+import { cString, Timestamp } from "quarry";
 // The glibc `struct utmp` on disk (specs/utmp.md §1): 384-byte records (x86_64, i386, biarch 64-bit ports)
 // and the 400-byte aarch64/riscv64 layout (64-bit ut_session and ut_tv). Integers in the file's byte order,
 // except ut_addr_v6, which is always network order. Decoding reads fixed offsets; records are never text.
-import { Timestamp } from "../../../../../src/records/timestamp.js";
-import { cString } from "../../../../../src/util/text.js";
 
 export type ByteOrder = "le" | "be";
 

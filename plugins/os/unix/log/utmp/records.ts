@@ -1,6 +1,6 @@
+import { defineRecord, type RecordOf } from "quarry";
 // Record descriptors of the utmp family and of the login analysis (issue 4). One field list for wtmp, btmp
 // and utmp; ts_logout and ut_service are filled by wtmpdb only.
-import { defineRecord, type RecordOf } from "../../../../../src/records/descriptor.js";
 
 const LOGIN_FIELDS = {
   ts: "datetime",

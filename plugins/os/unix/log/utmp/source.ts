@@ -3,7 +3,7 @@
 // ChunkReader keeps a window of the file resident so that records are decoded in place, forwards or backwards,
 // without ever holding a file whole; it notices a file that shrinks while it is read (logrotate truncating the
 // live wtmp during an acquisition) and says where its data ended.
-import { readFully, type RootFilesystem } from "../../../../../src/fs/root.js";
+import { readFully, type RootFilesystem } from "quarry";
 import { inflate, type ByteSource, type InflateBudget } from "./inflate.js";
 
 export { bufferSource, type ByteSource } from "./inflate.js";

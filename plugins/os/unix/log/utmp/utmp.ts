@@ -1,6 +1,6 @@
 // utmp: who was logged in when the snapshot was taken (/run/utmp, /var/run/utmp: one file read once), and the
 // live_users analysis.
-import { absent, definePlugin, ok } from "../../../../../src/plugin/define.js";
+import { absent, definePlugin, ok } from "quarry";
 import { liveUsers } from "../logins/live.js";
 import { BYTE_ORDER_ARG, forward, hasAny, toRecord, UTMP_GLOBS, withOpenFiles } from "./common.js";
 import { LiveUserRecord, UtmpRecord } from "./records.js";

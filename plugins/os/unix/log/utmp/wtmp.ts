@@ -1,6 +1,6 @@
 // wtmp: the login history (/var/log/wtmp*, rotated and gzip'd copies, and wtmpdb databases), and the login
 // analysis on it: sessions and uptime windows.
-import { absent, definePlugin, ok } from "../../../../../src/plugin/define.js";
+import { absent, definePlugin, ok } from "quarry";
 import { BootIndex } from "../logins/boots.js";
 import { sessionsFromRows, sessionsNewestFirst } from "../logins/sessions.js";
 import { uptimeWindows } from "../logins/uptime.js";

@@ -2,13 +2,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Target } from "../../../../../src/target.js";
 import { file, symlink, type MemoryTree } from "../../../../../src/fs/memory.js";
 import { targetZone, zoneNameOfLink } from "../../../../../plugins/os/unix/linux/timezone.js";
+import { targetFromTree } from "../../../../../plugins/index.js";
 
 const ZI = path.resolve(import.meta.dirname, "../../../../../fixtures/tz/zoneinfo");
 const tzif = (name: string): Buffer => fs.readFileSync(path.join(ZI, name));
-const zoneOf = (tree: MemoryTree, override?: string) => targetZone(Target.fromTree(tree).fs, override);
+const zoneOf = (tree: MemoryTree, override?: string) => targetZone(targetFromTree(tree).fs, override);
 // 2024-01-15T12:00:00Z and 2024-07-15T12:00:00Z
 const JAN = 1705320000;
 const JUL = 1721044800;

@@ -16,6 +16,7 @@ import { encodeSurrogateEscape } from "../../../../../src/util/text.js";
 import { paxSparse10, tar, tarStream, entry } from "../../../../fs/tarbuild.js";
 import { prng } from "../../../../helpers/prng.js";
 import { tmpdir, writeTree } from "../../../../helpers/tmp.js";
+import { openTarget, targetFromTree } from "../../../../../plugins/index.js";
 
 const FIX = path.resolve(import.meta.dirname, "../../../../../fixtures/lastlog");
 const WEB01_TAR = path.resolve(import.meta.dirname, "../../../../../fixtures/hosts/web01.tar");
@@ -115,7 +116,7 @@ async function lastlog(t: Target, args: Record<string, unknown> = {}): Promise<R
 
 function memoryTarget(lastlogBytes: Uint8Array, passwdText: string, mtime?: number): Target {
   const tree: MemoryTree = { "/etc/passwd": passwdText, [LASTLOG]: file(lastlogBytes, mtime !== undefined ? { mtime } : {}) };
-  return Target.fromTree(tree);
+  return targetFromTree(tree);
 }
 
 const bytes = (s: string | null): Buffer => encodeSurrogateEscape(s ?? "");
@@ -163,14 +164,14 @@ function checkOracles(records: AnyRecord[], name: string, accounts: { name: stri
 
 describe("lastlog: real files against the real tools", () => {
   it("basic (login + pam_lastlog, lastlog -S/-C, userdel): every slot and every report line", async () => {
-    const { records, outcome } = await lastlog(await Target.open(path.join(FIX, "basic")));
+    const { records, outcome } = await lastlog(await openTarget(path.join(FIX, "basic")));
     expect(outcome).toMatchObject({ status: "ok", warnings: [], errors: [] });
     checkOracles(records, "basic", passwd(fixtureText("basic/etc/passwd")));
     expect(records).toHaveLength(7);
   });
 
   it("edge (slots no program writes): long, unterminated and non-UTF-8 strings, 32-bit time limits", async () => {
-    const { records, outcome } = await lastlog(await Target.open(path.join(FIX, "edge")));
+    const { records, outcome } = await lastlog(await openTarget(path.join(FIX, "edge")));
     checkOracles(records, "edge", passwd(fixtureText("edge/etc/passwd")));
     // uid 1: no time, but a line and host (lastlog: **Never logged in**, pts/7, wiped.example.net)
     expect(outcome.warnings).toEqual([{ message: "slot of uid 1 has no login time but is not empty (kept, ts null)", file: LASTLOG, offset: SLOT }]);
@@ -183,9 +184,9 @@ describe("lastlog: real files against the real tools", () => {
   });
 
   it("the sample host web01 (from its tar)", async () => {
-    const { records, outcome } = await lastlog(await Target.open(WEB01_TAR));
+    const { records, outcome } = await lastlog(await openTarget(WEB01_TAR));
     expect(outcome).toMatchObject({ status: "ok", warnings: [], errors: [] });
-    const t = await Target.open(WEB01_TAR);
+    const t = await openTarget(WEB01_TAR);
     const accounts = passwd(t.fs.readText("/etc/passwd"));
     t.close();
     checkOracles(records, "web01", accounts);
@@ -198,7 +199,7 @@ describe("lastlog: real files against the real tools", () => {
   });
 
   it("a deleted account keeps its slot: user null, the values lastlog -u showed before the userdel", async () => {
-    const { records } = await lastlog(await Target.open(path.join(FIX, "basic")));
+    const { records } = await lastlog(await openTarget(path.join(FIX, "basic")));
     const [before] = lastlogReport("basic.lastlog-u-mallory.txt");
     const uid = passwd(fixtureText("basic/etc/passwd-")).find((a) => a.name === "mallory")!.uid;
     const r = records.find((rec) => rec.uid === uid)!;
@@ -207,7 +208,7 @@ describe("lastlog: real files against the real tools", () => {
   });
 
   it("two accounts with one uid: the first in /etc/passwd names the slot (getpwuid)", async () => {
-    const { records } = await lastlog(await Target.open(path.join(FIX, "basic")));
+    const { records } = await lastlog(await openTarget(path.join(FIX, "basic")));
     const report = lastlogReport("basic.lastlog.txt");
     const root = report.find((row) => row.user === "root")!;
     const toor = report.find((row) => row.user === "toor")!;
@@ -223,7 +224,7 @@ describe("lastlog: loaders", () => {
   it("a directory, a plain tar and a sparse tar (GNU PAX 1.0, holes not stored) give the same records", async () => {
     const root = tmpdir();
     writeTree(root, { "etc/passwd": fixtureText("basic/etc/passwd"), "var/log/lastlog": data });
-    const fromDir = await lastlog(await Target.open(root));
+    const fromDir = await lastlog(await openTarget(root));
     checkOracles(fromDir.records, "basic", accounts);
 
     const plain = path.join(tmpdir(), "plain.tar");
@@ -234,7 +235,7 @@ describe("lastlog: loaders", () => {
         { header: { name: "var/log/lastlog" }, data },
       ]),
     );
-    const fromTar = await lastlog(await Target.open(plain));
+    const fromTar = await lastlog(await openTarget(plain));
     checkOracles(fromTar.records, "basic", accounts);
 
     // the 512-byte blocks that hold any non-zero byte, as `tar --sparse` stores them
@@ -251,20 +252,20 @@ describe("lastlog: loaders", () => {
     expect(sparse.length).toBeLessThan(data.length / 20);
     const sparseTar = path.join(tmpdir(), "sparse.tar");
     fs.writeFileSync(sparseTar, sparse);
-    const fromSparse = await lastlog(await Target.open(sparseTar));
+    const fromSparse = await lastlog(await openTarget(sparseTar));
     checkOracles(fromSparse.records, "basic", accounts);
     expect(fromSparse.records.map((r) => r.offset)).toEqual(fromDir.records.map((r) => r.offset));
   });
 
   it("says why it does not apply; an empty file (as `touch` leaves it) has no records and no complaints", async () => {
-    const none = await lastlog(Target.fromTree({ "/etc/passwd": "root:x:0:0::/root:/bin/sh\n", "/var/log/syslog": "" }));
+    const none = await lastlog(targetFromTree({ "/etc/passwd": "root:x:0:0::/root:/bin/sh\n", "/var/log/syslog": "" }));
     expect(none.outcome).toMatchObject({ status: "absent", reason: "no /var/log/lastlog" });
     const empty = await lastlog(memoryTarget(Buffer.alloc(0), "root:x:0:0::/root:/bin/sh\n"));
     expect(empty.outcome).toMatchObject({ status: "ok", records: 0, warnings: [], errors: [] });
   });
 
   it("without /etc/passwd every record has user null", async () => {
-    const { records } = await lastlog(Target.fromTree({ "/etc/hostname": "h\n", [LASTLOG]: data }));
+    const { records } = await lastlog(targetFromTree({ "/etc/hostname": "h\n", [LASTLOG]: data }));
     expect(records.map((r) => r.uid)).toEqual(lldump("basic.lldump.txt").map((d) => d.uid));
     expect(records.every((r) => r.ut_user === null)).toBe(true);
   });
@@ -347,7 +348,7 @@ describe("lastlog: byte order", () => {
     for (const mtime of [undefined, newest + 30, 1_900_000_000, 1_710_496_800]) {
       checkOracles((await lastlog(memoryTarget(fixture("basic/var/log/lastlog"), passwdText, mtime))).records, "basic", accounts);
     }
-    checkOracles((await lastlog(await Target.open(path.join(FIX, "edge")))).records, "edge", passwd(fixtureText("edge/etc/passwd")));
+    checkOracles((await lastlog(await openTarget(path.join(FIX, "edge")))).records, "edge", passwd(fixtureText("edge/etc/passwd")));
   });
 });
 
@@ -414,7 +415,7 @@ describe("lastlog: huge sparse files", () => {
     const fd = fs.openSync(path.join(root, "var/log/lastlog"), "r+");
     for (const [off, b] of slots) fs.writeSync(fd, b, 0, b.length, off);
     fs.closeSync(fd);
-    return Target.open(root);
+    return openTarget(root);
   }
 
   it("a 102 MB file of holes is read in chunks; every used slot is found", async () => {

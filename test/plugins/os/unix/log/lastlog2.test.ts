@@ -9,17 +9,17 @@ import { file, type MemoryTree } from "../../../../../src/fs/memory.js";
 import { runOnTarget, type FunctionOutcome } from "../../../../../src/plugin/runner.js";
 import type { AnyRecord } from "../../../../../src/records/descriptor.js";
 import type { Timestamp } from "../../../../../src/records/timestamp.js";
-import { Target } from "../../../../../src/target.js";
 import { silentLogger } from "../../../../../src/util/log.js";
 import { loadSqlJs } from "../../../../../src/util/sqlite.js";
 import { prng } from "../../../../helpers/prng.js";
+import { targetFromTree } from "../../../../../plugins/index.js";
 
 const FIX = path.resolve(import.meta.dirname, "../../../../../fixtures/lastlog2");
 const DB = "/var/lib/lastlog/lastlog2.db";
 const PASSWD = "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1001:1001::/home/bob:/bin/zsh\n";
 
 async function lastlog2(tree: MemoryTree): Promise<{ records: AnyRecord[]; outcome: FunctionOutcome }> {
-  const t = Target.fromTree(tree);
+  const t = targetFromTree(tree);
   const records: AnyRecord[] = [];
   const sink = { write: (r: AnyRecord) => void records.push(r), close: async () => {} };
   const [outcome] = await runOnTarget(t, defaultRegistry.resolve("lastlog2").groups, defaultRegistry, sink, { log: silentLogger });

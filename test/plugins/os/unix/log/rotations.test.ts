@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Target, type Issue } from "quarry";
 import { file, symlink, type MemoryTree } from "../../../../../src/fs/memory.js";
 import { closeAll, compressionOf, findRotations, openRotations, type LogLine } from "../../../../../plugins/os/unix/log/rotations.js";
+import { targetFromTree } from "../../../../../plugins/index.js";
 
 function collect() {
   const warnings: Issue[] = [];
@@ -15,7 +16,7 @@ const BZ2_HEAD = Buffer.from("BZh91AY&SY", "latin1");
 const ZSTD_HEAD = Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0]);
 
 async function read(tree: MemoryTree, bases: string[], opts = {}) {
-  const t = Target.fromTree(tree);
+  const t = targetFromTree(tree);
   const c = collect();
   const rotations = findRotations(t.fs, bases);
   const opened = await openRotations(t.fs, rotations, c.rep, opts);
@@ -26,7 +27,7 @@ async function read(tree: MemoryTree, bases: string[], opts = {}) {
 
 describe("findRotations", () => {
   it("orders numbered rotations oldest first, the live file last", () => {
-    const t = Target.fromTree({
+    const t = targetFromTree({
       "/var/log/auth.log": "live\n",
       "/var/log/auth.log.1": "one\n",
       "/var/log/auth.log.2.gz": gzipSync("two\n"),
@@ -42,7 +43,7 @@ describe("findRotations", () => {
   });
 
   it("orders dated rotations (daily and hourly) by date, and keeps the bases in the order given", () => {
-    const t = Target.fromTree({
+    const t = targetFromTree({
       "/var/log/secure": "live\n",
       "/var/log/secure-20240310": "b\n",
       "/var/log/secure-20240303.gz": gzipSync("a\n"),
@@ -60,7 +61,7 @@ describe("findRotations", () => {
   });
 
   it("orders a mix of numbered and dated rotations by mtime", () => {
-    const t = Target.fromTree({
+    const t = targetFromTree({
       "/var/log/messages": file("live\n", { mtime: 5000 }),
       "/var/log/messages.1": file("x\n", { mtime: 3000 }),
       "/var/log/messages-20240301": file("y\n", { mtime: 1000 }),
@@ -69,7 +70,7 @@ describe("findRotations", () => {
   });
 
   it("lists a file reached twice once, by its real path, with its mtime and size", () => {
-    const t = Target.fromTree({
+    const t = targetFromTree({
       "/var/log/syslog": file("abc\n", { mtime: 1709500000 }),
       "/var/log/syslog.1": symlink("syslog"),
       "/var/log/messages": symlink("/var/log/syslog"),
@@ -82,7 +83,7 @@ describe("findRotations", () => {
   });
 
   it("finds nothing where the directory is missing", () => {
-    expect(findRotations(Target.fromTree({ "/etc/hostname": "x\n" }).fs, ["/var/log/auth.log"])).toEqual([]);
+    expect(findRotations(targetFromTree({ "/etc/hostname": "x\n" }).fs, ["/var/log/auth.log"])).toEqual([]);
   });
 
   it("tells compressions apart by magic", () => {
@@ -210,7 +211,7 @@ describe("openRotations", () => {
   });
 
   it("scans a file silently without closing it, then reads it again", async () => {
-    const t = Target.fromTree({ "/var/log/syslog": `a\n${"x".repeat(50)}\n` });
+    const t = targetFromTree({ "/var/log/syslog": `a\n${"x".repeat(50)}\n` });
     const c = collect();
     const [log] = await openRotations(t.fs, findRotations(t.fs, ["/var/log/syslog"]), c.rep, { maxLineBytes: 10 });
     expect([...log!.scan()].map((l) => l.text)).toEqual(["a", "x".repeat(10)]);
@@ -221,7 +222,7 @@ describe("openRotations", () => {
   });
 
   it("closes files not read (closeAll is idempotent with the iterator's own close)", async () => {
-    const t = Target.fromTree({ "/var/log/syslog": "a\nb\n", "/var/log/syslog.1.gz": gzipSync("z\n") });
+    const t = targetFromTree({ "/var/log/syslog": "a\nb\n", "/var/log/syslog.1.gz": gzipSync("z\n") });
     const opened = await openRotations(t.fs, findRotations(t.fs, ["/var/log/syslog"]), collect().rep);
     for (const l of opened[0]!) {
       expect(l.text).toBe("z");
@@ -244,7 +245,7 @@ describe("OpenedLog.prefixes", () => {
       parts.push(nuls + "Mar  4 08:15:03 h x: " + "y".repeat(len));
     }
     const text = parts.join("\n") + (rnd() < 0.5 ? "\n" : "");
-    const t = Target.fromTree({ "/var/log/syslog": text });
+    const t = targetFromTree({ "/var/log/syslog": text });
     const [log] = await openRotations(t.fs, findRotations(t.fs, ["/var/log/syslog"]), collect().rep, { maxLineBytes: 200 });
     const want = [...log!.scan()]
       .map((l) => ({ ...l, stripped: l.text.replace(/^\0+/, "") }))

@@ -6,6 +6,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../../../../../src/cli/target-query.js";
 import { fixture } from "./helpers.js";
+import { targetFromTree } from "../../../../../../plugins/index.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quarry-atop-"));
 fs.mkdirSync(path.join(dir, "etc"));
@@ -55,7 +56,7 @@ describe("runOnTarget over a memory tree", () => {
     const { defaultRegistry } = await import("../../../../../../plugins/index.js");
     const { Logger } = await import("../../../../../../src/util/log.js");
     const raw = fixture("atop_2.13.raw");
-    const target = Target.fromTree({
+    const target = targetFromTree({
       "/etc/hostname": "memhost\n",
       "/var/log/atop/atop_20261121": raw,
       "/var/log/atop/atop_20261120": raw.subarray(0, raw.length - 100),

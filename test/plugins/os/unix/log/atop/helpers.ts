@@ -8,6 +8,7 @@ import type { FunctionContext, Issue, RecordFunction } from "../../../../../../s
 import { Target } from "../../../../../../src/target.js";
 import atop from "../../../../../../plugins/os/unix/log/atop/index.js";
 import { decodeLenient } from "../../../../../../src/util/text.js";
+import { targetFromTree } from "../../../../../../plugins/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, "../../../../../../fixtures/atop");
@@ -32,7 +33,7 @@ export function oracleLines(version: string): string[] {
 export function targetWith(files: Record<string, Buffer>): Target {
   const tree: Record<string, Uint8Array | string> = { "/etc/hostname": "vm\n" };
   for (const [name, data] of Object.entries(files)) tree[`/var/log/atop/${name}`] = data;
-  return Target.fromTree(tree);
+  return targetFromTree(tree);
 }
 
 export interface Collected {

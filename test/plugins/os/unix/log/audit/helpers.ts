@@ -6,8 +6,8 @@ import type { MemoryTree } from "../../../../../../src/fs/memory.js";
 import type { Issue } from "../../../../../../src/plugin/define.js";
 import { runOnTarget, type FunctionOutcome } from "../../../../../../src/plugin/runner.js";
 import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
-import { Target } from "../../../../../../src/target.js";
 import { silentLogger } from "../../../../../../src/util/log.js";
+import { targetFromTree } from "../../../../../../plugins/index.js";
 
 export const FIX = path.resolve(import.meta.dirname, "../../../../../../fixtures/audit");
 
@@ -22,7 +22,7 @@ export interface Run {
 
 /** Run one function (audit, audit.events) on a memory tree. */
 export async function run(fn: string, tree: MemoryTree, args: Record<string, unknown> = {}): Promise<Run> {
-  const t = Target.fromTree(tree);
+  const t = targetFromTree(tree);
   const records: AnyRecord[] = [];
   const sink = { write: (r: AnyRecord) => void records.push(r), close: async () => {} };
   const [outcome] = await runOnTarget(t, defaultRegistry.resolve(fn).groups, defaultRegistry, sink, { args, log: silentLogger });

@@ -7,13 +7,13 @@ import { describe, expect, it } from "vitest";
 import { defaultRegistry } from "../../../../../../plugins/index.js";
 import { runOnTarget } from "../../../../../../src/plugin/runner.js";
 import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
-import { Target } from "../../../../../../src/target.js";
 import { silentLogger } from "../../../../../../src/util/log.js";
 import { tmpdir } from "../../../../../helpers/tmp.js";
 import { logFileOf } from "../../../../../../plugins/os/unix/log/audit/config.js";
 import { file } from "../../../../../../src/fs/memory.js";
 import { recordProblems } from "../../../../../../src/records/validate.js";
 import { logTree, run } from "./helpers.js";
+import { openTarget } from "../../../../../../plugins/index.js";
 
 const user = (sec: number, serial: number, text: string): string =>
   `type=USER msg=audit(${sec}.000:${serial}): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='text=${text} exe="/usr/sbin/auditctl" hostname=? addr=? terminal=? res=success'`;
@@ -122,7 +122,7 @@ describe("the sample host web01 (tar and tar.gz)", () => {
   const tarPath = path.resolve(import.meta.dirname, "../../../../../../fixtures/hosts/web01.tar");
 
   async function eventsOf(p: string): Promise<AnyRecord[]> {
-    const t = await Target.open(p);
+    const t = await openTarget(p);
     const records: AnyRecord[] = [];
     const sink = { write: (r: AnyRecord) => void records.push(r), close: async () => {} };
     await runOnTarget(t, defaultRegistry.resolve("audit.events").groups, defaultRegistry, sink, { log: silentLogger });

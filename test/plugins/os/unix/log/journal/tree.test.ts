@@ -11,11 +11,11 @@ import { defaultRegistry } from "../../../../../../plugins/index.js";
 import { runOnTarget, type FunctionOutcome } from "../../../../../../src/plugin/runner.js";
 import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
 import { Timestamp } from "../../../../../../src/records/timestamp.js";
-import { Target } from "../../../../../../src/target.js";
 import { Logger } from "../../../../../../src/util/log.js";
 import { gzip, tarStream } from "../../../../../fs/tarbuild.js";
 import { fileHandle, readHandles } from "./helpers.js";
 import { differences, parseOracle, recordEntry } from "./oracle.js";
+import { openTarget } from "../../../../../../plugins/index.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../../..");
 const TREE = path.join(ROOT, "fixtures/journal/tree");
@@ -24,7 +24,7 @@ const SATURN = "b7d1c0a4e2f94c3a8e5d6f7a8b9c0d1e";
 const DB01 = "d0b01c0a7a1e4e55a0b1c2d3e4f5a6b7";
 
 async function journal(target: string): Promise<{ records: AnyRecord[]; outcome: FunctionOutcome }> {
-  const t = await Target.open(target);
+  const t = await openTarget(target);
   const records: AnyRecord[] = [];
   const sink = {
     write(r: AnyRecord) {

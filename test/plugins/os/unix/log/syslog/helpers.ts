@@ -8,6 +8,7 @@ import { defaultRegistry } from "../../../../../../plugins/index.js";
 import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
 import { Logger } from "../../../../../../src/util/log.js";
 import { Timestamp } from "../../../../../../src/records/timestamp.js";
+import { targetFromTree } from "../../../../../../plugins/index.js";
 
 export interface RunResult {
   records: AnyRecord[];
@@ -16,7 +17,7 @@ export interface RunResult {
 }
 
 export async function run(tree: MemoryTree | Target, fn: string, args: Record<string, unknown> = {}): Promise<RunResult> {
-  const target = tree instanceof Target ? tree : Target.fromTree({ "/etc/hostname": "web01\n", ...tree });
+  const target = tree instanceof Target ? tree : targetFromTree({ "/etc/hostname": "web01\n", ...tree });
   const records: AnyRecord[] = [];
   let log = "";
   const sink = {

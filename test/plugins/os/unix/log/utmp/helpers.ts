@@ -2,7 +2,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Target } from "../../../../../../src/target.js";
 import type { MemoryTree } from "../../../../../../src/fs/memory.js";
 import { runOnTarget, type FunctionOutcome } from "../../../../../../src/plugin/runner.js";
 import { defaultRegistry } from "../../../../../../plugins/index.js";
@@ -14,6 +13,7 @@ import { encodeSurrogateEscape } from "../../../../../../src/util/text.js";
 import { utmpAddress } from "../../../../../../plugins/os/unix/log/utmp/address.js";
 import { UT_TYPES } from "../../../../../../plugins/os/unix/log/utmp/layout.js";
 import { expect } from "vitest";
+import { targetFromTree } from "../../../../../../plugins/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, "../../../../../../fixtures/utmp");
@@ -37,7 +37,7 @@ export interface RunResult {
 }
 
 export async function run(tree: MemoryTree, fn: string, args: Record<string, unknown> = {}): Promise<RunResult> {
-  const target = Target.fromTree({ "/etc/hostname": "web01\n", ...tree });
+  const target = targetFromTree({ "/etc/hostname": "web01\n", ...tree });
   const records: AnyRecord[] = [];
   let log = "";
   const sink = {

@@ -1,5 +1,5 @@
 // The lines of a passwd(5) file: the users plugin lists them, lastlog names the uids of its slots with them.
-// Exported from "quarry" for any plugin that needs the accounts of a target.
+// Exported from "quarry" for any plugin that needs the accounts of a target (users, lastlog, shadow, groups).
 
 /**
  * How much of an account database (passwd, group) is read: ~650,000 accounts of 100 bytes, far past any local
