@@ -1,6 +1,8 @@
 // Every built-in plugin. The registry reads their static declarations; nothing here runs plugin code.
 import { Registry, Target, type MemoryTree, type OpenOptions } from "quarry";
 import { OS_PLUGINS } from "./os.js";
+import activity from "./os/unix/activity.js";
+import architecture from "./os/unix/architecture.js";
 import history from "./os/unix/history.js";
 import users from "./os/unix/users.js";
 import atop from "./os/unix/log/atop/index.js";
@@ -14,7 +16,7 @@ import btmp from "./os/unix/log/utmp/btmp.js";
 import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit];
+export const PLUGINS = [...OS_PLUGINS, architecture, activity, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit];
 
 export const defaultRegistry = new Registry(PLUGINS);
 

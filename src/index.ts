@@ -43,6 +43,8 @@ export {
   type ValueFunction,
 } from "./plugin/define.js";
 export { Registry, type FunctionGroup, type FunctionRef } from "./plugin/registry.js";
+// A value function's answer with the file it came from.
+export { withSource, type SourcedValue } from "./plugin/value.js";
 
 // Filesystem access: a target's root, resolved inside the evidence.
 export { READ_FILE_LIMIT, RootFilesystem, readAll, readFully, type ReadOptions, type WalkOptions } from "./fs/root.js";

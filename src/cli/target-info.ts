@@ -1,13 +1,14 @@
-// target-info: what a target is (hostname, domain, OS, version, loader, path, id), as text or JSON.
+// target-info: what a target is (src/cli/describe.ts), as text for a person, or JSON.
 import yargs from "yargs";
 import { defaultRegistry } from "../../plugins/index.js";
 import { UsageError } from "../plugin/args.js";
 import { pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import { jsonDynamic } from "../records/render.js";
 import { Target } from "../target.js";
-import { Logger } from "../util/log.js";
+import { Logger, type Level } from "../util/log.js";
 import { maxInflateArg } from "./budgets.js";
 import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, printLine, reportExternalPlugins, type CliIO } from "./common.js";
+import { describeTarget, type TargetDescription } from "./describe.js";
 import { TARGET_INFO } from "./spec/target-info.js";
 import { applySpec } from "./spec/yargs.js";
 
@@ -21,13 +22,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     })
     .parseSync();
   if (args.help) return EXIT_OK;
+  if (args.json && args.jsonlines) throw new UsageError("-j and -J: choose one");
   const maxInflate = maxInflateArg(args["max-inflate"]);
   const targets = expandAtFiles((args._ as (string | number)[]).map(String));
   if (targets.length === 0) throw new UsageError("no targets given");
-  // External OS plugins take part in detection; the failures are reported (warnings only: target-info has no -v/-q),
-  // the built-in ones still detect.
+  // Warnings by default (what a property does not apply to is no news here); -v adds it, -vv debug.
+  const verbose = args.verbose ?? 0;
+  const level: Level = args.quiet ? "error" : verbose >= 2 ? "debug" : verbose === 1 ? "info" : "warning";
+  const log = new Logger((line) => io.stderr.write(line), level);
+  // External plugins take part (OS detection, properties); their failures are reported, the built-ins still run.
   const registry = await withExternalPlugins(defaultRegistry, pluginPaths(args["plugin-path"]));
-  reportExternalPlugins(registry, new Logger((line) => io.stderr.write(line), "warning"));
+  reportExternalPlugins(registry, log);
   let failed = false;
   let first = true;
   for (const p of targets) {
@@ -35,31 +40,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     try {
       t = await Target.open(p, { loader: args.loader, maxInflate, osPlugins: registry.osPlugins });
     } catch (e) {
-      printLine(io.stderr, `error: ${(e as Error).message}`);
+      log.error((e as Error).message);
       failed = true;
       continue;
     }
     try {
-      const info = {
-        path: t.path,
-        id: t.id,
-        loader: t.loader,
-        hostname: t.hostname,
-        domain: t.domain,
-        os: t.os,
-        version: t.version,
-        mounts: t.fs.mountPoints.map((m) => `${m.point} (${m.kind})`),
-        warnings: [...t.warnings],
-      };
-      if (args.json) io.stdout.write(jsonDynamic(info) + "\n");
+      const d = await describeTarget(t, registry, log);
+      if (args.jsonlines) io.stdout.write(jsonDynamic(d) + "\n");
+      // jsonDynamic escapes as rdump's JSON does; re-indented for a person to read
+      else if (args.json) io.stdout.write(JSON.stringify(JSON.parse(jsonDynamic(d)), null, 2) + "\n");
       else {
         if (!first) io.stdout.write("-".repeat(70) + "\n");
-        const width = 10;
-        // Read by a person: every value is made printable (the JSON form escapes them as JSON does).
-        for (const [k, v] of Object.entries(info)) {
-          const text = Array.isArray(v) ? v.join(", ") : v === null ? "None" : String(v);
-          printLine(io.stdout, `${k.padEnd(width)}: ${text}`);
-        }
+        for (const line of textLines(d)) printLine(io.stdout, line);
       }
       first = false;
     } finally {
@@ -67,4 +59,32 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
   }
   return failed ? EXIT_ERRORS : EXIT_OK;
+}
+
+const WIDTH = 13;
+
+/** The text form: one `key : value` line each; every value made printable by printLine. */
+export function textLines(d: TargetDescription): string[] {
+  const from = (v: string | null, source: string | undefined): string => (v === null ? "None" : source ? `${v} (from ${source})` : v);
+  const rows: [string, string][] = [
+    ["path", d.path],
+    ["id", d.id],
+    ["loader", d.loader],
+    ["hostname", d.hostname ?? "None"],
+    ["domain", d.domain ?? "None"],
+    ["ips", d.ips.join(", ")],
+    ["os", d.os ?? "None"],
+    ["version", d.version ?? "None"],
+    ["architecture", from(d.architecture, d.sources.architecture)],
+    ["timezone", from(d.timezone, d.sources.timezone)],
+    ["install_date", from(d.install_date, d.sources.install_date)],
+    ["last_activity", from(d.last_activity, d.sources.activity)],
+    ["users", d.users.map((u) => `${u.name} (${u.shell})`).join(", ")],
+    ["mounts", d.mounts.join(", ")],
+    ["warnings", d.warnings.length ? `${d.warnings.length}` : ""],
+  ];
+  const lines = rows.map(([k, v]) => `${k.padEnd(WIDTH)}: ${v}`);
+  // one warning a line: a fleet's worth of them joined with commas is unreadable
+  for (const w of d.warnings) lines.push(`  - ${w}`);
+  return lines;
 }

@@ -9,7 +9,7 @@ import type { Logger } from "../util/log.js";
 import { bindArgs } from "./args.js";
 import type { Compat, FunctionContext, Issue, Plugin } from "./define.js";
 import type { FunctionGroup, FunctionRef, Registry } from "./registry.js";
-import { FunctionValueRecord, valueText } from "./value.js";
+import { FunctionValueRecord, unwrapValue, valueText } from "./value.js";
 
 export type FunctionStatus = "ok" | "absent" | "error";
 
@@ -168,8 +168,8 @@ export async function runOnTarget(
     }
     try {
       if (ref.fn.output === "value") {
-        const v = await ref.fn.value(target, ctx);
-        const rec = FunctionValueRecord.create({ function: ref.name, value: valueText(v), filepath: null });
+        const v = unwrapValue(await ref.fn.value(target, ctx));
+        const rec = FunctionValueRecord.create({ function: ref.name, value: valueText(v.value), filepath: v.filepath });
         const p = sinkWrite(sink, stamp(rec as AnyRecord));
         if (p) await p;
         outcome.records = 1;

@@ -106,7 +106,7 @@ describe("target-info", () => {
     const root = hostDir();
     const x = io();
     expect(await infoMain([root], x)).toBe(0);
-    expect(x.out()).toMatch(/hostname\s*: web01\ndomain\s*: example.com\nos\s*: linux\nversion\s*: Debian GNU\/Linux 12 \(bookworm\)/);
+    expect(x.out()).toMatch(/hostname\s*: web01\ndomain\s*: example.com\nips\s*: .*\nos\s*: linux\nversion\s*: Debian GNU\/Linux 12 \(bookworm\)/);
     const y = io();
     expect(await infoMain(["-j", root], y)).toBe(0);
     expect(JSON.parse(y.out())).toMatchObject({ hostname: "web01", domain: "example.com", os: "linux", loader: "dir", path: root });

@@ -6,12 +6,15 @@ export const TARGET_INFO = defineCli({
   name: "target-info",
   usage: "[options] TARGET...",
   description:
-    "What a target is: path, id, loader, hostname, domain, os, version, mounts and the loader's warnings about the evidence.",
+    "What a target is: path, id, loader, hostname, domain, ips, os, version, architecture, time zone, install date, last activity (each with the file it was read from), the users with a login shell, mounts, and the warnings about the evidence.",
   parserConfiguration: { "short-option-groups": false, "camel-case-expansion": false },
   options: {
     // yargs' own help option (it prints the help itself); declared here so that the reference lists it.
     help: { alias: "h", type: "boolean", describe: "Show help" },
-    json: { alias: "j", type: "boolean", describe: "one JSON object per target, one per line" },
+    json: { alias: "j", type: "boolean", describe: "one JSON document per target (indented)" },
+    jsonlines: { alias: "J", type: "boolean", describe: "one JSON object per target, one per line (for fleets)" },
+    quiet: { alias: "q", type: "boolean", describe: "errors only on stderr" },
+    verbose: { alias: "v", type: "count", describe: "also what does not apply and why (-v), debug messages (-vv)" },
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader" },
     "plugin-path": PLUGIN_PATH_OPTION,
     "max-inflate": MAX_INFLATE_OPTION,

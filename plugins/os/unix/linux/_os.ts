@@ -1,6 +1,7 @@
 // Linux: dissect's markers on top of the unix ones, and the version from the release files.
-import { definePlugin, ok, type OsInfo, type RootFilesystem } from "quarry";
+import { definePlugin, ok, withSource, type OsInfo, type PluginFunction, type RootFilesystem } from "quarry";
 import { osPropertyFunctions, readConfig, unixHostname, unixLooksLikeRoot, type Warn } from "../_os.js";
+import { targetZone } from "./timezone.js";
 
 const MARKERS = [
   "/run",
@@ -63,5 +64,20 @@ export default definePlugin({
     info: (fs, warn): OsInfo => ({ ...unixHostname(fs, warn), os: "linux", version: linuxVersion(fs, warn) }),
   },
   checkCompatible: () => ok(),
-  functions: osPropertyFunctions(),
+  functions: { ...osPropertyFunctions(), timezone: timezoneFunction() },
 });
+
+/** The zone local times are read in (docs/logs.md, "The zone rule"), and the file that says so. */
+function timezoneFunction(): PluginFunction {
+  return {
+    output: "value",
+    description: "The local time zone: the /etc/localtime link or TZif file, /etc/timezone, /etc/sysconfig/clock; null when none",
+    value: (t, ctx) => {
+      const z = targetZone(t.fs);
+      for (const w of z.warnings) ctx.warn({ message: w });
+      if (z.source === "none") return null;
+      const file = /^\/[^ ]*/.exec(z.source)?.[0] ?? null;
+      return withSource(z.label, file);
+    },
+  };
+}
