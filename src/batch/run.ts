@@ -76,7 +76,10 @@ export interface BatchOptions {
   stderr: Writable;
   /** Draw the progress line (stderr is a terminal). */
   progress: boolean;
-  /** Print the summary at the end (not with -q). */
+  /**
+   * Print the summary at the end (not with -q). The CLI prints it itself, after the output is flushed, so that on a
+   * terminal it comes after the last record.
+   */
   summary: boolean;
   maxIssues?: number;
 }
@@ -84,6 +87,8 @@ export interface BatchOptions {
 export interface BatchResult {
   exitCode: number;
   tally: RunTally;
+  /** The summary lines (printable), written to stderr when `summary` is set; else the caller's to print. */
+  summary: string;
 }
 
 /** The compiled worker next to this module; absent when running from TypeScript sources (tests). */
@@ -258,8 +263,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     }
   }
   // The summary quotes evidence (paths, errors, warnings): every line made printable (src/util/escape.ts).
-  if (opts.summary) opts.stderr.write(printableLines(tally.summary(durationMs, opts.reportFile)));
-  return { exitCode, tally };
+  const summary = printableLines(tally.summary(durationMs, opts.reportFile));
+  if (opts.summary) opts.stderr.write(summary);
+  return { exitCode, tally, summary };
 }
 
 function openReport(file: string, header: ReportHeader): ReportWriter {

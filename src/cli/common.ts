@@ -1,5 +1,7 @@
 // Shared command-line plumbing: injectable stdio (for tests), @file target lists, verbosity, exit codes.
 import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Writable } from "node:stream";
 import { describeFailure } from "../plugin/external.js";
 import type { Registry } from "../plugin/registry.js";
@@ -35,6 +37,33 @@ export function preprocessArgv(argv: readonly string[]): string[] {
   return out;
 }
 
+/** `--version` before any `--`: every tool answers it before parsing anything else. */
+export function wantsVersion(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--version");
+}
+
+/** "target-query (quarry) 0.1.0, Node v20.…": the package's version, read once from its package.json. */
+export function versionLine(tool: string): string {
+  return `${tool} (quarry) ${packageVersion()}, Node ${process.version}`;
+}
+
+let version: string | undefined;
+function packageVersion(): string {
+  if (version !== undefined) return version;
+  // src/cli/common.ts (tests) or dist/src/cli/common.js (the bins): the nearest package.json named quarry
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "quarry" && pkg.version) return (version = pkg.version);
+    } catch {
+      /* not here: look further up */
+    }
+  }
+  return (version = "unknown");
+}
+
 /** Expand `@file` arguments: one target per line, blank lines and `#` comments skipped. */
 export function expandAtFiles(args: readonly string[]): string[] {
   const out: string[] = [];
@@ -56,7 +85,7 @@ export function expandAtFiles(args: readonly string[]): string[] {
 }
 
 export function makeLogger(io: CliIO, quiet: boolean, verbose: number): Logger {
-  const level: Level = quiet ? "error" : verbose > 0 ? "debug" : "info";
+  const level: Level = quiet ? "error" : verbose >= 2 ? "debug" : verbose === 1 ? "verbose" : "info";
   return new Logger((line) => io.stderr.write(line), level);
 }
 

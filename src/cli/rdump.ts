@@ -7,7 +7,7 @@ import type { FieldFilter } from "../records/sinks/fields.js";
 import { OutputError } from "../records/output.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { openRecordFile, openRecordSource, type RecordSource } from "../records/stream/source.js";
-import { EXIT_ERRORS, EXIT_OK, UsageError, makeLogger, preprocessArgv, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, printLine, UsageError, versionLine, wantsVersion, type CliIO } from "./common.js";
 import { formatForPath, joinDashValue, openSink, type OutputFormat } from "./output.js";
 import { knownOptions, RDUMP, RDUMP_MODES } from "./spec/index.js";
 import { applySpec } from "./spec/yargs.js";
@@ -74,6 +74,10 @@ export function describeDescriptor(desc: RecordDescriptor, count: number): strin
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
+  if (wantsVersion(argv)) {
+    printLine(io.stdout, versionLine("rdump"));
+    return EXIT_OK;
+  }
   argv = joinDashValue(argv, "-w", "--writer"); // "-w -": the binary stream on stdout
   const y = builder(argv);
   const args = y.parseSync();

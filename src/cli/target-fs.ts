@@ -2,12 +2,13 @@
 //   target-fs [-L LOADER] [-q] TARGET ls [-l] [PATH] | cat PATH | stat PATH | walk [PATH] | find GLOB | tar PATH…
 import type { Writable } from "node:stream";
 import type { FileStat } from "../fs/types.js";
+import { loaderByName } from "../../loaders/index.js";
 import { Target } from "../target.js";
 import { exportTar } from "./export-tar.js";
 import { maxInflateArg } from "./budgets.js";
 import { Output, OutputError } from "../records/output.js";
 import { printableName } from "../util/escape.js";
-import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, UsageError, printLine, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, printLine, UsageError, versionLine, wantsVersion, type CliIO } from "./common.js";
 import { TARGET_FS } from "./spec/target-fs.js";
 import { epilogText, flagsOf, type CliSpec } from "./spec/types.js";
 
@@ -52,6 +53,7 @@ function parse(argv: readonly string[]): Parsed {
     if (option === "loader") {
       const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v === undefined) throw new UsageError(`${a} needs a loader name`);
+      if (!loaderByName(v)) throw new UsageError(`unknown loader "${v}" (see target-query -l)`);
       out.loader = v;
     } else if (option === "max-inflate") {
       const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
@@ -67,6 +69,10 @@ function parse(argv: readonly string[]): Parsed {
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
+  if (wantsVersion(argv)) {
+    printLine(io.stdout, versionLine("target-fs"));
+    return EXIT_OK;
+  }
   const args = parse(argv);
   if (args.rest[0] === "help") {
     io.stdout.write(USAGE);

@@ -4,15 +4,20 @@ import { defaultRegistry } from "../../plugins/index.js";
 import { UsageError } from "../plugin/args.js";
 import { pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import { jsonDynamic } from "../records/render.js";
+import { loaderByName } from "../../loaders/index.js";
 import { Target } from "../target.js";
 import { Logger, type Level } from "../util/log.js";
 import { maxInflateArg } from "./budgets.js";
-import { EXIT_ERRORS, EXIT_OK, expandAtFiles, preprocessArgv, printLine, reportExternalPlugins, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_NO_TARGET, EXIT_OK, expandAtFiles, preprocessArgv, printLine, reportExternalPlugins, versionLine, wantsVersion, type CliIO } from "./common.js";
 import { describeTarget, type TargetDescription } from "./describe.js";
 import { TARGET_INFO } from "./spec/target-info.js";
 import { applySpec } from "./spec/yargs.js";
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
+  if (wantsVersion(argv)) {
+    printLine(io.stdout, versionLine("target-info"));
+    return EXIT_OK;
+  }
   const args = applySpec(yargs(preprocessArgv(argv)), TARGET_INFO)
     .version(false)
     .strictOptions()
@@ -26,14 +31,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const maxInflate = maxInflateArg(args["max-inflate"]);
   const targets = expandAtFiles((args._ as (string | number)[]).map(String));
   if (targets.length === 0) throw new UsageError("no targets given");
+  if (args.loader !== undefined && !loaderByName(args.loader)) throw new UsageError(`unknown loader "${args.loader}" (see target-query -l)`);
   // Warnings by default (what a property does not apply to is no news here); -v adds it, -vv debug.
   const verbose = args.verbose ?? 0;
-  const level: Level = args.quiet ? "error" : verbose >= 2 ? "debug" : verbose === 1 ? "info" : "warning";
+  const level: Level = args.quiet ? "error" : verbose >= 2 ? "debug" : verbose === 1 ? "verbose" : "warning";
   const log = new Logger((line) => io.stderr.write(line), level);
   // External plugins take part (OS detection, properties); their failures are reported, the built-ins still run.
   const registry = await withExternalPlugins(defaultRegistry, pluginPaths(args["plugin-path"]));
   reportExternalPlugins(registry, log);
-  let failed = false;
+  let failed = 0;
   let first = true;
   for (const p of targets) {
     let t: Target;
@@ -41,7 +47,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       t = await Target.open(p, { loader: args.loader, maxInflate, osPlugins: registry.osPlugins });
     } catch (e) {
       log.error((e as Error).message);
-      failed = true;
+      failed++;
       continue;
     }
     try {
@@ -58,7 +64,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       t.close();
     }
   }
-  return failed ? EXIT_ERRORS : EXIT_OK;
+  // as target-query: 3 when no target could be opened, 1 when some could not
+  return failed === targets.length ? EXIT_NO_TARGET : failed ? EXIT_ERRORS : EXIT_OK;
 }
 
 const WIDTH = 13;

@@ -16,7 +16,7 @@ import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/ext
 import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
 import { maxInflateArg } from "./budgets.js";
-import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, printLine, reportExternalPlugins, type CliIO } from "./common.js";
+import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, printLine, reportExternalPlugins, versionLine, wantsVersion, type CliIO } from "./common.js";
 import { printableLines } from "../util/escape.js";
 import { runEntriesFromEnv, TimelineSink } from "../timeline/sink.js";
 import { parseWindow } from "../timeline/window.js";
@@ -28,7 +28,8 @@ import { applySpec } from "./spec/yargs.js";
 const KNOWN = knownOptions(TARGET_QUERY);
 
 function parser(argv: readonly string[]) {
-  return applySpec(yargs(joinDashValue(preprocessArgv(argv), "-w", "--write")).help(false), TARGET_QUERY)
+  const joined = joinDashValue(joinDashValue(preprocessArgv(argv), "-w", "--write"), "--targets-from", "--targets-from");
+  return applySpec(yargs(joined).help(false), TARGET_QUERY)
     .version(false)
     .strict(false)
     .exitProcess(false)
@@ -42,17 +43,28 @@ export function parseArgs(argv: readonly string[]) {
 }
 
 export async function main(argv: string[], io: CliIO, baseRegistry: Registry = defaultRegistry): Promise<number> {
+  if (wantsVersion(argv)) {
+    printLine(io.stdout, versionLine("target-query"));
+    return EXIT_OK;
+  }
   const args = parseArgs(argv);
   const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
   const plugins = pluginPaths(args["plugin-path"]);
   const registry = await withExternalPlugins(baseRegistry, plugins);
-  const targets = await gatherTargetArgs((args._ as (string | number)[]).map(String), { targetsFrom: args["targets-from"], stdin: io.stdin });
+  const positionals = (args._ as (string | number)[]).map(String);
+  // dissect's `-l [FILTER]`: without -f, the first argument after the options is the filter, the rest targets
+  const listFilter = args.list && asList(args.function).length === 0 && positionals.length ? [positionals.shift()!] : [];
+  const targets = await gatherTargetArgs(positionals, { targetsFrom: args["targets-from"], stdin: io.stdin });
   const fnArgs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) if (!KNOWN.has(k)) fnArgs[k] = v;
 
   const maxInflate = maxInflateArg(args["max-inflate"]);
-  const patterns = asList(args.function);
+  const patterns = listFilter.length ? listPatterns(registry, listFilter[0]!) : asList(args.function);
   const resolution = registry.resolve(patterns, asList(args["excluded-functions"]));
+  if (patterns.length && resolution.invalid.length === 0 && resolution.groups.length === 0) {
+    const xf = asList(args["excluded-functions"]).length ? " left after -xf" : "";
+    throw new UsageError(`-f ${JSON.stringify(patterns.join(","))}: no function${xf}; see -l for the list`);
+  }
   if (resolution.invalid.length) {
     const failed = registry.external?.failures.length ?? 0;
     const hint = failed ? ` (${failed} external plugins or modules failed to load; see target-query -l)` : "";
@@ -77,12 +89,14 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   }
 
   if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
-  reportExternalPlugins(registry, log);
-  if (targets.length === 0) throw new UsageError("no targets given");
+  // Before "no targets": an unknown option may have taken the target as its value (`--bogus image.tar`).
   const declared = new Set(resolution.groups.flatMap((g) => g.candidates.flatMap((c) => (c.fn.args ?? []).map((a) => a.name))));
   for (const k of Object.keys(fnArgs)) {
-    if (!declared.has(k)) throw new UsageError(`unknown option --${k} (no selected function takes it)`);
+    if (!declared.has(k)) throw new UsageError(`unknown option ${asTyped(argv, k)} (no selected function takes it)`);
   }
+  checkLimit(argv, args.limit);
+  reportExternalPlugins(registry, log);
+  if (targets.length === 0) throw new UsageError("no targets given");
   let generated: Timestamp | undefined;
   if (args.generated) generated = Timestamp.parse(args.generated);
 
@@ -94,8 +108,9 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   const timeline = timelineSettings(args, !!batch.outputDir);
   const base = batch.outputDir ? null : openSink(format, io, { path: args.write });
   const sink = timeline && base ? new TimelineSink({ out: base, targets: selected.map((t) => t.id), ...timeline, log }) : base;
+  let result: { exitCode: number; summary: string };
   try {
-    const { exitCode } = await runBatch({
+    result = await runBatch({
       targets: selected,
       skipped: list.skipped,
       functions: patterns,
@@ -122,9 +137,8 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
       level: log.level,
       stderr: io.stderr,
       progress: args.progress ?? !!(io.stderr as { isTTY?: boolean }).isTTY,
-      summary: !args.quiet,
+      summary: false,
     });
-    return exitCode;
   } catch (e) {
     // A run that failed writes no timeline (its temp files go; the output is closed as it is).
     if (sink instanceof TimelineSink) await sink.discard().catch(() => {});
@@ -132,6 +146,43 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
   } finally {
     await sink?.close();
   }
+  // After the last record: on a terminal stdout and stderr are one screen
+  if (!args.quiet) {
+    await written(io.stdout);
+    io.stderr.write(result.summary);
+  }
+  return result.exitCode;
+}
+
+/** The option as the user typed it: `-Z` stays `-Z`, `--bogus` and `--bogus=x` are `--bogus`. */
+function asTyped(argv: readonly string[], key: string): string {
+  const short = `-${key}`;
+  return argv.some((a) => a === short || a.startsWith(short + "=")) && key.length === 1 ? short : `--${key}`;
+}
+
+/** --limit N: a whole number of records, at least 1 (yargs makes "abc" NaN and takes "-1"). */
+function checkLimit(argv: readonly string[], limit: number | undefined): void {
+  if (limit === undefined || (Number.isInteger(limit) && limit >= 1)) return;
+  const i = argv.findIndex((a) => a === "--limit" || a.startsWith("--limit="));
+  const typed = i < 0 ? String(limit) : argv[i]!.includes("=") ? argv[i]!.slice("--limit=".length) : (argv[i + 1] ?? "");
+  throw new UsageError(`--limit: expected a whole number of records, at least 1, got ${JSON.stringify(typed)}`);
+}
+
+/** `-l FILTER`: a name, glob, namespace or module path as -f takes them; else the functions whose name holds it. */
+function listPatterns(registry: Registry, filter: string): string[] {
+  if (registry.match(filter).length) return [filter];
+  const hits = registry.functions.filter((f) => f.name.includes(filter) || f.path.includes(filter)).map((f) => f.name);
+  if (hits.length === 0) {
+    throw new UsageError(`-l: no function matches ${JSON.stringify(filter)}; to list what applies to a target: -l '*' TARGET (or -l -f FUNCTIONS TARGET)`);
+  }
+  return [...new Set(hits)];
+}
+
+/** Every write handed to the stream so far has been carried out. */
+function written(stream: NodeJS.WritableStream): Promise<void> {
+  const w = stream as NodeJS.WritableStream & { destroyed?: boolean; writableEnded?: boolean };
+  if (w.destroyed || w.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => w.write("", () => resolve()));
 }
 
 /** --timeline (its window, and the run size the test knob may set), or null; --from/--to need it. */

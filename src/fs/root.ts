@@ -206,8 +206,13 @@ export class RootFilesystem {
     if (stat.type === "dir") throw new FsError("EISDIR", normalize(path));
     const loc = this.locate(p);
     if (!loc) throw new FsError("ENOENT", normalize(path));
-    return loc[0].open(loc[1]);
+    const h = loc[0].open(loc[1]);
+    this.onOpen?.(p);
+    return h;
   }
+
+  /** Told the resolved path of every file opened (target-query -v lists the files each function read). */
+  onOpen: ((path: string) => void) | null = null;
 
   /**
    * The whole file. A file larger than `maxBytes` (default READ_FILE_LIMIT, 64 MiB) is refused with EFBIG

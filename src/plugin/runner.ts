@@ -134,6 +134,13 @@ export async function runOnTarget(
     }
     const ref = choice.ref;
     outcome.path = ref.path;
+    const verbose = opts.log.enabled("verbose");
+    if (verbose && group.candidates.length > 1) {
+      opts.log.verbose(`${who}: ${group.name}: ${ref.path} chosen of ${group.candidates.map((c) => c.path).join(", ")}`);
+    }
+    // -v: which files the function read (the compatibility check's reads are not its own)
+    const opened = new Set<string>();
+    if (verbose) target.fs.onOpen = (p) => opened.add(p);
     let dropped = 0;
     const keep = (list: Issue[], issue: Issue): void => {
       if (list.length < maxIssues) list.push(issue);
@@ -214,9 +221,22 @@ export async function runOnTarget(
     }
     if (dropped) opts.log.warn(`${who}: ${ref.name}: ${dropped} more issues not listed`);
     outcome.durationMs = performance.now() - started;
+    if (verbose) {
+      target.fs.onOpen = null;
+      opts.log.verbose(`${who}: ${ref.name}: ${outcome.status}, ${outcome.records} record${outcome.records === 1 ? "" : "s"} in ${outcome.durationMs.toFixed(0)} ms (${ref.path}); read ${filesRead(opened)}`);
+    }
     opts.onOutcome?.(outcome);
   }
   return outcomes;
+}
+
+const FILES_LISTED = 20;
+
+function filesRead(opened: ReadonlySet<string>): string {
+  if (opened.size === 0) return "no file";
+  const list = [...opened];
+  const more = list.length > FILES_LISTED ? `, and ${list.length - FILES_LISTED} more` : "";
+  return `${list.length} file${list.length === 1 ? "" : "s"}: ${list.slice(0, FILES_LISTED).join(", ")}${more}`;
 }
 
 export function formatIssue(i: Issue): string {

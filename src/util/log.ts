@@ -4,13 +4,13 @@
 // byte of it can reach the terminal as a control sequence.
 import { printable } from "./escape.js";
 
-export type Level = "error" | "warning" | "info" | "debug";
-const RANK: Record<Level, number> = { error: 0, warning: 1, info: 2, debug: 3 };
+export type Level = "error" | "warning" | "info" | "verbose" | "debug";
+const RANK: Record<Level, number> = { error: 0, warning: 1, info: 2, verbose: 3, debug: 4 };
 
 export class Logger {
   constructor(
     private readonly write: (line: string) => void,
-    /** The most verbose level shown: error (-q), info (default), debug (-v). */
+    /** The most verbose level shown: error (-q), info (default), verbose (-v: decisions, files, times), debug (-vv). */
     readonly level: Level = "info",
   ) {}
 
@@ -30,6 +30,9 @@ export class Logger {
   }
   info(m: string): void {
     this.log("info", m);
+  }
+  verbose(m: string): void {
+    this.log("verbose", m);
   }
   debug(m: string): void {
     this.log("debug", m);

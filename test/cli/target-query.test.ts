@@ -91,7 +91,7 @@ describe("target-query", () => {
     const root = tmpdir();
     writeTree(root, { "etc/hostname": "bare\n", "var/x": "" });
     const y = io();
-    expect(await main(["-l", root], y)).toBe(0);
+    expect(await main(["-l", "*", root], y)).toBe(0);
     expect(y.out()).toMatch(/users\s+no: no \/etc\/passwd/);
     expect(y.out()).toMatch(/hostname\s+yes/);
   });

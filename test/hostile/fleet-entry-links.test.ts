@@ -96,7 +96,7 @@ describe("hostile: fleet folder entries that are symlinks", () => {
   });
 
   it("target-query -l names the refused entries and opens none of them", async () => {
-    const r = await runTool("target-query", ["-l", fleet], { timeoutMs: CEILING.timeoutMs });
+    const r = await runTool("target-query", ["-l", "*", fleet], { timeoutMs: CEILING.timeoutMs });
     expect(r.code, describeRun(r)).toBe(1);
     expect(leaks(r, c)).toEqual([]);
     expect(r.stderr).toContain(`error: ${F("zz")}: ${REFUSED.zz}`);

@@ -1,4 +1,5 @@
 // rdump's interface: read by its parser (src/cli/rdump.ts) and by the reference (docs/cli.md).
+import { VERSION_OPTION } from "./target-query.js";
 import { defineCli } from "./types.js";
 
 /** The output modes of -m (rdump.ts maps each to its sink). */
@@ -48,6 +49,7 @@ export const RDUMP = defineCli({
     quiet: { alias: "q", type: "boolean", describe: "errors only on stderr" },
     verbose: { alias: "v", type: "count", describe: "debug messages" },
     help: { alias: "h", type: "boolean", describe: "this help" },
+    version: VERSION_OPTION,
   },
   notes: [
     "Without -w, rdump writes text even into a pipe (as flow.record's rdump does, so that grep works); chain with rdump ... -w - | rdump ...",

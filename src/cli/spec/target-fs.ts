@@ -1,5 +1,5 @@
 // target-fs's interface: read by its parser and help (src/cli/target-fs.ts) and by the reference (docs/cli.md).
-import { MAX_INFLATE_OPTION } from "./target-query.js";
+import { MAX_INFLATE_OPTION, VERSION_OPTION } from "./target-query.js";
 import { defineCli } from "./types.js";
 
 export const TARGET_FS = defineCli({
@@ -11,6 +11,7 @@ export const TARGET_FS = defineCli({
     quiet: { alias: "q", type: "boolean", describe: "do not print the loader's warnings about the evidence" },
     "max-inflate": MAX_INFLATE_OPTION,
     help: { alias: "h", type: "boolean", describe: "this help" },
+    version: VERSION_OPTION,
   },
   commands: [
     { name: "ls", usage: "ls [-l] [PATH]", describe: "list a directory (default /); -l: mode, owner, size, mtime, link target" },

@@ -1,5 +1,5 @@
 // target-info's interface: read by its parser (src/cli/target-info.ts) and by the reference (docs/cli.md).
-import { MAX_INFLATE_OPTION, PLUGIN_PATH_OPTION } from "./target-query.js";
+import { MAX_INFLATE_OPTION, PLUGIN_PATH_OPTION, VERSION_OPTION } from "./target-query.js";
 import { defineCli } from "./types.js";
 
 export const TARGET_INFO = defineCli({
@@ -18,11 +18,13 @@ export const TARGET_INFO = defineCli({
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader" },
     "plugin-path": PLUGIN_PATH_OPTION,
     "max-inflate": MAX_INFLATE_OPTION,
+    version: VERSION_OPTION,
   },
   notes: ["Targets may be @FILE (one per line, # comments)."],
   exitCodes: [
     { code: 0, meaning: "all well" },
-    { code: 1, meaning: "a target could not be opened" },
-    { code: 2, meaning: "usage error" },
+    { code: 1, meaning: "a target could not be opened (the others are described)" },
+    { code: 2, meaning: "usage error", detail: "an unknown option or loader, -j with -J" },
+    { code: 3, meaning: "no target could be opened" },
   ],
 });

@@ -16,6 +16,8 @@ export const MAX_INFLATE_OPTION = {
     "largest size a gzip'd archive may inflate to (64M, 2G, 500G; also $QUARRY_MAX_INFLATE); default: the larger of 1 GiB and 100 × its compressed size",
 } as const;
 
+export const VERSION_OPTION = { type: "boolean", describe: "print the version (quarry's and Node's) and exit" } as const;
+
 export const TARGET_QUERY = defineCli({
   name: "target-query",
   usage: "[options] TARGET... -f FUNCTIONS",
@@ -30,7 +32,11 @@ export const TARGET_QUERY = defineCli({
       describe: "functions to run: names, namespaces (atop.*), module paths or globs; comma lists",
     },
     "excluded-functions": { alias: "xf", type: "string", value: "FUNCTIONS", describe: "functions to leave out (same syntax)" },
-    list: { alias: "l", type: "boolean", describe: "list functions (with -f: only those); with targets: which apply and why not" },
+    list: {
+      alias: "l",
+      type: "boolean",
+      describe: "list functions: -l [FILTER] (a name, glob or module path, else any function whose name holds it; or -f); with targets after it: which apply and why not",
+    },
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader (see -l)" },
     json: { alias: "j", type: "boolean", describe: "JSON lines (dissect's -j shape, with descriptor lines)" },
     strings: { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" },
@@ -45,7 +51,7 @@ export const TARGET_QUERY = defineCli({
     to: { type: "string", value: "TIME", describe: "with --timeline: only events before TIME (ISO 8601; UTC unless an offset is given)" },
     limit: { type: "number", value: "N", describe: "stop after N records per target" },
     quiet: { alias: "q", type: "boolean", describe: "errors only on stderr" },
-    verbose: { alias: "v", type: "count", describe: "debug messages" },
+    verbose: { alias: "v", type: "count", describe: "-v: each function's decision, records and time, and the files it opened; -vv: debug" },
     generated: { type: "string", value: "TIME", hidden: true, describe: "fixed _generated time (reproducible output)" },
     "plugin-path": PLUGIN_PATH_OPTION,
     "max-inflate": MAX_INFLATE_OPTION,
@@ -69,6 +75,7 @@ export const TARGET_QUERY = defineCli({
       describe: "JS heap ceiling of each worker thread (default: half the memory shared by the workers, 256 to 4096 MB)",
     },
     help: { alias: "h", type: "boolean", describe: "help; with -f: the functions' own arguments" },
+    version: VERSION_OPTION,
   },
   notes: [
     "Output: text on a terminal or with -s, the flow.record binary stream when piped (read it with rdump), -j JSON lines.",
@@ -82,7 +89,10 @@ export const TARGET_QUERY = defineCli({
       "the one function), module paths and globs (`os.unix.log`, `os.unix.log.*`). `-xf` removes the same way. An unknown " +
       "name is a usage error naming it. A name offered by several plugins (`hostname`) runs the most specific one that " +
       "applies to the target's OS. `target-query -l` lists every function with its records and arguments, and the loaders; " +
-      "`target-query -l TARGET` says which functions apply to that target and, for the others, why not. Every function, " +
+      "`target-query -l FILTER` only those FILTER names (dissect's `-l [FILTER]`: a name, namespace, glob or module path, " +
+      "else every function whose name or path holds it: `-l wtmp`, `-l 'atop.*'`, `-l os.unix.log`); " +
+      "`target-query -l FILTER TARGET…` (or `-l -f FUNCTIONS TARGET…`; `-l '*' TARGET` for all) says which of them apply to " +
+      "each target and, for the others, why not. Every function, " +
       "its arguments and its records: [records.md](records.md).",
     "- **Function arguments** follow the functions: `-f failed_logins --by addr`, `-f wtmp --byte-order be`. " +
       "`target-query -f failed_logins -h` lists them. An option no selected function takes is a usage error.",

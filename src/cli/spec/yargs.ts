@@ -25,10 +25,11 @@ export function usageText(spec: CliSpec): string {
   return `$0 ${spec.usage}\n\n${spec.description}`;
 }
 
-
 /** Name, synopsis, options and epilog from the declaration; the caller adds its own behaviour (help, strictness, failure). */
 export function applySpec<T, O extends OptionsSpec>(y: Argv<T>, spec: CliSpec<O>) {
+  // --version is every tool's own option (common.ts answers it before parsing): not yargs' built-in one
   return y
+    .version(false)
     .parserConfiguration(spec.parserConfiguration ?? {})
     .scriptName(spec.name)
     .usage(usageText(spec))
