@@ -66,6 +66,10 @@ export function breach(keys) {
   h.sudo(at("09:05:40.021367"), { ...D, pid: 4219, argv: ["/usr/bin/tee", "-a", "/root/.ssh/authorized_keys"], end: at("09:05:52.706338") });
   h.logout(at("09:06:15.330044"), { pid: 4121, child: 4124, name: "deploy", ip: A, port: 50076, ses: 7, tty: "pts/0" });
 
+  // 09:20 another address tries one name and goes away (a second group for logins.failed --by addr)
+  tf = h.invalidUser(at("09:20:14.007731"), { pid: 4302, name: "ubuntu", ip: "192.0.2.211", port: 39910 });
+  h.preauthDisconnect(tf + 240_550, { pid: 4302, ip: "192.0.2.211", port: 39910, who: "invalid user ubuntu" });
+
   // 09:31 alice, with her key
   h.login(at("09:31:40.118032"), { pid: 4388, child: 4391, name: "alice", ip: ALICE, port: 61544, method: "publickey", key: `ED25519 ${keys.alice}`, ses: 8, tty: "pts/0" });
   // 09:58 alice reboots the host: logind announces it, stops the session scopes (her sshd is killed with the
