@@ -107,9 +107,14 @@ function journal(dir, meta, story) {
   run("bash", [path.join(ROOT, "scripts/journal/write-journal.sh"), meta.machineId, "/lib/systemd/systemd-journal-remote", dest, "system.journal", stream], { stdio: ["ignore", "inherit", "inherit"] });
 }
 
+// When each host was acquired: auth.log's mtime (its lines have no year; test/scenarios/helpers.ts sets the same)
+const ACQUIRED = { bastion: "2026-11-17T10:30:00Z", files01: "2026-11-24T15:00:00Z" };
+
 function common(dir, meta, story) {
   for (const sub of ["etc", "var", "root", "home", "oracles"]) fs.rmSync(path.join(dir, sub), { recursive: true, force: true });
   write(path.join(dir, "var/log/auth.log"), authLog(story));
+  const when = new Date(ACQUIRED[meta.hostname]);
+  fs.utimesSync(path.join(dir, "var/log/auth.log"), when, when);
   write(path.join(dir, "var/log/audit/audit.log"), auditLog(story));
   write(path.join(dir, "var/log/lastlog"), lastlogBytes(story));
   journal(dir, meta, story);
