@@ -64,12 +64,23 @@ export function utmpdumpRows(text: string): { type: number; pid: number; user: s
     });
 }
 
+/** An entry of journalctl -o json: the fields every entry of the scenarios has, and the rest. */
+export interface JournalEntry {
+  [name: string]: string | undefined;
+  MESSAGE: string;
+  __REALTIME_TIMESTAMP: string;
+  _PID: string;
+  _BOOT_ID: string;
+  SYSLOG_IDENTIFIER: string;
+  SYSLOG_FACILITY: string;
+}
+
 /** journalctl -o json, one object per line. */
-export function journalJson(text: string): Record<string, string>[] {
+export function journalJson(text: string): JournalEntry[] {
   return text
     .split("\n")
     .filter((l) => l !== "")
-    .map((l) => JSON.parse(l) as Record<string, string>);
+    .map((l) => JSON.parse(l) as JournalEntry);
 }
 
 /** ausearch -i: the events between "----" lines, each line's type, time (ms, UTC) and serial. */

@@ -4,7 +4,7 @@
 // sqlite3, journalctl -o json, ausearch -i). These prove the fixtures readable before any join is tried.
 import { describe, expect, it } from "vitest";
 import type { AnyRecord } from "../../src/records/descriptor.js";
-import { ausearchRecords, field, journalJson, micros, oracle, runScenario, utmpdumpRows, type ScenarioName } from "./helpers.js";
+import { ausearchRecords, field, journalJson, micros, oracle, runScenario, utmpdumpRows, type JournalEntry, type ScenarioName } from "./helpers.js";
 
 const TYPES: Record<number, string> = { 1: "RUN_LVL", 2: "BOOT_TIME", 6: "LOGIN_PROCESS", 7: "USER_PROCESS", 8: "DEAD_PROCESS" };
 const f = (rs: AnyRecord[], name: string): unknown[] => rs.map((r) => field(r, name));
@@ -28,7 +28,7 @@ function sameAsUtmpdump(recs: AnyRecord[], text: string): void {
 }
 
 /** The journal oracle's entries: quarry's ts is __REALTIME_TIMESTAMP, the pid _PID, the message MESSAGE. */
-async function sameAsJournalctl(name: ScenarioName): Promise<{ recs: AnyRecord[]; entries: Record<string, string>[] }> {
+async function sameAsJournalctl(name: ScenarioName): Promise<{ recs: AnyRecord[]; entries: JournalEntry[] }> {
   const recs = await clean(name, "journal");
   const entries = journalJson(oracle(name, "system.journal.json"));
   expect(recs.length).toBe(entries.length);
@@ -44,7 +44,7 @@ async function sameAsJournalctl(name: ScenarioName): Promise<{ recs: AnyRecord[]
  * auth.log is the journal's syslog forwarding: the same entries (those of facility auth and authpriv) in the
  * same order, at the same second in the host's zone, with the same pid — but sudo's, whose lines carry none.
  */
-async function authlogIsTheJournal(name: ScenarioName, journal: Record<string, string>[]): Promise<AnyRecord[]> {
+async function authlogIsTheJournal(name: ScenarioName, journal: JournalEntry[]): Promise<AnyRecord[]> {
   const recs = await clean(name, "authlog");
   const forwarded = journal.filter((e) => e.SYSLOG_FACILITY === "4" || e.SYSLOG_FACILITY === "10");
   expect(recs.length).toBe(forwarded.length);
