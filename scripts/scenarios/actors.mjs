@@ -112,10 +112,8 @@ export class Host {
     const ids = `pid=${pid} uid=${u.uid} auid=${u.uid} ses=${ses}`;
     if (askPassword) this.s.audit(t - 3_040, "USER_AUTH", `${ids} msg='${pamMsg("authentication", "pam_unix", name, "/usr/bin/sudo", "?", "?", `/dev/${tty}`, true)}'`);
     this.s.audit(t - 2_010, "USER_ACCT", `${ids} msg='${pamMsg("accounting", "pam_unix,pam_permit", name, "/usr/bin/sudo", "?", "?", `/dev/${tty}`, true)}'`);
-    const line = `${name} : TTY=${tty} ; PWD=${cwd} ; USER=root ; COMMAND=${argv.join(" ")}`;
-    // syslog(3) gets "%8s : %s"; rsyslog keeps the padding after "sudo:", journald strips leading blanks
-    this.s.log(t, { ...p, priority: 5 }, line);
-    this.s.auth[this.s.auth.length - 1].line = this.s.auth[this.s.auth.length - 1].line.replace(`sudo: ${line}`, `sudo: ${name.padStart(8)} : ${line.slice(name.length + 3)}`);
+    // sudo's eventlog: "%8s : %s" (the name right-aligned in 8 columns), given to syslog(3) as it is
+    this.s.log(t, { ...p, priority: 5 }, `${name.padStart(8)} : TTY=${tty} ; PWD=${cwd} ; USER=root ; COMMAND=${argv.join(" ")}`);
     this.s.audit(t + 410, "USER_CMD", `${ids} msg='cwd=${auditValue(cwd)} cmd=${auditValue(argv.join(" "))} exe="/usr/bin/sudo" terminal=${tty} res=success'`);
     this.s.audit(t + 1_020, "CRED_REFR", `pid=${pid} uid=0 auid=${u.uid} ses=${ses} msg='${pamMsg("setcred", "pam_unix", "root", "/usr/bin/sudo", "?", "?", `/dev/${tty}`, true)}'`);
     this.s.log(t + 3_292, p, `pam_unix(sudo:session): session opened for user root(uid=0) by ${name}(uid=${u.uid})`);

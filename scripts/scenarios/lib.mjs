@@ -99,21 +99,26 @@ export class Story {
       f._SYSTEMD_USER_SLICE = p.userSlice;
     }
     const viaSyslog = (p.transport ?? "syslog") === "syslog";
+    const fac = p.facility ?? 4;
+    const tag = viaSyslog && p.logPid === false ? `${p.ident}:` : `${p.ident}[${p.pid}]:`;
+    const stamp = syslogStamp(t, this.zone);
     if (viaSyslog) {
       if (p.logPid !== false) f.SYSLOG_PID = String(p.pid);
-      f.SYSLOG_TIMESTAMP = `${syslogStamp(t, this.zone)} `;
+      f.SYSLOG_TIMESTAMP = `${stamp} `;
     } else {
       f._SOURCE_REALTIME_TIMESTAMP = String(t - 37);
     }
     Object.assign(f, extra);
-    f.MESSAGE = message;
+    // journald (252, journald-syslog.c): the datagram is glibc's "<PRI>STAMP TAG: " + the message; it strips the
+    // datagram's trailing whitespace (then also storing it whole as SYSLOG_RAW) and only the one space after the
+    // tag, so sudo's "%8s" padding stays in MESSAGE. The raw datagram is what rsyslog gets (forward_syslog_raw).
+    const stripped = viaSyslog ? message.replace(/[ \t\n]+$/, "") : message;
+    f.MESSAGE = stripped;
+    if (stripped !== message) f.SYSLOG_RAW = `<${fac * 8 + (p.priority ?? 6)}>${stamp} ${tag} ${message}`;
     this.journal.push({ t, fields: f });
-    const fac = p.facility ?? 4;
     if (fac === 4 || fac === 10) {
-      const tag = viaSyslog && p.logPid === false ? `${p.ident}:` : `${p.ident}[${p.pid}]:`;
-      // rsyslog's traditional format: "%TIMESTAMP% %HOSTNAME% %syslogtag%%msg%", msg keeps its leading space
-      const body = p.rawMessage ?? ` ${message}`;
-      this.auth.push({ t, line: `${syslogStamp(t, this.zone)} ${this.hostname} ${tag}${body}` });
+      // rsyslog's traditional format: "%TIMESTAMP% %HOSTNAME% %syslogtag%%msg%", msg keeping its leading space
+      this.auth.push({ t, line: `${stamp} ${this.hostname} ${tag} ${message}` });
     }
   }
 

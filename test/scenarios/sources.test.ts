@@ -2,9 +2,11 @@
 // warnings (but the one the wiped btmp must give), and the events the stories put there (fixtures/scenarios/
 // */README.md), field by field against the real tools' views committed in oracles/ (utmpdump, lastlog -R,
 // sqlite3, journalctl -o json, ausearch -i). These prove the fixtures readable before any join is tried.
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AnyRecord } from "../../src/records/descriptor.js";
-import { ausearchRecords, field, journalJson, micros, oracle, runScenario, utmpdumpRows, type JournalEntry, type ScenarioName } from "./helpers.js";
+import { ausearchRecords, field, journalJson, micros, oracle, runScenario, scenarioDir, utmpdumpRows, type JournalEntry, type ScenarioName } from "./helpers.js";
 
 const TYPES: Record<number, string> = { 1: "RUN_LVL", 2: "BOOT_TIME", 6: "LOGIN_PROCESS", 7: "USER_PROCESS", 8: "DEAD_PROCESS" };
 const f = (rs: AnyRecord[], name: string): unknown[] => rs.map((r) => field(r, name));
@@ -43,13 +45,18 @@ async function sameAsJournalctl(name: ScenarioName): Promise<{ recs: AnyRecord[]
 /**
  * auth.log is the journal's syslog forwarding: the same entries (those of facility auth and authpriv) in the
  * same order, at the same second in the host's zone, with the same pid — but sudo's, whose lines carry none.
+ * The texts agree but for blanks at their ends: journald strips the datagram's trailing blanks (keeping it whole
+ * in SYSLOG_RAW) and keeps sudo's "%8s" padding, which auth.log's parser does not.
  */
 async function authlogIsTheJournal(name: ScenarioName, journal: JournalEntry[]): Promise<AnyRecord[]> {
   const recs = await clean(name, "authlog");
   const forwarded = journal.filter((e) => e.SYSLOG_FACILITY === "4" || e.SYSLOG_FACILITY === "10");
   expect(recs.length).toBe(forwarded.length);
-  expect(f(recs, "message")).toEqual(forwarded.map((e) => e.MESSAGE));
+  expect(recs.map((r) => String(field(r, "message")).trim())).toEqual(forwarded.map((e) => e.MESSAGE.trim()));
   expect(f(recs, "service")).toEqual(forwarded.map((e) => e.SYSLOG_IDENTIFIER));
+  // the raw forms: sudo's padded name in the journal, pam_unix's trailing blank only in SYSLOG_RAW and auth.log
+  for (const e of forwarded.filter((x) => x.SYSLOG_IDENTIFIER === "sudo" && x.MESSAGE.includes(" : TTY="))) expect(e.MESSAGE).toMatch(/^ +\S+ : TTY=/);
+  for (const e of forwarded.filter((x) => x.SYSLOG_RAW !== undefined)) expect(e.SYSLOG_RAW!.endsWith(`${e.MESSAGE} `)).toBe(true);
   expect(f(recs, "pid")).toEqual(forwarded.map((e) => (e.SYSLOG_IDENTIFIER === "sudo" ? null : Number(e._PID))));
   expect(recs.map((r) => micros(field(r, "ts") as string))).toEqual(forwarded.map((e) => Math.floor(Number(e.__REALTIME_TIMESTAMP) / 1e6) * 1e6));
   return recs;
@@ -130,6 +137,9 @@ describe("scenario breach: every source alone", () => {
     const recs = await authlogIsTheJournal("breach", entries);
     expect(recs.length).toBe(Number(oracle("breach", "auth.log.lines.txt").trim()));
     expect(new Set(f(recs, "ts_zone"))).toEqual(new Set(["Europe/Berlin"]));
+    // the three unknown users' pam_unix lines end in a blank: journald kept those datagrams whole
+    expect(entries.filter((e) => e.SYSLOG_RAW !== undefined).map((e) => e._PID)).toEqual(["4101", "4107", "4302"]);
+    expect(fs.readFileSync(path.join(scenarioDir("breach"), "var/log/auth.log"), "utf8")).toContain("bastion sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/sbin/reboot\n");
     expect(count(recs, is("action", "accepted authentication"))).toBe(3);
     expect(count(recs, is("action", "failed authentication"))).toBe(6);
     expect(count(recs, is("action", "invalid user"))).toBe(3);
