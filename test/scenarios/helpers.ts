@@ -53,6 +53,12 @@ export function field(r: AnyRecord, name: string): unknown {
   return v;
 }
 
+/** A Timestamp as the expected files write times: UTC, always six fraction digits, "Z" (null stays null). */
+export function tsZ(ts: Timestamp | null): string | null {
+  if (ts === null) return null;
+  return `${new Date(ts.seconds * 1000).toISOString().slice(0, 19)}.${String(ts.micros).padStart(6, "0")}Z`;
+}
+
 /** The utmpdump text of util-linux: type, pid, user, line, host and the time as ISO with µs and +00:00. */
 export function utmpdumpRows(text: string): { type: number; pid: number; user: string; line: string; host: string; ts: string }[] {
   return text
