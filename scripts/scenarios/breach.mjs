@@ -93,7 +93,10 @@ export function breach(keys) {
   s.log(at("10:00:43.902115"), h2.sshd(605, { title: "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups" }), "Server listening on 0.0.0.0 port 22.");
   s.log(at("10:00:43.902301"), h2.sshd(605, { title: "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups" }), "Server listening on :: port 22.");
   s.wtmp(at("10:00:44.960331"), { type: 1, pid: 51, id: "~~", user: "runlevel", line: "~", host: BREACH.kernel });
-  // 10:02 alice again (the audit and logind session ids start over at boot), still logged in at acquisition
+  // 10:02 alice again (the audit and logind session ids start over at boot), still logged in at acquisition,
   h2.login(at("10:02:10.540126"), { pid: 702, child: 705, name: "alice", ip: ALICE, port: 61602, method: "publickey", key: `ED25519 ${keys.alice}`, ses: 1, tty: "pts/0" });
+  // and a second terminal 0.9 s later (another port, pid, pty and session): two logins, not one; lastlog and
+  // lastlog2 keep only this one
+  h2.login(at("10:02:11.447802"), { pid: 731, child: 734, name: "alice", ip: ALICE, port: 61610, method: "publickey", key: `ED25519 ${keys.alice}`, ses: 2, tty: "pts/1" });
   return s;
 }

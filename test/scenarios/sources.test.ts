@@ -85,9 +85,10 @@ describe("scenario breach: every source alone", () => {
   it("wtmp: deploy's session, alice's cut by the shutdown, the reboot, alice again (as utmpdump shows it)", async () => {
     const recs = await clean("breach", "wtmp");
     sameAsUtmpdump(recs, oracle("breach", "wtmp.utmpdump.txt"));
-    expect(f(recs, "ut_type")).toEqual(["USER_PROCESS", "DEAD_PROCESS", "USER_PROCESS", "RUN_LVL", "BOOT_TIME", "RUN_LVL", "USER_PROCESS"]);
-    // the session child's pid, not the pid of sshd's Accepted line (4121, 4388, 702)
-    expect(f(recs, "ut_pid")).toEqual([4124, 4124, 4391, 0, 0, 51, 705]);
+    expect(f(recs, "ut_type")).toEqual(["USER_PROCESS", "DEAD_PROCESS", "USER_PROCESS", "RUN_LVL", "BOOT_TIME", "RUN_LVL", "USER_PROCESS", "USER_PROCESS"]);
+    // the session child's pid, not the pid of sshd's Accepted line (4121, 4388, 702, 731)
+    expect(f(recs, "ut_pid")).toEqual([4124, 4124, 4391, 0, 0, 51, 705, 734]);
+    expect(f(recs, "ut_line")).toEqual(["pts/0", "pts/0", "pts/0", "~", "~", "~", "pts/0", "pts/1"]);
   });
 
   it("btmp: two records per invalid user (getpwnamallow and auth_log), one per wrong password", async () => {
@@ -98,14 +99,14 @@ describe("scenario breach: every source alone", () => {
     expect(new Set(f(recs, "ut_line"))).toEqual(new Set(["ssh:notty"]));
   });
 
-  it("lastlog: deploy's login and alice's second (as lastlog -R prints them)", async () => {
+  it("lastlog: deploy's login and alice's last, on pts/1 (as lastlog -R prints them)", async () => {
     const recs = await clean("breach", "lastlog");
     expect(recs.map((r) => [field(r, "ut_user"), field(r, "ut_line"), field(r, "ut_host"), field(r, "ts")])).toEqual([
-      ["alice", "pts/0", "198.51.100.23", "2026-11-17T10:02:10+00:00"],
+      ["alice", "pts/1", "198.51.100.23", "2026-11-17T10:02:11+00:00"],
       ["deploy", "pts/0", "203.0.113.77", "2026-11-17T09:03:09+00:00"],
     ]);
     const text = oracle("breach", "lastlog.txt");
-    expect(text).toMatch(/^alice +pts\/0 +198\.51\.100\.23 +Tue Nov 17 10:02:10 \+0000 2026$/m);
+    expect(text).toMatch(/^alice +pts\/1 +198\.51\.100\.23 +Tue Nov 17 10:02:11 \+0000 2026$/m);
     expect(text).toMatch(/^deploy +pts\/0 +203\.0\.113\.77 +Tue Nov 17 09:03:09 \+0000 2026$/m);
   });
 
@@ -119,10 +120,10 @@ describe("scenario breach: every source alone", () => {
 
   it("journal: two boots, every entry as journalctl -o json has it", async () => {
     const { recs } = await sameAsJournalctl("breach");
-    expect(recs.length).toBe(61);
+    expect(recs.length).toBe(64);
     expect(new Set(f(recs, "boot_id"))).toEqual(new Set(["7c1e9b2a4d6f48e0a1b2c3d4e5f60718", "e2a4c6e8f0b24d6f8a9b0c1d2e3f4a5b"]));
     const msgs = f(recs, "message") as string[];
-    expect(msgs.filter((m) => m.startsWith("Accepted "))).toHaveLength(3);
+    expect(msgs.filter((m) => m.startsWith("Accepted "))).toHaveLength(4);
     expect(msgs.filter((m) => m.startsWith("Failed password "))).toHaveLength(6);
     expect(msgs.filter((m) => m.startsWith("Invalid user "))).toHaveLength(3);
     expect(msgs.filter((m) => / : TTY=pts\/0 ; PWD=.* ; USER=root ; COMMAND=/.test(m))).toHaveLength(4);
@@ -140,7 +141,7 @@ describe("scenario breach: every source alone", () => {
     // the three unknown users' pam_unix lines end in a blank: journald kept those datagrams whole
     expect(entries.filter((e) => e.SYSLOG_RAW !== undefined).map((e) => e._PID)).toEqual(["4101", "4107", "4302"]);
     expect(fs.readFileSync(path.join(scenarioDir("breach"), "var/log/auth.log"), "utf8")).toContain("bastion sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/sbin/reboot\n");
-    expect(count(recs, is("action", "accepted authentication"))).toBe(3);
+    expect(count(recs, is("action", "accepted authentication"))).toBe(4);
     expect(count(recs, is("action", "failed authentication"))).toBe(6);
     expect(count(recs, is("action", "invalid user"))).toBe(3);
     expect(recs.filter(is("service", "sudo")).map((r) => field(r, "command")).filter((c) => c !== null)).toEqual([
@@ -155,12 +156,13 @@ describe("scenario breach: every source alone", () => {
 
   it("audit: every line as ausearch -i lists it; the sessions' ses are logind's ids", async () => {
     const recs = await sameAsAusearch("breach");
-    expect(recs.length).toBe(66);
+    expect(recs.length).toBe(71);
     const logins = recs.filter((r) => field(r, "audit_type") === "USER_LOGIN" && field(r, "res") === "success");
     expect(logins.map((r) => [field(r, "pid"), field(r, "ses"), field(r, "terminal")])).toEqual([
       [4121, 7, "/dev/pts/0"],
       [4388, 8, "/dev/pts/0"],
       [702, 1, "/dev/pts/0"],
+      [731, 2, "/dev/pts/1"],
     ]);
     expect(count(recs, (r) => field(r, "audit_type") === "USER_AUTH" && field(r, "res") === "failed")).toBe(6);
     expect(count(recs, is("audit_type", "USER_CMD"))).toBe(4);
