@@ -22,7 +22,8 @@ describe.each(["traditional", "rfc3339", "rfc5424"])("authlog on damaged copies 
       for (let k = 0; k < 1 + Math.floor(rnd() * 5); k++) {
         const at = Math.floor(rnd() * bad.length);
         bad[at] = Math.floor(rnd() * 256);
-        hits.add(bad.subarray(0, at).toString("latin1").split("\n").length - 1);
+        // counted in the original: an earlier hit may have overwritten a newline before this one
+        hits.add(data.subarray(0, at).toString("latin1").split("\n").length - 1);
       }
       const r = await run({ ...zoneTree("Europe/Berlin"), "/var/log/auth.log": file(bad, { mtime: MTIME }) }, "authlog");
       expect(r.outcome.status, `seed ${n}`).toBe("ok");
