@@ -16,7 +16,7 @@ export {
   type RecordOf,
 } from "./records/descriptor.js";
 export { SCALAR_TYPES, isFieldTypeName, type FieldTypeName, type ScalarTypeName, type ValueOf } from "./records/fieldtypes.js";
-export { Timestamp } from "./records/timestamp.js";
+export { civilFromDays, daysFromCivil, Timestamp } from "./records/timestamp.js";
 export { canonicalIp, formatIpv4, formatIpv6, formatIpv6Bytes, ipv6FromBytes, isIp, parseIpv6 } from "./records/ip.js";
 export { cString, decodeLenient } from "./util/text.js";
 export { decompress, DecompressError, JOURNAL_DATA_SIZE_MAX, type Codec, type DecompressFailure } from "./util/decompress/index.js";

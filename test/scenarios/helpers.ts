@@ -7,6 +7,7 @@ import { Target } from "../../src/target.js";
 import type { AnyRecord } from "../../src/records/descriptor.js";
 import type { Timestamp } from "../../src/records/timestamp.js";
 import { run, type RunResult } from "../plugins/os/unix/log/syslog/helpers.js";
+import { openTarget } from "../../plugins/index.js";
 
 export const SCENARIOS = path.resolve(import.meta.dirname, "../../fixtures/scenarios");
 export type ScenarioName = "breach" | "wiped";
@@ -29,7 +30,7 @@ export async function openScenario(name: ScenarioName): Promise<Target> {
   const dir = scenarioDir(name);
   const when = new Date(ACQUIRED[name]);
   fs.utimesSync(path.join(dir, "var/log/auth.log"), when, when);
-  return Target.open(dir);
+  return openTarget(dir);
 }
 
 export async function runScenario(name: ScenarioName, fn: string, args: Record<string, unknown> = {}): Promise<RunResult> {

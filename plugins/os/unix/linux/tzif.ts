@@ -7,6 +7,8 @@
 // more than MAX_TZIF_BYTES is refused. Transitions past the table's end come from the footer's rule, generated a
 // year at a time as they are asked for (years up to 9999).
 
+import { civilFromDays, daysFromCivil } from "quarry";
+
 /** The largest real TZif is ~4 KB (America/Sao_Paulo with its fat v1 block); 1 MiB is no zone file. */
 export const MAX_TZIF_BYTES = 1024 * 1024;
 
@@ -378,25 +380,11 @@ function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-/** Days since 1970-01-01 of y-m-d (proleptic Gregorian). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
+export { daysFromCivil };
 
+/** The proleptic Gregorian year of an instant (UTC seconds, or local seconds for a local year). */
 export function yearOfUtc(utc: number): number {
-  const days = Math.floor(utc / DAY);
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return civilFromDays(Math.floor(utc / DAY))[0];
 }
 
 /** The local day (days since the epoch) a rule date falls on in year y. */

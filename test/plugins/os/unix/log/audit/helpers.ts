@@ -1,12 +1,11 @@
 // Running the audit functions on an in-memory target, and reading the fixtures.
 import fs from "node:fs";
 import path from "node:path";
-import { defaultRegistry } from "../../../../../../plugins/index.js";
 import type { MemoryTree } from "../../../../../../src/fs/memory.js";
 import type { Issue } from "../../../../../../src/plugin/define.js";
-import { runOnTarget, type FunctionOutcome } from "../../../../../../src/plugin/runner.js";
+import type { FunctionOutcome } from "../../../../../../src/plugin/runner.js";
 import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
-import { silentLogger } from "../../../../../../src/util/log.js";
+import { runFunction } from "../../../../../helpers/run.js";
 import { targetFromTree } from "../../../../../../plugins/index.js";
 
 export const FIX = path.resolve(import.meta.dirname, "../../../../../../fixtures/audit");
@@ -22,12 +21,8 @@ export interface Run {
 
 /** Run one function (audit, audit.events) on a memory tree. */
 export async function run(fn: string, tree: MemoryTree, args: Record<string, unknown> = {}): Promise<Run> {
-  const t = targetFromTree(tree);
-  const records: AnyRecord[] = [];
-  const sink = { write: (r: AnyRecord) => void records.push(r), close: async () => {} };
-  const [outcome] = await runOnTarget(t, defaultRegistry.resolve(fn).groups, defaultRegistry, sink, { args, log: silentLogger });
-  t.close();
-  return { records, outcome: outcome!, warnings: outcome!.warnings, errors: outcome!.errors };
+  const { records, outcome } = await runFunction(targetFromTree(tree), fn, args);
+  return { records, outcome, warnings: outcome.warnings, errors: outcome.errors };
 }
 
 /** A target holding one audit log (and the fixture's accounts). */

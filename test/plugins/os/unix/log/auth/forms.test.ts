@@ -53,4 +53,20 @@ describe("the forms", () => {
     const doc = fs.readFileSync(path.resolve(LOGS, "../../docs/logs.md"), "utf8");
     for (const f of FORMS) if (f.expect.action) expect(doc, `${f.expect.action} in docs/logs.md`).toContain(`\`${f.expect.action}\``);
   });
+
+  it("have a line for every action the docs list", () => {
+    const doc = fs.readFileSync(path.resolve(LOGS, "../../docs/logs.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## Message forms parsed"), doc.indexOf("\n## ", doc.indexOf("## Message forms parsed") + 1));
+    const rows = section.split("\n");
+    const listed = new Set<string>();
+    rows.forEach((row, i) => {
+      // a table's body rows: not its header (followed by |---|) nor the rule; cells split at unescaped bars
+      if (!row.startsWith("| ") || rows[i + 1]?.startsWith("|---")) return;
+      const action = row.split(/(?<!\\)\|/)[2] ?? "";
+      for (const m of action.matchAll(/`([^`]+)`/g)) listed.add(m[1]!);
+    });
+    expect(listed.size).toBeGreaterThan(70);
+    const fixtures = new Set(FORMS.map((f) => f.expect.action));
+    expect([...listed].filter((a) => !fixtures.has(a))).toEqual([]);
+  });
 });

@@ -1,19 +1,14 @@
-// Shared test plumbing: fixtures, an in-memory target, running a function and collecting its records/issues.
+// Shared test plumbing: the utmp fixtures and utmpdump's output; running a function is test/helpers/run.ts's.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { MemoryTree } from "../../../../../../src/fs/memory.js";
-import { runOnTarget, type FunctionOutcome } from "../../../../../../src/plugin/runner.js";
-import { defaultRegistry } from "../../../../../../plugins/index.js";
 import type { AnyRecord } from "../../../../../../src/records/descriptor.js";
-import { Logger } from "../../../../../../src/util/log.js";
 import { Timestamp } from "../../../../../../src/records/timestamp.js";
 import { parseIp } from "../../../../../../src/records/ip.js";
 import { encodeSurrogateEscape } from "../../../../../../src/util/text.js";
 import { utmpAddress } from "../../../../../../plugins/os/unix/log/utmp/address.js";
 import { UT_TYPES } from "../../../../../../plugins/os/unix/log/utmp/layout.js";
 import { expect } from "vitest";
-import { targetFromTree } from "../../../../../../plugins/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, "../../../../../../fixtures/utmp");
@@ -30,32 +25,7 @@ export function expected<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name + ".expected.json"), "utf8")) as T;
 }
 
-export interface RunResult {
-  records: AnyRecord[];
-  outcome: FunctionOutcome;
-  log: string;
-}
-
-export async function run(tree: MemoryTree, fn: string, args: Record<string, unknown> = {}): Promise<RunResult> {
-  const target = targetFromTree({ "/etc/hostname": "web01\n", ...tree });
-  const records: AnyRecord[] = [];
-  let log = "";
-  const sink = {
-    write(r: AnyRecord) {
-      records.push(r);
-    },
-    async close() {},
-  };
-  const res = defaultRegistry.resolve(fn);
-  if (res.invalid.length) throw new Error(`unknown function ${fn}`);
-  const outcomes = await runOnTarget(target, res.groups, defaultRegistry, sink, {
-    args,
-    log: new Logger((l) => (log += l), "debug"),
-    generated: Timestamp.fromUnix(0),
-  });
-  target.close();
-  return { records, outcome: outcomes[0]!, log };
-}
+export { run, type RunResult } from "../../../../../helpers/run.js";
 
 /** One line of utmpdump's output. */
 export interface DumpLine {
