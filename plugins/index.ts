@@ -13,7 +13,13 @@ import messages from "./os/unix/log/messages/index.js";
 import btmp from "./os/unix/log/utmp/btmp.js";
 import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
+import sshAuthorizedKeys from "./os/unix/ssh/authorized_keys.js";
+import sshKnownHosts from "./os/unix/ssh/known_hosts.js";
+import sshPrivateKeys from "./os/unix/ssh/private_keys.js";
+import sshdConfig from "./os/unix/ssh/sshd_config.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit,
+  sshAuthorizedKeys, sshKnownHosts, sshPrivateKeys, sshdConfig,
+];
 
 export const defaultRegistry = new Registry(PLUGINS);
