@@ -17,9 +17,13 @@ import sshAuthorizedKeys from "./os/unix/ssh/authorized_keys.js";
 import sshKnownHosts from "./os/unix/ssh/known_hosts.js";
 import sshPrivateKeys from "./os/unix/ssh/private_keys.js";
 import sshdConfig from "./os/unix/ssh/sshd_config.js";
+import shadow from "./os/unix/shadow.js";
+import groups from "./os/unix/groups.js";
+import sudoers from "./os/unix/sudoers/index.js";
+import loginDefs from "./os/unix/login_defs.js";
 
 export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit,
-  sshAuthorizedKeys, sshKnownHosts, sshPrivateKeys, sshdConfig,
+  sshAuthorizedKeys, sshKnownHosts, sshPrivateKeys, sshdConfig, shadow, groups, sudoers, loginDefs,
 ];
 
 export const defaultRegistry = new Registry(PLUGINS);
