@@ -74,3 +74,14 @@ export function accountHomes(t: Target): AccountHome[] {
   add("root", 0, "/root");
   return out;
 }
+
+/** An absolute path with "." and ".." resolved lexically, ".." at the root staying there (as the target's root does). */
+export function normalizePath(p: string): string {
+  const out: string[] = [];
+  for (const c of p.split("/")) {
+    if (!c || c === ".") continue;
+    if (c === "..") out.pop();
+    else out.push(c);
+  }
+  return "/" + out.join("/");
+}

@@ -4,7 +4,7 @@
 // For most keywords the first value obtained wins; a few add up over lines (Port, ListenAddress, HostKey,
 // AcceptEnv, Allow/DenyUsers, Allow/DenyGroups; Subsystem once per name).
 import type { FunctionContext, Target } from "quarry";
-import { chompCr, configLines } from "../textconfig.js";
+import { chompCr, configLines, normalizePath } from "../textconfig.js";
 
 export const SSHD_CONFIG = "/etc/ssh/sshd_config";
 const SSH_DIR = "/etc/ssh";
@@ -114,7 +114,7 @@ export function* readSshdConfig(t: Target, ctx: FunctionContext, main = SSHD_CON
       }
       if (lower === "include") {
         for (const pattern of args) {
-          const abs = pattern.startsWith("/") ? pattern : `${SSH_DIR}/${pattern}`;
+          const abs = normalizePath(pattern.startsWith("/") ? pattern : `${SSH_DIR}/${pattern}`);
           if (depth + 1 > MAX_INCLUDE_DEPTH) {
             ctx.warn({ message: `line ${line.lineno}: Include ${pattern} nested more than ${MAX_INCLUDE_DEPTH} deep; sshd refuses this configuration`, file: path, offset: line.offset });
             continue;

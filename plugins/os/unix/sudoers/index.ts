@@ -3,7 +3,7 @@
 // target's short host name, an includedir takes the directory's files in lexical order except names that end in
 // "~" or hold a "." (editor backups, package leftovers), and includes nest at most 128 deep.
 import { absent, definePlugin, defineRecord, ok, type FunctionContext, type Target } from "quarry";
-import { chompCr, configLines } from "../textconfig.js";
+import { chompCr, configLines, normalizePath } from "../textconfig.js";
 import { parseAliases, parseDefaults, parseUserSpec } from "./grammar.js";
 
 export const SudoersRuleRecord = defineRecord("unix/sudoers/rule", {
@@ -114,7 +114,7 @@ function* readSudoers(t: Target, ctx: FunctionContext, file: string, stack: stri
       if (written.startsWith('"') && written.endsWith('"') && written.length > 1) written = written.slice(1, -1).replace(/\\(.)/g, "$1");
       if (written.includes("%h") && !host) warn(`${written}: %h but the target's host name is unknown`);
       const expanded = written.replace(/%h/g, host).replace(/%%/g, "%");
-      const resolved = expanded.startsWith("/") ? expanded : `${dirname(file)}/${expanded}`;
+      const resolved = normalizePath(expanded.startsWith("/") ? expanded : `${dirname(file)}/${expanded}`);
       const included: string[] = [];
       const skipped: string[] = [];
       if (inc[1] === "includedir") {

@@ -56,6 +56,7 @@ describe("ssh.sshd_config", () => {
       ["PermitRootLogin", "no", null],
       ["Banner", "/etc/issue net", null],
     ]);
+    expect(r.records[0]!.filepath).toBe("/etc/ssh/extra.conf");
     expect(r.warnings.map((w) => w.message)).toEqual([expect.stringContaining("nested more than 16 deep"), expect.stringContaining("line 5: unbalanced quotes")]);
     expect(r.records.find((x) => x.keyword === "PasswordAuthentication" && x.is_default)).toMatchObject({ value: "yes", match: null });
   });
