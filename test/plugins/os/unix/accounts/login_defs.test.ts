@@ -1,9 +1,10 @@
 // login_defs: the sample host's /etc/login.defs (Debian 12's, as shadow-utils ships it).
 import { describe, expect, it } from "vitest";
-import { fuzz, readFixture, runPath, runTree, WEB01 } from "../triage-helpers.js";
+import { asDirTarTgz, fuzz, readFixture, runPath, runTree, WEB01 } from "../triage-helpers.js";
 
 describe("login_defs", () => {
-  it("every setting, in file order", async () => {
+  it("every setting, in file order, on a directory, a tar and a tar.gz", async () => {
+    for (const p of asDirTarTgz(WEB01)) await expect(runPath("login_defs", p).then((x) => x.records.length)).resolves.toBe(37);
     const r = await runPath("login_defs", WEB01);
     const want = readFixture("hosts/web01/etc/login.defs").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#")).map((l) => l.split(/\s+/)[0]);
     expect(r.records.map((x) => x.setting)).toEqual(want);
