@@ -4,7 +4,7 @@
 import { absent, definePlugin, defineRecord, ok, type FunctionContext, type Target } from "quarry";
 import { accountHomes, chompCr } from "../textconfig.js";
 import { KeyBlobError, describeKey, type PublicKeyInfo } from "./keyblob.js";
-import { parseKeyLine } from "./authorized_keys.js";
+import { parseKeyLine } from "./keyline.js";
 import { describePrivateKey } from "./privatekey.js";
 
 export const PrivateKeyRecord = defineRecord("application/ssh/openssh/private_key", {
