@@ -2,7 +2,7 @@
 // arguments split on blanks with double quotes grouping; Include (globs, relative to /etc/ssh, sorted, up to 16
 // deep; a Match inside an included file ends with that file); Match blocks up to the next Match or the end.
 // For most keywords the first value obtained wins; a few add up over lines (Port, ListenAddress, HostKey,
-// AcceptEnv, Allow/DenyUsers, Allow/DenyGroups; Subsystem once per name).
+// AcceptEnv, Allow/DenyUsers, Allow/DenyGroups); a second Subsystem of one name makes sshd refuse to start.
 import type { FunctionContext, Target } from "quarry";
 import { chompCr, configLines, normalizePath } from "../textconfig.js";
 
@@ -131,8 +131,10 @@ export function* readSshdConfig(t: Target, ctx: FunctionContext, main = SSHD_CON
       let effective: boolean;
       if (ACCUMULATING.has(lower)) effective = true;
       else if (lower === "subsystem") {
+        // sshd 9 refuses a second Subsystem of one name ("already defined") and does not start
         const name = `${scope.match ?? ""}\0${args[0] ?? ""}`;
         effective = !subsystems.has(name);
+        if (!effective) ctx.warn({ message: `line ${line.lineno}: Subsystem ${args[0] ?? ""} already defined; sshd refuses this configuration`, file: path, offset: line.offset });
         subsystems.add(name);
       } else {
         effective = !scope.seen.has(lower);

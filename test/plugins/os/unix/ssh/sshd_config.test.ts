@@ -1,12 +1,13 @@
 // ssh.sshd_config against sshd itself: `sshd -T` (OpenSSH 9.2p1) of the sample host's configuration, globally and
 // with -C for the Match block (fixtures/ssh/web01/sshd-T*.txt); Include and Match rules on small trees.
 import { describe, expect, it } from "vitest";
-import { asDirTarTgz, fuzz, readFixture, runPath, runTree, WEB01 } from "../triage-helpers.js";
+import path from "node:path";
+import { asDirTarTgz, FIXTURES, fuzz, hostFromEtc, readFixture, runPath, runTree, WEB01 } from "../triage-helpers.js";
 
 /** sshd -T: "keyword value" per line (lowercase keywords; a list keyword once per value). */
-function sshdT(name: string): Map<string, string[]> {
+function sshdT(name: string, dir = "ssh/web01"): Map<string, string[]> {
   const m = new Map<string, string[]>();
-  for (const line of readFixture(`ssh/web01/${name}`).split("\n").filter(Boolean)) {
+  for (const line of readFixture(`${dir}/${name}`).split("\n").filter(Boolean)) {
     const i = line.indexOf(" ");
     const k = line.slice(0, i);
     m.set(k, [...(m.get(k) ?? []), line.slice(i + 1)]);
@@ -43,6 +44,34 @@ describe("ssh.sshd_config", () => {
       );
       expect(r.records.some((x) => (x.filepath as string).endsWith(".bak"))).toBe(false);
     }
+  });
+
+  it("the grammar fixture: keyword=value, any case, quotes, lines that add up, nested Includes, Match blocks, as sshd -T", async () => {
+    const global = sshdT("sshd-T.txt", "ssh/grammar");
+    const r = await runPath("ssh.sshd_config", hostFromEtc(path.join(FIXTURES, "ssh/grammar")));
+    expect(r.warnings).toEqual([]);
+    const eff = r.records.filter((x) => x.effective && x.match === null);
+    const values = (k: string): string[] => eff.filter((x) => (x.keyword as string).toLowerCase() === k).map((x) => x.value as string);
+    const args = (k: string): string[] => eff.filter((x) => (x.keyword as string).toLowerCase() === k).flatMap((x) => x.args as string[]);
+    for (const k of ["port", "maxauthtries", "maxsessions", "clientaliveinterval", "permitrootlogin", "passwordauthentication", "x11forwarding", "banner", "loglevel", "authorizedkeysfile", "subsystem"]) {
+      expect([k, values(k)]).toEqual([k, global.get(k)]);
+    }
+    for (const k of ["allowusers", "denyusers", "allowgroups", "acceptenv"]) expect([k, args(k)]).toEqual([k, global.get(k)]);
+    // sshd -T adds the port to an address given without one
+    expect(args("listenaddress").map((a) => (a.includes("]:") ? a : `${a}:2200`))).toEqual(global.get("listenaddress"));
+    // a Match block's first value wins for the connections it matches: sshd -T -C for a member of each block
+    const block = (m: string, k: string) => r.records.find((x) => x.match === m && x.effective && (x.keyword as string).toLowerCase() === k)?.value;
+    const erin = sshdT("sshd-T-C-erin.txt", "ssh/grammar");
+    for (const k of ["passwordauthentication", "forcecommand", "chrootdirectory", "authorizedkeysfile"]) expect([k, block("Group sftp", k)]).toEqual([k, erin.get(k)![0]]);
+    expect(block("User dave", "allowtcpforwarding")).toBe(sshdT("sshd-T-C-dave.txt", "ssh/grammar").get("allowtcpforwarding")![0]);
+    // the Match of the included file ended with it: the lines after the Include are global again
+    expect(r.records.find((x) => x.keyword === "PasswordAuthentication" && x.match === null)).toMatchObject({ value: "no", filepath: "/etc/ssh/sshd_config" });
+  });
+
+  it("a second Subsystem of one name: sshd refuses to start, a warning says so", async () => {
+    const r = await runTree("ssh.sshd_config", { "/etc/ssh/sshd_config": "Subsystem sftp a\nSubsystem sftp b\n" });
+    expect(r.records.filter((x) => !x.is_default).map((x) => [x.value, x.effective])).toEqual([["sftp a", true], ["sftp b", false]]);
+    expect(r.warnings).toEqual([expect.objectContaining({ file: "/etc/ssh/sshd_config", message: expect.stringContaining("already defined") })]);
   });
 
   it("Include inside the target only, a Match ending with its included file, loops bounded, bad lines told", async () => {
