@@ -15,8 +15,40 @@ import messages from "./os/unix/log/messages/index.js";
 import btmp from "./os/unix/log/utmp/btmp.js";
 import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
+import sshAuthorizedKeys from "./os/unix/ssh/authorized_keys.js";
+import sshKnownHosts from "./os/unix/ssh/known_hosts.js";
+import sshPrivateKeys from "./os/unix/ssh/private_keys.js";
+import sshdConfig from "./os/unix/ssh/sshd_config.js";
+import shadow from "./os/unix/shadow.js";
+import groups from "./os/unix/groups.js";
+import sudoers from "./os/unix/sudoers/index.js";
+import loginDefs from "./os/unix/login_defs.js";
 
-export const PLUGINS = [...OS_PLUGINS, architecture, activity, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit];
+export const PLUGINS = [
+  ...OS_PLUGINS,
+  architecture,
+  activity,
+  users,
+  history,
+  wtmp,
+  btmp,
+  utmp,
+  lastlog,
+  lastlog2,
+  atop,
+  journal,
+  authlog,
+  messages,
+  audit,
+  sshAuthorizedKeys,
+  sshKnownHosts,
+  sshPrivateKeys,
+  sshdConfig,
+  shadow,
+  groups,
+  sudoers,
+  loginDefs,
+];
 
 export const defaultRegistry = new Registry(PLUGINS);
 
