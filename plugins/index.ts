@@ -5,6 +5,10 @@ import history from "./os/unix/history.js";
 import users from "./os/unix/users.js";
 import cronjobs from "./os/unix/cronjobs/index.js";
 import services from "./os/unix/linux/services/index.js";
+import environment from "./os/unix/environment.js";
+import ldPreload from "./os/unix/linux/ld_preload.js";
+import modulesLoad from "./os/unix/linux/modules_load.js";
+import udevRules from "./os/unix/linux/udev_rules.js";
 import atop from "./os/unix/log/atop/index.js";
 import audit from "./os/unix/log/audit/index.js";
 import journal from "./os/unix/log/journal/index.js";
@@ -16,6 +20,6 @@ import btmp from "./os/unix/log/utmp/btmp.js";
 import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, cronjobs, services, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit];
+export const PLUGINS = [...OS_PLUGINS, users, history, cronjobs, services, environment, ldPreload, modulesLoad, udevRules, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit];
 
 export const defaultRegistry = new Registry(PLUGINS);
