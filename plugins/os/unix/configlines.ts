@@ -59,3 +59,17 @@ export function shown(text: string): string {
   const s = text.length > 80 ? text.slice(0, 80) + "…" : text;
   return JSON.stringify(s);
 }
+
+/**
+ * The path is a link to /dev/null (systemd's and udev's mask). An image rarely holds /dev, so the link's own
+ * text says it where the target has no /dev/null to resolve to.
+ */
+export function isDevNullLink(t: Target, path: string): boolean {
+  try {
+    if (t.fs.lstat(path).type !== "symlink") return false;
+    if (t.fs.readlink(path) === "/dev/null") return true;
+    return t.fs.resolve(path, true).path === "/dev/null";
+  } catch {
+    return false;
+  }
+}

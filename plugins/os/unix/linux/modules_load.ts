@@ -2,7 +2,7 @@
 // modules-load.d/modules.conf or by kmod's init script) and modules-load.d(5): one module name per line, "#" and
 // ";" comments; a file of the same name in a higher directory replaces a lower one, a link to /dev/null masks it.
 import { absent, definePlugin, defineRecord, ok, type Target } from "quarry";
-import { configLines, filesIn, lineWarning, shown, statOrNull } from "../configlines.js";
+import { configLines, filesIn, isDevNullLink, lineWarning, shown, statOrNull } from "../configlines.js";
 
 export const ModulesLoadRecord = defineRecord("linux/modules_load", {
   // the file's mtime
@@ -45,13 +45,7 @@ function masks(t: Target, dir: string): string[] {
   }
 }
 
-function isMask(t: Target, p: string): boolean {
-  try {
-    return t.fs.resolve(p, true).path === "/dev/null";
-  } catch {
-    return false;
-  }
-}
+const isMask = (t: Target, p: string): boolean => isDevNullLink(t, p);
 
 export default definePlugin({
   name: "modules_load",

@@ -1,10 +1,10 @@
 // One record per systemd unit of a scope: its file, its drop-ins merged in, and systemctl's enablement state.
 import type { FunctionContext, Target } from "quarry";
-import { configLines, lineWarning, statOrNull } from "../../configlines.js";
+import { configLines, isDevNullLink, lineWarning, statOrNull } from "../../configlines.js";
 import { ServiceRecord } from "./records.js";
 import { apply, emptySettings, type UnitSettings } from "./settings.js";
 import { unitAssignments } from "./unitfile.js";
-import { dropins, enablingLinks, existingDirs, fragments, type Fragment, type Scope } from "./units.js";
+import { aliasLinks, dropins, enablingLinks, existingDirs, fragments, type Fragment, type Scope } from "./units.js";
 
 // A unit file is a few KB; a drop-in less.
 const UNIT_BYTES = 4 * 1024 * 1024;
@@ -16,6 +16,7 @@ function read(t: Target, ctx: FunctionContext, path: string, into: UnitSettings)
 
 /** A drop-in that is a link to /dev/null or empty masks that name: nothing to read. */
 function isNullOrEmpty(t: Target, path: string): boolean {
+  if (isDevNullLink(t, path)) return true;
   try {
     const r = t.fs.resolve(path, true);
     return r.path === "/dev/null" || (r.stat?.type === "file" && r.stat.size === 0);
@@ -44,6 +45,7 @@ export function* systemdUnits(t: Target, ctx: FunctionContext, scope: Scope, sha
   const linkDirs = existingDirs(t, shared ? [...scope.dirs, ...shared.dirs] : scope.dirs);
   const links = enablingLinks(t, linkDirs);
   const configDirs = scope.config.map((d) => d + "/");
+  const aliases = aliasLinks(t, existingDirs(t, scope.config));
   for (const f of fragments(t, dirs)) {
     const s = emptySettings();
     if (f.dangling) ctx.warn({ message: `a link that leads to no unit file inside the target (${f.linkTarget ?? "unresolvable"})`, file: f.path });
@@ -57,7 +59,7 @@ export function* systemdUnits(t: Target, ctx: FunctionContext, scope: Scope, sha
       }
     }
     const by = links.get(f.name) ?? [];
-    const configLinks = by.filter((l) => configDirs.some((c) => l.startsWith(c)));
+    const configLinks = [...by.filter((l) => configDirs.some((c) => l.startsWith(c))), ...(aliases.get(f.name) ?? [])];
     const state = stateOf(f, s, configLinks, dirs, t);
     const st = statOrNull(t, f.source ?? f.path);
     yield ServiceRecord.create({

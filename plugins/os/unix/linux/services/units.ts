@@ -2,6 +2,7 @@
 // resolves to (the first), the files it hides, its drop-ins, and the .wants/.requires/.upholds links that enable
 // it. Every path and link is resolved inside the target: a link to "/usr/lib/…" means the target's /usr/lib.
 import type { Target } from "quarry";
+import { isDevNullLink } from "../../configlines.js";
 
 export interface Scope {
   scope: "system" | "user";
@@ -118,7 +119,8 @@ function describe(t: Target, name: string, dir: string, path: string, isLink: bo
     source = null;
   }
   // systemd's null_or_empty: a link to /dev/null or an empty file masks the unit.
-  const masked = linkTarget === "/dev/null" || size === 0;
+  const masked = (isLink && isDevNullLink(t, path)) || size === 0;
+  if (masked && isLink) linkTarget = "/dev/null";
   if (masked) source = null;
   return { name, path, dir, linkTarget, source, masked, dangling: dangling && !masked, shadowed: [] };
 }
@@ -167,4 +169,27 @@ export function dropins(t: Target, dirs: readonly string[], name: string): strin
     }
   }
   return [...byFile.keys()].sort().map((k) => byFile.get(k)!);
+}
+
+/**
+ * unit name → the alias links to it in the given (config) directories: `systemctl enable` writes one for each
+ * [Install] Alias= (ctrl-alt-del.target → reboot.target), and systemctl counts the unit enabled by it.
+ */
+export function aliasLinks(t: Target, dirs: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const dir of dirs) {
+    for (const e of entries(t, dir)) {
+      if (e.type !== "symlink" || !UNIT_NAME.test(e.name)) continue;
+      const link = `${dir}/${e.name}`;
+      let target: string;
+      try {
+        target = t.fs.resolve(link, true).path;
+      } catch {
+        continue;
+      }
+      const name = target.slice(target.lastIndexOf("/") + 1);
+      if (name !== e.name && UNIT_NAME.test(name)) out.set(name, [...(out.get(name) ?? []), link]);
+    }
+  }
+  return out;
 }
