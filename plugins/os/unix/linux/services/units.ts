@@ -115,14 +115,23 @@ function describe(t: Target, name: string, dir: string, path: string, isLink: bo
       }
     }
   } catch {
-    dangling = true; // a loop, a path too long: nothing systemd could load
+    dangling = true; // a missing directory on the way, a loop, a path too long: nothing systemd could load
     source = null;
+    if (isLink) linkTarget = rawLink(t, path);
   }
   // systemd's null_or_empty: a link to /dev/null or an empty file masks the unit.
   const masked = (isLink && isDevNullLink(t, path)) || size === 0;
   if (masked && isLink) linkTarget = "/dev/null";
   if (masked) source = null;
   return { name, path, dir, linkTarget, source, masked, dangling: dangling && !masked, shadowed: [] };
+}
+
+function rawLink(t: Target, path: string): string | null {
+  try {
+    return t.fs.readlink(path);
+  } catch {
+    return null;
+  }
 }
 
 /** unit name → the links that pull it in; an instance's link (getty@tty1.service) also counts for its template. */
