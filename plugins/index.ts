@@ -1,7 +1,7 @@
 // Every built-in plugin. The registry reads their static declarations; nothing here runs plugin code.
 import { Registry } from "../src/plugin/registry.js";
 import { OS_PLUGINS } from "./os.js";
-import history from "./os/unix/history.js";
+import history from "./os/unix/history/index.js";
 import users from "./os/unix/users.js";
 import cronjobs from "./os/unix/cronjobs/index.js";
 import services from "./os/unix/linux/services/index.js";

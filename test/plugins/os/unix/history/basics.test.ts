@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { dir } from "../../../../src/fs/memory.js";
-import { runOnTarget, type FunctionOutcome } from "../../../../src/plugin/runner.js";
-import { defaultRegistry } from "../../../../plugins/index.js";
-import type { AnyRecord } from "../../../../src/records/descriptor.js";
-import { silentLogger } from "../../../../src/util/log.js";
-import { Target } from "../../../../src/target.js";
+import { dir } from "../../../../../src/fs/memory.js";
+import { runOnTarget, type FunctionOutcome } from "../../../../../src/plugin/runner.js";
+import { defaultRegistry } from "../../../../../plugins/index.js";
+import type { AnyRecord } from "../../../../../src/records/descriptor.js";
+import { silentLogger } from "../../../../../src/util/log.js";
+import { Target } from "../../../../../src/target.js";
 
 async function collect(t: Target, fn: string): Promise<AnyRecord[]> {
   return (await run(t, fn)).records;
