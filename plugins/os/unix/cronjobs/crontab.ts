@@ -17,6 +17,33 @@ const ENV = /^([^\s=]+)[ \t]*=(.*)$/s;
 
 const BLANKS = /[ \t]+/;
 
+// The bounds of each time field, and the names cron takes in the month and weekday fields (crontab(5)).
+const BOUNDS: readonly [number, number, readonly string[]][] = [
+  [0, 59, []],
+  [0, 23, []],
+  [1, 31, []],
+  [1, 12, ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]],
+  [0, 7, ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]],
+];
+const WHAT = ["minute", "hour", "day of month", "month", "day of week"];
+
+/** Why a time field is not one cron takes, or null: lists of values, ranges, steps, "*", names, cronie's "~". */
+function fieldProblem(field: string, i: number): string | null {
+  const [lo, hi, names] = BOUNDS[i]!;
+  for (const element of field.split(",")) {
+    const [range, step, extra] = element.split("/");
+    if (extra !== undefined || (step !== undefined && !/^\d+$/.test(step))) return `bad step in ${WHAT[i]} ${JSON.stringify(field)}`;
+    if (range === "*" || range === "?") continue;
+    for (const v of range!.split(/[-~]/)) {
+      if (v === "" && range!.includes("~")) continue; // cronie's "~" alone or "a~b": random in the range
+      if (/^\d+$/.test(v)) {
+        if (Number(v) < lo || Number(v) > hi) return `${WHAT[i]} ${v} is outside ${lo}-${hi}`;
+      } else if (!names.includes(v.toLowerCase())) return `${JSON.stringify(v)} is no ${WHAT[i]}`;
+    }
+  }
+  return null;
+}
+
 /** Split off the first n blank-separated fields; the rest (its blanks kept) is what remains of the line. */
 function fieldsOf(s: string, n: number): { fields: string[]; rest: string } {
   const fields: string[] = [];
@@ -58,5 +85,9 @@ export function parseCrontabLine(raw: string, system: boolean): CrontabLine {
   const badField = times.find((f) => !TIME_FIELD.test(f));
   if (badField !== undefined) return { type: "bad", why: `${JSON.stringify(badField)} is no time field` };
   if (fields.length < 5 + userFields || !rest) return { type: "bad", why: `fewer than ${5 + userFields} fields and a command` };
+  for (let i = 0; i < 5; i++) {
+    const why = fieldProblem(times[i]!, i);
+    if (why) return { type: "bad", why };
+  }
   return { type: "job", schedule: times.join(" "), fields: times as [string, string, string, string, string], user: system ? fields[5]! : null, command: rest };
 }
