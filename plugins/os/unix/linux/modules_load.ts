@@ -45,6 +45,14 @@ function masks(t: Target, dir: string): string[] {
   }
 }
 
+function realpathOrSelf(t: Target, p: string): string {
+  try {
+    return t.fs.realpath(p);
+  } catch {
+    return p;
+  }
+}
+
 const isMask = (t: Target, p: string): boolean => isDevNullLink(t, p);
 
 export default definePlugin({
@@ -61,7 +69,8 @@ export default definePlugin({
       *run(t, ctx) {
         for (const p of modulesLoadFiles(t)) {
           const ts = statOrNull(t, p)?.mtime ?? null;
-          const withArgs = p === "/etc/modules";
+          // modules(5): /etc/modules takes parameters after the name (kmod's boot script passes them on)
+          const withArgs = realpathOrSelf(t, p) === "/etc/modules";
           for (const line of configLines(t, ctx, p)) {
             const s = line.text.trim();
             if (!s || s.startsWith("#") || s.startsWith(";")) continue;
