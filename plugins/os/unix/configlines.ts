@@ -7,6 +7,11 @@ import type { FileStat, FunctionContext, Target, TextLine } from "quarry";
 export const MAX_CONFIG_LINE = 64 * 1024;
 /** Most of one config file read: 16 MiB of crontab or unit text is no real one (the rest is padding or a hole). */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/** Bad lines told one by one per file; the rest are counted in one closing warning (a binary blob is no crontab). */
+export const MAX_LINE_WARNINGS = 20;
+
+// Bad lines per file of each running function, counted across lineWarning and closed by configLines.
+const badLines = new WeakMap<FunctionContext, Map<string, number>>();
 
 /**
  * The lines of one config file, with the cut and the budget reported; nothing when it cannot be read (an
@@ -23,13 +28,21 @@ export function* configLines(t: Target, ctx: FunctionContext, path: string, limi
   } catch (e) {
     ctx.error({ message: `unreadable: ${(e as Error).message}`, file: path });
     return;
+  } finally {
+    const bad = badLines.get(ctx)?.get(path) ?? 0;
+    badLines.get(ctx)?.delete(path);
+    if (bad > MAX_LINE_WARNINGS) ctx.warn({ message: `${bad - MAX_LINE_WARNINGS} more bad lines not told one by one`, file: path });
   }
   if (size > limit) ctx.warn({ message: `${size}-byte file: only the first ${limit} bytes were read`, file: path, offset: limit });
 }
 
 /** A warning about one line, in the one shape every triage plugin uses. */
 export function lineWarning(ctx: FunctionContext, path: string, line: Pick<TextLine, "lineno" | "offset">, what: string): void {
-  ctx.warn({ message: `line ${line.lineno}: ${what}`, file: path, offset: line.offset });
+  let files = badLines.get(ctx);
+  if (!files) badLines.set(ctx, (files = new Map()));
+  const n = (files.get(path) ?? 0) + 1;
+  files.set(path, n);
+  if (n <= MAX_LINE_WARNINGS) ctx.warn({ message: `line ${line.lineno}: ${what}`, file: path, offset: line.offset });
 }
 
 /** stat of a path inside the target, or null (missing, a dangling link, a loop): the caller treats it as absent. */

@@ -114,6 +114,14 @@ describe("cronjobs: odd input", () => {
     expect(r.warnings).toEqual([{ message: "not an at job name (queue letter, 5 hex digits of job number, 8 of minutes): skipped", file: "/var/spool/cron/atjobs/notajob" }]);
   });
 
+  it("a file of garbage: 20 bad lines told one by one, the rest counted; the good line after them read", async () => {
+    const junk = "\x7fELF garbage line\n".repeat(1000) + "* * * * * root still read\n";
+    const r = await run(Target.fromTree({ "/etc/os-release": "ID=debian\n", "/var": dir(), "/etc/cron.d/junk": junk }), "cronjobs");
+    expect(r.records.map((x) => x.command)).toEqual(["still read"]);
+    expect(r.warnings).toHaveLength(21);
+    expect(r.warnings[20]).toEqual({ message: "980 more bad lines not told one by one", file: "/etc/cron.d/junk" });
+  });
+
   it("a cron.d link out of the target reads the target's own file", async () => {
     const r = await run(Target.fromTree({ "/etc/os-release": "ID=debian\n", "/var": dir(), "/etc/cron.d/x": { type: "symlink", target: "../../../../../etc/evil" }, "/etc/evil": "* * * * * root inside\n" }), "cronjobs");
     expect(r.records.map((x) => x.command)).toEqual(["inside"]);
