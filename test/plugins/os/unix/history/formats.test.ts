@@ -36,6 +36,9 @@ describe.each(targets)("commandhistory on the programs' own files as $kind", ({ 
     expect(of("bash").map((x) => [secs(x.ts), x.command])).toEqual(numbered(oracle("bash.expected.txt"), false));
     expect(of("python").map((x) => x.command)).toEqual(oracle("python.expected.txt"));
     expect(of("mysql").map((x) => x.command)).toEqual(oracle("mysql.expected.txt"));
+    // what was typed into psql: the second query took two lines, one history entry
+    const typed = oracle("psql.typed.txt");
+    expect(of("psql").map((x) => [x.user, x.command])).toEqual([["postgres", typed[0]], ["postgres", `${typed[1]}\n${typed[2]}`], ["postgres", typed[3]]]);
     expect(of("less").map((x) => [x.command, x.lineno])).toEqual([["/secret", 3], ["!id > /dev/null", 5]]);
   });
 });
@@ -68,6 +71,7 @@ describe("history readers", () => {
       [bash, "root/.bash_history"],
       [plain, "root/.python_history"],
       [editline, "home/carol/.mysql_history"],
+      [editline, "var/lib/postgresql/.psql_history"],
       [less, "root/.lesshst"],
     ];
     const rand = prng(1616);
