@@ -33,9 +33,18 @@ const LOADER_VARIABLES = new Set(["LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT"]);
 
 export function startupFiles(t: Target): { path: string; user: string | null }[] {
   const out: { path: string; user: string | null }[] = [];
-  for (const p of SYSTEM) if (t.fs.isFile(p)) out.push({ path: p, user: null });
-  for (const d of SYSTEM_DIRS) for (const p of filesIn(t, d)) out.push({ path: p, user: null });
-  for (const h of homes(t)) for (const n of USER) if (t.fs.isFile(`${h.home}/${n}`)) out.push({ path: `${h.home}/${n}`, user: h.user });
+  const seen = new Set<string>();
+  // a file reached twice (RHEL's /etc/bashrc and a link to it, a .bash_profile linked to .profile) is listed once
+  const add = (path: string, user: string | null): void => {
+    if (!t.fs.isFile(path)) return;
+    const real = t.fs.realpath(path);
+    if (seen.has(real)) return;
+    seen.add(real);
+    out.push({ path, user });
+  };
+  for (const p of SYSTEM) add(p, null);
+  for (const d of SYSTEM_DIRS) for (const p of filesIn(t, d)) add(p, null);
+  for (const h of homes(t)) for (const n of USER) add(`${h.home}/${n}`, h.user);
   return out;
 }
 

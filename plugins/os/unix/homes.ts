@@ -19,8 +19,11 @@ export function homes(t: Target): Home[] {
   const seen = new Set<string>();
   const add = (user: string, home: string, uid: number | null): void => {
     const h = home.replace(/\/+$/, "") || "/";
-    if (NOT_A_HOME.has(h) || seen.has(h) || !t.fs.isDir(h)) return;
-    seen.add(h);
+    if (NOT_A_HOME.has(h) || !t.fs.isDir(h)) return;
+    // one directory reached twice (/home/admin → /root) is read once, under the first name
+    const real = t.fs.realpath(h);
+    if (seen.has(real) || NOT_A_HOME.has(real)) return;
+    seen.add(real);
     out.push({ user, home: h, uid });
   };
   if (t.fs.isFile("/etc/passwd")) {

@@ -76,9 +76,13 @@ export function* initScripts(t: Target, ctx: FunctionContext) {
 }
 
 export function* rcLocal(t: Target, ctx: FunctionContext) {
+  const seen = new Set<string>();
   for (const p of ["/etc/rc.local", "/etc/rc.d/rc.local"]) {
     const st = statOrNull(t, p);
     if (!st || st.type !== "file") continue;
+    const real = t.fs.realpath(p); // RHEL: /etc/rc.local → rc.d/rc.local
+    if (seen.has(real)) continue;
+    seen.add(real);
     const commands: string[] = [];
     for (const line of configLines(t, ctx, p)) {
       const s = line.text.trim();

@@ -129,6 +129,25 @@ describe("services: init scripts, rc.local, bad input", () => {
     ]);
   });
 
+  it("RHEL's /etc/rc.local → rc.d/rc.local and /etc/init.d → rc.d/init.d are read once", async () => {
+    const x = await run(
+      Target.fromTree({
+        "/etc/os-release": "ID=rhel\n",
+        "/var": dir(),
+        "/etc/rc.d/rc.local": file("touch /var/lock/subsys/local\n", { mode: 0o644 }),
+        "/etc/rc.local": symlink("rc.d/rc.local"),
+        "/etc/rc.d/init.d/network": "#!/bin/sh\n# description: Activates/Deactivates all network interfaces\n",
+        "/etc/init.d": symlink("rc.d/init.d"),
+        "/etc/rc.d/rc3.d/S10network": symlink("../init.d/network"),
+      }),
+      "services",
+    );
+    expect(x.records.map((y) => [y.type, y.name, y.state, y.enabled_by, y.filepath])).toEqual([
+      ["sysvinit", "network", "enabled", ["/etc/rc.d/rc3.d/S10network"], "/etc/init.d/network"],
+      ["rc.local", "rc.local", "disabled", [], "/etc/rc.local"],
+    ]);
+  });
+
   it("a link out of the target resolves inside it", async () => {
     const x = await run(Target.fromTree({ ...tree, "/etc/systemd/system/up.service": symlink("../../../../../../etc/passwd"), "/etc/passwd": "[Service]\nExecStart=/inside\n" }), "services");
     expect(byName(x, "up.service")).toMatchObject({ link_target: "/etc/passwd", exec_start: ["/inside"], state: "alias" });
