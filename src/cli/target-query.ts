@@ -27,8 +27,10 @@ import { applySpec } from "./spec/yargs.js";
 /** Every option of target-query itself; any other option is a function argument (`-f failed_logins --by addr`). */
 const KNOWN = knownOptions(TARGET_QUERY);
 
-function parser(argv: readonly string[]) {
+// `booleans`: the functions' boolean arguments, so that `--lines TARGET` leaves TARGET a target.
+function parser(argv: readonly string[], booleans: readonly string[] = []) {
   return applySpec(yargs(joinDashValue(preprocessArgv(argv), "-w", "--write")).help(false), TARGET_QUERY)
+    .boolean([...booleans])
     .version(false)
     .strict(false)
     .exitProcess(false)
@@ -37,15 +39,18 @@ function parser(argv: readonly string[]) {
     });
 }
 
-export function parseArgs(argv: readonly string[]) {
-  return parser(argv).parseSync();
+export function parseArgs(argv: readonly string[], booleans: readonly string[] = []) {
+  return parser(argv, booleans).parseSync();
 }
 
 export async function main(argv: string[], io: CliIO, baseRegistry: Registry = defaultRegistry): Promise<number> {
-  const args = parseArgs(argv);
-  const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
-  const plugins = pluginPaths(args["plugin-path"]);
+  const first = parseArgs(argv);
+  const plugins = pluginPaths(first["plugin-path"]);
   const registry = await withExternalPlugins(baseRegistry, plugins);
+  // Parsed again once the functions are known: a boolean argument takes no value from the word after it.
+  const booleans = [...new Set(registry.functions.flatMap((f) => (f.fn.args ?? []).filter((a) => a.type === "boolean").map((a) => a.name)))].filter((n) => !KNOWN.has(n));
+  const args = booleans.length ? parseArgs(argv, booleans) : first;
+  const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
   const targets = await gatherTargetArgs((args._ as (string | number)[]).map(String), { targetsFrom: args["targets-from"], stdin: io.stdin });
   const fnArgs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) if (!KNOWN.has(k)) fnArgs[k] = v;
