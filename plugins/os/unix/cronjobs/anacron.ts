@@ -1,5 +1,6 @@
 // One line of /etc/anacrontab (anacrontab(5)): blank, "#" comment, NAME=value, or a job "period delay
 // job-identifier command", the period a number of days or @daily / @weekly / @monthly / @yearly.
+import { shown } from "../configlines.js";
 import { parseCrontabLine } from "./crontab.js";
 
 export type AnacronLine =
@@ -19,7 +20,7 @@ export function parseAnacronLine(raw: string): AnacronLine {
   if (asCron.type === "env") return asCron;
   const m = /^(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]+(.+)$/s.exec(s);
   if (!m) return { type: "bad", why: "not period, delay, job identifier and command" };
-  if (!PERIOD.test(m[1]!)) return { type: "bad", why: `${JSON.stringify(m[1])} is no period` };
-  if (!/^\d{1,9}$/.test(m[2]!)) return { type: "bad", why: `${JSON.stringify(m[2])} is no delay in minutes` };
+  if (!PERIOD.test(m[1]!)) return { type: "bad", why: `${shown(m[1]!)} is no period` };
+  if (!/^\d{1,9}$/.test(m[2]!)) return { type: "bad", why: `${shown(m[2]!)} is no delay in minutes` };
   return { type: "job", period: m[1]!, delay: Number(m[2]), jobId: m[3]!, command: m[4]! };
 }

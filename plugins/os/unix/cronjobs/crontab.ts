@@ -2,6 +2,8 @@
 // an environment setting NAME = value (quotes keep blanks); or a job: five time fields (or an @ nickname), the
 // user in system crontabs (/etc/crontab, /etc/cron.d), then the command, the rest of the line.
 
+import { shown } from "../configlines.js";
+
 export type CrontabLine =
   | { type: "none" }
   | { type: "env"; key: string; value: string }
@@ -32,13 +34,13 @@ function fieldProblem(field: string, i: number): string | null {
   const [lo, hi, names] = BOUNDS[i]!;
   for (const element of field.split(",")) {
     const [range, step, extra] = element.split("/");
-    if (extra !== undefined || (step !== undefined && !/^\d+$/.test(step))) return `bad step in ${WHAT[i]} ${JSON.stringify(field)}`;
+    if (extra !== undefined || (step !== undefined && !/^\d+$/.test(step))) return `bad step in ${WHAT[i]} ${shown(field)}`;
     if (range === "*" || range === "?") continue;
     for (const v of range!.split(/[-~]/)) {
       if (v === "" && range!.includes("~")) continue; // cronie's "~" alone or "a~b": random in the range
       if (/^\d+$/.test(v)) {
         if (Number(v) < lo || Number(v) > hi) return `${WHAT[i]} ${v} is outside ${lo}-${hi}`;
-      } else if (!names.includes(v.toLowerCase())) return `${JSON.stringify(v)} is no ${WHAT[i]}`;
+      } else if (!names.includes(v.toLowerCase())) return `${shown(v)} is no ${WHAT[i]}`;
     }
   }
   return null;
@@ -76,14 +78,14 @@ export function parseCrontabLine(raw: string, system: boolean): CrontabLine {
   if (s.startsWith("@")) {
     const { fields, rest } = fieldsOf(s, 1 + userFields);
     const nick = fields[0]!.toLowerCase();
-    if (!NICKNAMES.has(nick)) return { type: "bad", why: `unknown schedule ${JSON.stringify(fields[0])}` };
+    if (!NICKNAMES.has(nick)) return { type: "bad", why: `unknown schedule ${shown(fields[0]!)}` };
     if (fields.length < 1 + userFields || !rest) return { type: "bad", why: `no ${fields.length < 1 + userFields ? "user and " : ""}command after ${fields[0]}` };
     return { type: "job", schedule: fields[0]!, fields: null, user: system ? fields[1]! : null, command: rest };
   }
   const { fields, rest } = fieldsOf(s, 5 + userFields);
   const times = fields.slice(0, 5);
   const badField = times.find((f) => !TIME_FIELD.test(f));
-  if (badField !== undefined) return { type: "bad", why: `${JSON.stringify(badField)} is no time field` };
+  if (badField !== undefined) return { type: "bad", why: `${shown(badField)} is no time field` };
   if (fields.length < 5 + userFields || !rest) return { type: "bad", why: `fewer than ${5 + userFields} fields and a command` };
   for (let i = 0; i < 5; i++) {
     const why = fieldProblem(times[i]!, i);

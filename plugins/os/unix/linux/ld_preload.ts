@@ -3,7 +3,7 @@
 // hook, so every one is also a warning. glibc reads it as names separated by blanks, newlines or ":", with
 // "#" comments to the end of the line.
 import { absent, definePlugin, defineRecord, ok } from "quarry";
-import { configLines, lineWarning, statOrNull } from "../configlines.js";
+import { configLines, lineWarning, shown, statOrNull } from "../configlines.js";
 
 const PRELOAD = "/etc/ld.so.preload";
 
@@ -39,7 +39,7 @@ export default definePlugin({
         const ts = statOrNull(t, PRELOAD)?.mtime ?? null;
         for (const line of configLines(t, ctx, PRELOAD)) {
           for (const library of preloadNames(line.text)) {
-            lineWarning(ctx, PRELOAD, line, `${JSON.stringify(library)} is preloaded into every dynamically linked program`);
+            lineWarning(ctx, PRELOAD, line, `${shown(library)} is preloaded into every dynamically linked program`);
             const exists = library.includes("/") ? t.fs.isFile(library) : null;
             yield LdPreloadRecord.create({ ts, library, exists, lineno: line.lineno, filepath: PRELOAD });
           }

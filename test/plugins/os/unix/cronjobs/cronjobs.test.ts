@@ -10,6 +10,7 @@ import { parseCrontabLine } from "../../../../../plugins/os/unix/cronjobs/cronta
 import { dir } from "../../../../../src/fs/memory.js";
 import { Target } from "../../../../../src/target.js";
 import { prng } from "../../../../helpers/prng.js";
+import { tmpdir, writeTree } from "../../../../helpers/tmp.js";
 import { PERSISTENCE, run, threeTargets } from "../triage.js";
 
 const CRON = path.join(PERSISTENCE, "cron/root");
@@ -120,6 +121,20 @@ describe("cronjobs: odd input", () => {
     expect(r.records.map((x) => x.command)).toEqual(["still read"]);
     expect(r.warnings).toHaveLength(21);
     expect(r.warnings[20]).toEqual({ message: "980 more bad lines not told one by one", file: "/etc/cron.d/junk" });
+  });
+
+  it("a 1 GiB sparse crontab: read to its 16 MiB budget, the hole a line cut at 64 KiB, every warning short", async () => {
+    const root = tmpdir();
+    writeTree(root, { "etc/os-release": "ID=debian\n", "var/log/.keep": "", "etc/crontab": "* * * * * root good\n" });
+    fs.truncateSync(path.join(root, "etc/crontab"), 2 ** 30);
+    const r = await run(root, "cronjobs");
+    expect(r.records.map((x) => x.command)).toEqual(["good"]);
+    expect(r.warnings.map((w) => [w.message, w.offset])).toEqual([
+      ["line 2 is 16777196 bytes; only its first 65536 are read", 20],
+      [expect.stringMatching(/^line 2: "(\\u0000){80}…" is no time field: "(\\u0000){80}…"; skipped$/), 20],
+      ["1073741824-byte file: only the first 16777216 bytes were read", 16777216],
+    ]);
+    for (const w of r.warnings) expect(w.message.length).toBeLessThan(2048);
   });
 
   it("a cron.d link out of the target reads the target's own file", async () => {
