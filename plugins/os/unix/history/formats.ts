@@ -84,10 +84,6 @@ export const zsh: Reader = function* (lines) {
 // \040, a newline \012, a backslash \\ (mysql on Debian, sqlite3, psql built with libedit).
 const LIBEDIT_MAGIC = "_HiStOrY_V2_";
 
-export function unvis(s: string): string {
-  return s.replace(/\\([0-7]{3}|\\)/g, (_, e: string) => (e === "\\" ? "\\" : String.fromCharCode(parseInt(e, 8))));
-}
-
 /** Undo strvis's octal escapes on the bytes (a multi-byte character is escaped byte by byte). */
 function unvisBytes(s: string): string {
   if (!s.includes("\\")) return s;
