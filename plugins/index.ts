@@ -3,8 +3,14 @@ import { Registry, Target, type MemoryTree, type OpenOptions } from "quarry";
 import { OS_PLUGINS } from "./os.js";
 import activity from "./os/unix/activity.js";
 import architecture from "./os/unix/architecture.js";
-import history from "./os/unix/history.js";
+import history from "./os/unix/history/index.js";
 import users from "./os/unix/users.js";
+import cronjobs from "./os/unix/cronjobs/index.js";
+import services from "./os/unix/linux/services/index.js";
+import environment from "./os/unix/environment.js";
+import ldPreload from "./os/unix/linux/ld_preload.js";
+import modulesLoad from "./os/unix/linux/modules_load.js";
+import udevRules from "./os/unix/linux/udev_rules.js";
 import atop from "./os/unix/log/atop/index.js";
 import audit from "./os/unix/log/audit/index.js";
 import journal from "./os/unix/log/journal/index.js";
@@ -48,6 +54,12 @@ export const PLUGINS = [
   groups,
   sudoers,
   loginDefs,
+  cronjobs,
+  services,
+  environment,
+  ldPreload,
+  modulesLoad,
+  udevRules,
 ];
 
 export const defaultRegistry = new Registry(PLUGINS);

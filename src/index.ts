@@ -18,7 +18,7 @@ export {
 export { SCALAR_TYPES, isFieldTypeName, type FieldTypeName, type ScalarTypeName, type ValueOf } from "./records/fieldtypes.js";
 export { civilFromDays, daysFromCivil, Timestamp } from "./records/timestamp.js";
 export { canonicalIp, formatIpv4, formatIpv6, formatIpv6Bytes, ipv6FromBytes, isIp, parseIpv6 } from "./records/ip.js";
-export { cString, decodeLenient } from "./util/text.js";
+export { cString, decodeLenient, encodeSurrogateEscape } from "./util/text.js";
 export { decompress, DecompressError, JOURNAL_DATA_SIZE_MAX, type Codec, type DecompressFailure } from "./util/decompress/index.js";
 // The timeline's one-line message for a plugin's records, where a sentence reads better than field=value pairs.
 export { declareSummary } from "./timeline/summary.js";

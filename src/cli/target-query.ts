@@ -27,9 +27,11 @@ import { applySpec } from "./spec/yargs.js";
 /** Every option of target-query itself; any other option is a function argument (`-f failed_logins --by addr`). */
 const KNOWN = knownOptions(TARGET_QUERY);
 
-function parser(argv: readonly string[]) {
+// `booleans`: the functions' boolean arguments, so that `--lines TARGET` leaves TARGET a target.
+function parser(argv: readonly string[], booleans: readonly string[] = []) {
   const joined = joinDashValue(joinDashValue(preprocessArgv(argv), "-w", "--write"), "--targets-from", "--targets-from");
   return applySpec(yargs(joined).help(false), TARGET_QUERY)
+    .boolean([...booleans])
     .version(false)
     .strict(false)
     .exitProcess(false)
@@ -38,8 +40,8 @@ function parser(argv: readonly string[]) {
     });
 }
 
-export function parseArgs(argv: readonly string[]) {
-  return parser(argv).parseSync();
+export function parseArgs(argv: readonly string[], booleans: readonly string[] = []) {
+  return parser(argv, booleans).parseSync();
 }
 
 export async function main(argv: string[], io: CliIO, baseRegistry: Registry = defaultRegistry): Promise<number> {
@@ -47,10 +49,13 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
     printLine(io.stdout, versionLine("target-query"));
     return EXIT_OK;
   }
-  const args = parseArgs(argv);
-  const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
-  const plugins = pluginPaths(args["plugin-path"]);
+  const first = parseArgs(argv);
+  const plugins = pluginPaths(first["plugin-path"]);
   const registry = await withExternalPlugins(baseRegistry, plugins);
+  // Parsed again once the functions are known: a boolean argument takes no value from the word after it.
+  const booleans = [...new Set(registry.functions.flatMap((f) => (f.fn.args ?? []).filter((a) => a.type === "boolean").map((a) => a.name)))].filter((n) => !KNOWN.has(n));
+  const args = booleans.length ? parseArgs(argv, booleans) : first;
+  const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
   const positionals = (args._ as (string | number)[]).map(String);
   // dissect's `-l [FILTER]`: without -f, the first argument after the options is the filter, the rest targets
   const listFilter = args.list && asList(args.function).length === 0 && positionals.length ? [positionals.shift()!] : [];
