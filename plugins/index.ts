@@ -15,7 +15,8 @@ import utmp from "./os/unix/log/utmp/utmp.js";
 import wtmp from "./os/unix/log/utmp/wtmp.js";
 import dpkg from "./os/unix/linux/debian/dpkg.js";
 import apt from "./os/unix/linux/debian/apt.js";
+import rpm from "./os/unix/linux/redhat/rpm.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm];
 
 export const defaultRegistry = new Registry(PLUGINS);
