@@ -16,7 +16,9 @@ import wtmp from "./os/unix/log/utmp/wtmp.js";
 import dpkg from "./os/unix/linux/debian/dpkg.js";
 import apt from "./os/unix/linux/debian/apt.js";
 import rpm from "./os/unix/linux/redhat/rpm.js";
+import dnf from "./os/unix/linux/redhat/dnf.js";
+import packages from "./os/unix/packages/index.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages];
 
 export const defaultRegistry = new Registry(PLUGINS);

@@ -27,7 +27,7 @@ export async function readTar(buf: Buffer): Promise<Member[]> {
   const done = new Promise<void>((resolve, reject) => {
     ex.on("entry", (h, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("data", (c: unknown) => void chunks.push(c as Buffer));
       stream.on("end", () => {
         const type = h.type === "directory" ? "directory" : h.type === "symlink" ? "symlink" : "file";
         out.push({ name: h.name.replace(/\/$/, ""), type, data: Buffer.concat(chunks), mtime: Math.floor((h.mtime ?? new Date(0)).getTime() / 1000), linkname: h.linkname ?? undefined });
