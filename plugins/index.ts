@@ -18,7 +18,8 @@ import apt from "./os/unix/linux/debian/apt.js";
 import rpm from "./os/unix/linux/redhat/rpm.js";
 import dnf from "./os/unix/linux/redhat/dnf.js";
 import packages from "./os/unix/packages/index.js";
+import network from "./os/unix/linux/network/index.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages, network];
 
 export const defaultRegistry = new Registry(PLUGINS);
