@@ -22,6 +22,10 @@ export function* ifupdownInterfaces(t: Target, ctx: FunctionContext): Generator<
   const up = new Set<string>();
   const read = new Set<string>();
   const visit = (file: string, depth: number): void => {
+    if (!t.fs.isFile(file)) {
+      if (depth > 0) ctx.warn({ message: "sourced, but not a file: not read", file });
+      return;
+    }
     let real: string;
     try {
       real = t.fs.realpath(file);
