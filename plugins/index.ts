@@ -19,7 +19,8 @@ import rpm from "./os/unix/linux/redhat/rpm.js";
 import dnf from "./os/unix/linux/redhat/dnf.js";
 import packages from "./os/unix/packages/index.js";
 import network from "./os/unix/linux/network/index.js";
+import installDate from "./os/unix/linux/install_date.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages, network];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages, network, installDate];
 
 export const defaultRegistry = new Registry(PLUGINS);
