@@ -71,7 +71,7 @@ export async function installEvidence(t: Target): Promise<{ chosen: Evidence | n
   }
   const data: Evidence[] = [];
   const d = rpmDatabases(t);
-  if (d.sqlite.length) {
+  if (d.sqlite.length + d.bdb.length) {
     for (const r of await rpmPackages(t, quiet)) {
       if (plausible(r.ts)) data.push({ ts: r.ts, kind: "package data", evidence: `rpm INSTALLTIME of ${String(r.package_name)}`, filepath: String(r.filepath) });
     }

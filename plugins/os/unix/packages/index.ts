@@ -19,7 +19,7 @@ function chain<R>(sources: [(t: Target) => boolean, Source<R>][]) {
 
 const hasRpm = (t: Target): boolean => {
   const d = rpmDatabases(t);
-  return d.sqlite.length + d.unread.length > 0;
+  return d.sqlite.length + d.bdb.length + d.unread.length > 0;
 };
 const hasDnf = (t: Target): boolean => t.fs.isFile(DNF_HISTORY);
 

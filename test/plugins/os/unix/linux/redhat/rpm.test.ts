@@ -14,9 +14,9 @@ const FIX = path.resolve(import.meta.dirname, "../../../../../../fixtures/packag
 const DB = "/var/lib/rpm/rpmdb.sqlite";
 const none = (s: string): string | null => (s === "(none)" ? null : s);
 
-function qa() {
+function qa(file = path.join(FIX, "rpm-qa.tsv")) {
   return fs
-    .readFileSync(path.join(FIX, "rpm-qa.tsv"), "utf8")
+    .readFileSync(file, "utf8")
     .split("\n")
     .filter(Boolean)
     .map((row) => {
@@ -53,11 +53,12 @@ describe("rpm.packages", () => {
     }
   });
 
-  it("a Berkeley DB Packages is named as not read; a -wal is named; absent without any database", async () => {
-    const bdb = await runTree({ "/var/lib/rpm/Packages": file(Buffer.alloc(4096)) }, "rpm.packages");
+  it("a Packages that is no Berkeley DB hash file, and an ndb, are named as not read; a -wal is named; absent without any database", async () => {
+    const bdb = await runTree({ "/var/lib/rpm/Packages": file(Buffer.alloc(4096)), "/var/lib/rpm/Packages.db": file(Buffer.alloc(64)) }, "rpm.packages");
     expect(bdb.records).toEqual([]);
     expect(bdb.warnings).toEqual([
-      { message: "a Berkeley DB rpm database (RHEL ≤ 8, CentOS, older Fedora): not read by quarry (only rpmdb.sqlite is); query it with rpm --dbpath on a copy", file: "/var/lib/rpm/Packages" },
+      { message: "an ndb rpm database (SUSE): not read by quarry (rpmdb.sqlite and Berkeley DB Packages are); query it with rpm --dbpath on a copy", file: "/var/lib/rpm/Packages.db" },
+      { message: "not a Berkeley DB hash file (an ndb or other rpm database?): not read", file: "/var/lib/rpm/Packages" },
     ]);
     const wal = await runTree({ [DB]: file(fs.readFileSync(path.join(FIX, "rpmdb.sqlite"))), [`${DB}-wal`]: "x".repeat(100) }, "rpm.packages");
     expect(wal.records).toHaveLength(3);
@@ -69,6 +70,49 @@ describe("rpm.packages", () => {
     const r = await runTree({ [DB]: "not sqlite\n".repeat(50) }, "rpm.packages");
     expect(r.records).toEqual([]);
     expect(r.errors.map((e) => e.file)).toEqual([DB]);
+  });
+});
+
+describe("the Berkeley DB Packages (RHEL ≤ 8)", () => {
+  const BDB = path.resolve(FIX, "../rpm-bdb");
+  for (const size of ["4096", "512"]) {
+    it(`${size}-byte pages: every package as rpm's own bdb_ro backend lists it, on dir, tar and tar.gz`, async () => {
+      const want = qa(path.join(BDB, `Packages.${size}.rpm-qa.tsv`));
+      const targets = await threeTargets(filesOf({ "var/lib/rpm/Packages": fs.readFileSync(path.join(BDB, `Packages.${size}`)) }), tmpdir());
+      for (const [kind, target] of Object.entries(targets)) {
+        const r = await runPath(target, "rpm.packages");
+        expect([r.warnings, r.errors], kind).toEqual([[], []]);
+        const got = [...r.records].sort((a, b) => String(a.package_name).localeCompare(String(b.package_name)));
+        expect(got.map((x) => [x.package_name, x.package_epoch, x.package_version, x.package_release, x.package_arch, secondsOf(x.ts), x.package_size, x.package_vendor, x.package_summary, x.package_source, x.filepath])).toEqual(
+          want.map((w) => [w.name, w.epoch, w.version, w.release, w.arch, w.installtime, w.size, w.vendor, w.summary, w.source, "/var/lib/rpm/Packages"]),
+        );
+      }
+    });
+  }
+
+  it("hostile pages: a bad page size, checksums, an overflow loop; seeded corruptions end cleanly", async () => {
+    const good = fs.readFileSync(path.join(BDB, "Packages.512"));
+    const run = async (b: Buffer) => runTree({ "/var/lib/rpm/Packages": file(b) }, "rpm.packages");
+    const size = Buffer.from(good);
+    size.writeUInt32LE(3000, 20);
+    expect((await run(size)).errors.map((e) => e.message)).toEqual(["page size 3000 is not a power of two in 512 … 65536"]);
+    const sum = Buffer.from(good);
+    sum[26] = 1;
+    expect((await run(sum)).errors.map((e) => e.message)).toEqual(["checksummed pages (a different page layout): not read"]);
+    // every overflow page points back to itself: each chain is cut, no loop
+    const loop = Buffer.from(good);
+    for (let pg = 1; pg * 512 < loop.length; pg++) if (loop[pg * 512 + 25] === 7) loop.writeUInt32LE(pg, pg * 512 + 16);
+    const l = await run(loop);
+    expect(l.records).toEqual([]);
+    expect(l.warnings.length).toBeGreaterThan(0);
+    expect(l.warnings.every((w) => /overflow chain broken at page \d+|overflow page \d+ holds/.test(w.message))).toBe(true);
+    const rand = prng(0xbdb);
+    for (let i = 0; i < 150; i++) {
+      const b = Buffer.from(good.subarray(0, i % 5 === 0 ? Math.floor(rand() * good.length) : good.length));
+      for (let k = 0; k < 1 + (i % 10); k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      const r = await run(b);
+      expect(r.records.length).toBeLessThanOrEqual(3);
+    }
   });
 });
 
