@@ -1,8 +1,9 @@
-// A small YAML reader for netplan's files: block mappings and sequences by indentation, flow sequences and
-// mappings on one line, plain, single- and double-quoted scalars, comments. Scalars stay strings (netplan
-// decides what "true" or "2" means per key). Not read: anchors and aliases, block scalars (| >), tags,
-// complex keys, multi-document streams: a line with them is a problem (its line number) and its value is kept
-// as plain text. Bounded: depth, nodes and line count are capped, so a hostile file costs at most its size.
+// A small YAML reader for netplan's files (and snap.yaml): block mappings and sequences by indentation, flow
+// sequences and mappings on one line, plain, single- and double-quoted scalars, literal and folded block
+// scalars of a mapping value (| and >, with - and + chomping), comments. Scalars stay strings (netplan decides
+// what "true" or "2" means per key). Not read: anchors and aliases, tags, complex keys, multi-line plain or
+// quoted scalars, multi-document streams: a line with them is a problem (its line number) and its value is
+// kept as plain text. Bounded: depth, nodes and line count are capped, so a hostile file costs at most its size.
 // Checked against PyYAML (libyaml) on the fixtures (test/plugins/os/unix/linux/network/yaml.test.ts).
 
 export type YamlValue = string | null | YamlValue[] | YamlMap;
@@ -20,6 +21,8 @@ interface Line {
   no: number;
   indent: number;
   text: string;
+  /** The line as written (comments kept): the text of a block scalar. */
+  raw: string;
 }
 
 class Budget {
@@ -60,6 +63,7 @@ function linesOf(text: string, problem: (p: YamlProblem) => void): Line[] {
     const no = i + 1;
     let s = raw[i]!.replace(/\r$/, "");
     if (i === 0 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    const whole = s;
     const lead = /^[ \t]*/.exec(s)![0];
     if (lead.includes("\t") && s.trim() !== "") problem({ message: `line ${no}: a tab in the indentation (YAML allows spaces only); read as spaces`, line: no });
     s = uncomment(s).trimEnd();
@@ -70,7 +74,7 @@ function linesOf(text: string, problem: (p: YamlProblem) => void): Line[] {
       problem({ message: `line ${no}: a second YAML document; the rest of the file is not read`, line: no });
       break;
     }
-    out.push({ no, indent: s.length - body.length, text: body });
+    out.push({ no, indent: s.length - body.length, text: body, raw: whole });
   }
   return out;
 }
@@ -113,7 +117,7 @@ const NULLS = new Set(["", "~", "null", "Null", "NULL"]);
 function inline(text: string, no: number, budget: Budget, problem: (p: YamlProblem) => void, depth: number): YamlValue {
   budget.take(no);
   const t = text.trim();
-  if (/^[&*!|>]/.test(t)) {
+  if (/^[&*!]/.test(t) || /^[|>]/.test(t)) {
     problem({ message: `line ${no}: ${t[0] === "&" ? "an anchor" : t[0] === "*" ? "an alias" : t[0] === "!" ? "a tag" : "a block scalar"} (not read by quarry's YAML subset); kept as text`, line: no });
     return t;
   }
@@ -185,6 +189,7 @@ class Parser {
   i = 0;
   constructor(
     readonly lines: Line[],
+    readonly raw: string[],
     readonly budget: Budget,
     readonly problem: (p: YamlProblem) => void,
   ) {}
@@ -231,6 +236,11 @@ class Parser {
       this.budget.take(l.no);
       this.i++;
       if (out.has(kv.key)) this.problem({ message: `line ${l.no}: key ${JSON.stringify(kv.key)} repeated; the last value kept`, line: l.no });
+      const block = /^([|>])([-+]?)\s*$/.exec(kv.rest.trim());
+      if (block) {
+        out.set(kv.key, this.blockScalar(l.no, indent, block[1]!, block[2]!));
+        continue;
+      }
       if (kv.rest.trim() !== "") {
         out.set(kv.key, inline(kv.rest, l.no, this.budget, this.problem, depth));
         const next = this.lines[this.i];
@@ -252,6 +262,30 @@ class Parser {
     return out;
   }
 
+  /** The raw lines after `keyLine` indented deeper than the key (and blank ones), as YAML's | or > gives them. */
+  private blockScalar(keyLine: number, indent: number, style: string, chomp: string): string {
+    const src: string[] = [];
+    let no = keyLine; // 1-based number of the last line taken
+    for (; no < this.raw.length; no++) {
+      const r = this.raw[no]!.replace(/\r$/, "");
+      if (r.trim() !== "" && r.length - r.trimStart().length <= indent) break;
+      src.push(r);
+    }
+    while (this.lines[this.i] && this.lines[this.i]!.no <= no) this.i++;
+    let trailing = 0;
+    while (src.length && src[src.length - 1]!.trim() === "") {
+      src.pop();
+      trailing++;
+    }
+    if (src.length === 0) return "";
+    const cut = src[0]!.length - src[0]!.trimStart().length;
+    const lines = src.map((r) => (r.trim() === "" ? "" : r.slice(Math.min(cut, r.length - r.trimStart().length))));
+    const text =
+      style === "|" ? lines.join("\n") : lines.reduce((acc, l, i) => (i === 0 ? l : l === "" ? `${acc}\n` : lines[i - 1] === "" ? acc + l : /^\s/.test(l) ? `${acc}\n${l}` : `${acc} ${l}`), "");
+    if (chomp === "-") return text;
+    return chomp === "+" ? text + "\n".repeat(trailing + 1) : `${text}\n`;
+  }
+
   private skipDeeper(indent: number): void {
     while (this.lines[this.i] && this.lines[this.i]!.indent > indent) this.i++;
   }
@@ -260,7 +294,7 @@ class Parser {
 /** The document's root value; problems are reported with their line and the value read around them. */
 export function parseYaml(text: string, problem: (p: YamlProblem) => void): YamlValue {
   const lines = linesOf(text, problem);
-  const p = new Parser(lines, new Budget(), problem);
+  const p = new Parser(lines, text.split("\n"), new Budget(), problem);
   try {
     const root = p.block(0, 0);
     while (p.i < lines.length) {
