@@ -20,7 +20,8 @@ import dnf from "./os/unix/linux/redhat/dnf.js";
 import packages from "./os/unix/packages/index.js";
 import network from "./os/unix/linux/network/index.js";
 import installDate from "./os/unix/linux/install_date.js";
+import snap from "./os/unix/linux/snap.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages, network, installDate];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages, network, installDate, snap];
 
 export const defaultRegistry = new Registry(PLUGINS);
