@@ -21,7 +21,8 @@ import packages from "./os/unix/packages/index.js";
 import network from "./os/unix/linux/network/index.js";
 import installDate from "./os/unix/linux/install_date.js";
 import snap from "./os/unix/linux/snap.js";
+import yum from "./os/unix/linux/redhat/yum.js";
 
-export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages, network, installDate, snap];
+export const PLUGINS = [...OS_PLUGINS, users, history, wtmp, btmp, utmp, lastlog, lastlog2, atop, journal, authlog, messages, audit, dpkg, apt, rpm, dnf, packages, network, installDate, snap, yum];
 
 export const defaultRegistry = new Registry(PLUGINS);

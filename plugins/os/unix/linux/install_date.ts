@@ -3,7 +3,7 @@
 //   1. installer: the installer's own files, left when it finished — Debian/Ubuntu's /var/log/installer/*,
 //      Red Hat's anaconda (/root/anaconda-ks.cfg, /var/log/anaconda/*): their mtimes.
 //   2. packages, from the data: rpm's INSTALLTIME (the first packages are installed by the installer), dnf's
-//      first transaction, the first line of dpkg.log, the first apt history run. dpkg.log and apt's history
+//      or yum's first transaction, the first line of dpkg.log, the first apt history run. dpkg.log and apt's history
 //      rotate (logrotate keeps 12 by default), so on an old host these are later than the install: still a
 //      bound, but weaker, which the evidence string says.
 //   3. packages, from file metadata: the oldest mtime of /var/lib/dpkg/info/*.list (dpkg rewrites a list at
@@ -15,6 +15,7 @@ import { aptHistory, hasAptHistory } from "./debian/apt.js";
 import { DPKG_INFO, dpkgLogs, hasDpkg } from "./debian/dpkg.js";
 import { dnfHistory, DNF_HISTORY } from "./redhat/dnf.js";
 import { rpmDatabases, rpmPackages } from "./redhat/rpm.js";
+import { yumHistory, yumHistoryFiles } from "./redhat/yum.js";
 
 export const InstallEvidenceRecord = defineRecord("unix/install/evidence", {
   ts: "datetime",
@@ -79,6 +80,11 @@ export async function installEvidence(t: Target): Promise<{ chosen: Evidence | n
   if (t.fs.isFile(DNF_HISTORY)) {
     for (const r of await dnfHistory(t, quiet)) {
       if (plausible(r.ts)) data.push({ ts: r.ts, kind: "package data", evidence: `dnf transaction ${String(r.transaction)} (${String(r.command)})`, filepath: DNF_HISTORY });
+    }
+  }
+  if (yumHistoryFiles(t).length) {
+    for (const r of await yumHistory(t, quiet)) {
+      if (plausible(r.ts)) data.push({ ts: r.ts, kind: "package data", evidence: `yum transaction ${String(r.transaction)} (${String(r.command)})`, filepath: String(r.filepath) });
     }
   }
   if (hasDpkg(t)) {

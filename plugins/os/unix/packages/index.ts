@@ -8,6 +8,7 @@ import { DPKG_LOG, DPKG_STATUS, dpkgLogs, dpkgPackages, hasDpkg } from "../linux
 import { DNF_HISTORY, dnfHistory } from "../linux/redhat/dnf.js";
 import { rpmDatabases, rpmPackages, RPMDB_SQLITE } from "../linux/redhat/rpm.js";
 import { hasSnaps, snapPackages } from "../linux/snap.js";
+import { yumHistory, yumHistoryFiles } from "../linux/redhat/yum.js";
 import { PackageLogRecord, PackageRecord } from "./records.js";
 
 type Source<R> = (t: Target, ctx: FunctionContext) => Iterable<R> | Promise<Iterable<R>>;
@@ -30,7 +31,7 @@ export default definePlugin({
   namespace: "packages",
   description: "Installed packages and package-manager logs of every manager the target has (dpkg, apt, rpm, dnf, snap)",
   paths: [DPKG_STATUS, `${DPKG_LOG}*`, `${APT_HISTORY}*`, ...RPMDB_SQLITE, DNF_HISTORY],
-  checkCompatible: (t) => (hasDpkg(t) || hasRpm(t) || hasSnaps(t) || hasAptHistory(t) || hasDnf(t) ? ok() : absent("no package manager database or log (dpkg, apt, rpm, dnf, snap)")),
+  checkCompatible: (t) => (hasDpkg(t) || hasRpm(t) || hasSnaps(t) || hasAptHistory(t) || hasDnf(t) || yumHistoryFiles(t).length > 0 ? ok() : absent("no package manager database or log (dpkg, apt, rpm, dnf, yum, snap)")),
   functions: {
     packages: {
       output: "records",
@@ -44,12 +45,13 @@ export default definePlugin({
     },
     "packages.logs": {
       output: "records",
-      description: "Logged package actions of every package manager (dpkg.log, apt's history.log, dnf's history), each manager's oldest first",
+      description: "Logged package actions of every package manager (dpkg.log, apt's history.log, dnf's and yum's history), each manager's oldest first",
       records: [PackageLogRecord],
       run: chain([
         [hasDpkg, dpkgLogs],
         [hasAptHistory, aptHistory],
         [hasDnf, dnfHistory],
+        [(t) => yumHistoryFiles(t).length > 0, yumHistory],
       ]),
     },
   },

@@ -26,6 +26,6 @@ describe("packages", () => {
 
   it("absent without any manager", async () => {
     const r = await runTree({}, "packages");
-    expect([r.outcome.status, r.outcome.reason]).toEqual(["absent", "no package manager database or log (dpkg, apt, rpm, dnf, snap)"]);
+    expect([r.outcome.status, r.outcome.reason]).toEqual(["absent", "no package manager database or log (dpkg, apt, rpm, dnf, yum, snap)"]);
   });
 });
