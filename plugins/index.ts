@@ -30,6 +30,16 @@ import groups from "./os/unix/groups.js";
 import sudoers from "./os/unix/sudoers/index.js";
 import loginDefs from "./os/unix/login_defs.js";
 
+import dpkg from "./os/unix/linux/debian/dpkg.js";
+import apt from "./os/unix/linux/debian/apt.js";
+import rpm from "./os/unix/linux/redhat/rpm.js";
+import dnf from "./os/unix/linux/redhat/dnf.js";
+import packages from "./os/unix/packages/index.js";
+import network from "./os/unix/linux/network/index.js";
+import installDate from "./os/unix/linux/install_date.js";
+import snap from "./os/unix/linux/snap.js";
+import yum from "./os/unix/linux/redhat/yum.js";
+
 export const PLUGINS = [
   ...OS_PLUGINS,
   architecture,
@@ -60,6 +70,15 @@ export const PLUGINS = [
   ldPreload,
   modulesLoad,
   udevRules,
+  dpkg,
+  apt,
+  rpm,
+  dnf,
+  yum,
+  snap,
+  packages,
+  network,
+  installDate,
 ];
 
 export const defaultRegistry = new Registry(PLUGINS);
