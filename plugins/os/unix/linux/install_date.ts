@@ -10,7 +10,7 @@
 //      each upgrade, so the oldest is a package never upgraded since the install). Metadata survives a
 //      collection only where mtimes are kept (a tar, acquire, UAC; not a plain copy).
 // A time before 1993 (no Linux distribution) or in the future is no install time: ignored.
-import { defineRecord, definePlugin, ok, Timestamp, type FunctionContext, type Target } from "quarry";
+import { defineRecord, definePlugin, ok, Timestamp, type FunctionContext, type Target, withSource } from "quarry";
 import { aptHistory, hasAptHistory } from "./debian/apt.js";
 import { DPKG_INFO, dpkgLogs, hasDpkg } from "./debian/dpkg.js";
 import { dnfHistory, DNF_HISTORY } from "./redhat/dnf.js";
@@ -129,7 +129,7 @@ export default definePlugin({
       async value(t, ctx) {
         const { chosen } = await installEvidence(t);
         if (chosen === null) ctx.warn({ message: "no install evidence (installer files, package databases or logs)" });
-        return chosen === null ? null : chosen.ts;
+        return chosen === null ? null : withSource(chosen.ts, chosen.filepath);
       },
     },
     install_evidence: {
