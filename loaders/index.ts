@@ -7,8 +7,9 @@ import { memoryLoader } from "./memory.js";
 import { tarLoader } from "./tar.js";
 import type { Loader } from "./types.js";
 import { uacLoader } from "./uac.js";
+import { zipLoader } from "./zip.js";
 
-export const LOADERS: readonly Loader[] = [memoryLoader, uacLoader, acquireLoader, tarLoader, dirLoader];
+export const LOADERS: readonly Loader[] = [memoryLoader, uacLoader, acquireLoader, zipLoader, tarLoader, dirLoader];
 
 export function findLoader(path: string): Loader | undefined {
   return LOADERS.find((l) => {
