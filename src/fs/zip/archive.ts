@@ -56,13 +56,13 @@ export function openZipArchive(path: string, opts: OpenZipOptions = {}): ZipArch
   try {
     const log = new WarningLog();
     const cd = readCentralDirectory(file, label);
-    if (cd.shift !== 0) log.add("prepended data", `${label}: ${cd.shift} bytes precede the zip (a self-extractor stub?); offsets are read past them`);
-    const { entries } = readEntries(file, cd, label, log);
+    if (cd.shift !== 0) log.add("prepended data", `${cd.shift} bytes precede the zip (a self-extractor stub?); offsets are read past them`);
+    const { entries } = readEntries(file, cd, log);
     const overlaps = overlapping(entries);
     const members: RawMember[] = [];
     const names: string[] = [];
     for (const e of entries) {
-      const at = `${label}: member ${JSON.stringify(e.name)} at central directory offset ${e.entryOffset}`;
+      const at = `member ${JSON.stringify(e.name)} at central directory offset ${e.entryOffset}`;
       const earlier = overlaps.get(e);
       if (earlier) {
         log.add("overlapping members", `${at}: its data at ${e.localOffset} overlaps member ${JSON.stringify(earlier.name)} at ${earlier.localOffset} (a zip bomb shares one stream so); skipped`, e.entryOffset);

@@ -117,17 +117,17 @@ function readExtras(x: Buffer, need: { size: boolean; csize: boolean; offset: bo
 }
 
 /**
- * Walk the central directory. `fileSize` bounds every local header offset and compressed size; `label`
- * names the archive in warnings. The claimed entry count is only an upper bound: the walk also stops at the
+ * Walk the central directory. The data's end (the directory's start) bounds every local header offset and
+ * compressed size. The claimed entry count is only an upper bound: the walk also stops at the
  * directory's end, and never allocates by the claim.
  */
-export function readEntries(src: ByteSource, cd: CentralDirectory, label: string, warnings: WarningLog): EntryWalk {
+export function readEntries(src: ByteSource, cd: CentralDirectory, warnings: WarningLog): EntryWalk {
   const win = new Window(src);
   const entries: ZipEntry[] = [];
   const end = cd.offset + cd.size;
   let pos = cd.offset;
   let walked = 0;
-  const warn = (kind: string, at: number, what: string): void => warnings.add(kind, `${label}: central directory entry at offset ${at}: ${what}`, at);
+  const warn = (kind: string, at: number, what: string): void => warnings.add(kind, `central directory entry at offset ${at}: ${what}`, at);
   while (pos < end && walked < cd.claimedEntries) {
     const h = pos + CD_LEN <= end ? win.bytes(pos, CD_LEN) : null;
     if (!h || h.readUInt32LE(0) !== CD_SIG) {
@@ -164,7 +164,7 @@ export function readEntries(src: ByteSource, cd: CentralDirectory, label: string
     const size = x.size ?? size32;
     const compressedSize = x.compressedSize ?? csize32;
     const localOffset = (x.localOffset ?? off32) + cd.shift;
-    if (localOffset + 30 + compressedSize > cd.offset) {
+    if (localOffset < 0 || localOffset + 30 + compressedSize > cd.offset) {
       warn("members past the archive's data", entryAt, `${at}: local header at offset ${localOffset} with ${compressedSize} compressed bytes runs past the data's end at ${cd.offset}; skipped`);
       continue;
     }
@@ -193,9 +193,9 @@ export function readEntries(src: ByteSource, cd: CentralDirectory, label: string
     });
   }
   if (walked < cd.claimedEntries && pos >= end) {
-    warnings.add("damaged central directories", `${label}: the end record claims ${cd.claimedEntries} entries, the ${cd.size}-byte central directory at offset ${cd.offset} holds ${walked}`);
+    warnings.add("damaged central directories", `the end record claims ${cd.claimedEntries} entries, the ${cd.size}-byte central directory at offset ${cd.offset} holds ${walked}`);
   } else if (pos < end) {
-    warnings.add("damaged central directories", `${label}: the end record claims ${cd.claimedEntries} entries, but the central directory continues after them at offset ${pos}; the rest is not read`);
+    warnings.add("damaged central directories", `the end record claims ${cd.claimedEntries} entries, but the central directory continues after them at offset ${pos}; the rest is not read`);
   }
   return { entries };
 }
