@@ -8,7 +8,8 @@ import { sanitizeMemberName } from "../tar/names.js";
 import { FdSource } from "../tar/source.js";
 import { FsError } from "../types.js";
 import { WarningLog } from "../../util/warnings.js";
-import { readCentralDirectory } from "./directory.js";
+import { readCentralDirectory, ZipFormatError } from "./directory.js";
+import { recoverEntries } from "./recover.js";
 import { PATH_MAX, readEntries, type ZipEntry } from "./entries.js";
 import { zipNameProblem } from "./names.js";
 import { ZipSource } from "./source.js";
@@ -49,15 +50,34 @@ function overlapping(entries: readonly ZipEntry[]): Map<ZipEntry, ZipEntry> {
   return out;
 }
 
+/** The central directory's entries; for a zip cut short (no end record), those its local headers still give. */
+function index(file: FdSource, label: string, log: WarningLog): { entries: ZipEntry[]; zip64: boolean; shift: number } {
+  let cd;
+  try {
+    cd = readCentralDirectory(file, label);
+  } catch (e) {
+    const head = Buffer.alloc(4);
+    if (!(e instanceof ZipFormatError && e.noEnd) || file.read(head, 0, 4, 0) < 4 || !looksLikeZip(head)) throw e;
+    const r = recoverEntries(file);
+    if (r.entries.length === 0) throw e;
+    log.add(
+      "truncated zips",
+      `no end of central directory record: the zip is cut short; ${r.entries.length} members recovered by walking the local headers up to offset ${r.stoppedAt} ` +
+        `(stopped at ${r.reason}); file modes, owners and symlinks are only in the central directory: recovered members read as plain files and directories`,
+    );
+    return { entries: r.entries, zip64: false, shift: 0 };
+  }
+  if (cd.shift !== 0) log.add("prepended data", `${cd.shift} bytes precede the zip (a self-extractor stub?); offsets are read past them`);
+  return { entries: readEntries(file, cd, log).entries, zip64: cd.zip64, shift: cd.shift };
+}
+
 export function openZipArchive(path: string, opts: OpenZipOptions = {}): ZipArchive {
   const label = path.split("/").pop() ?? path;
   const file = FdSource.open(path);
   const source = new ZipSource(file, { memoryLimit: opts.memoryLimit ?? memoryLimitFromEnv(), maxInflate: opts.maxInflate, label });
   try {
     const log = new WarningLog();
-    const cd = readCentralDirectory(file, label);
-    if (cd.shift !== 0) log.add("prepended data", `${cd.shift} bytes precede the zip (a self-extractor stub?); offsets are read past them`);
-    const { entries } = readEntries(file, cd, log);
+    const { entries, zip64, shift } = index(file, label, log);
     const overlaps = overlapping(entries);
     const members: RawMember[] = [];
     const names: string[] = [];
@@ -92,7 +112,7 @@ export function openZipArchive(path: string, opts: OpenZipOptions = {}): ZipArch
       // A zip's members carry their own compression; the archive itself is read in place.
       compression: "none",
       storage: "file",
-      zip: { entries: entries.length, zip64: cd.zip64, prependedBytes: cd.shift },
+      zip: { entries: entries.length, zip64, prependedBytes: shift },
       close: () => source.close(),
     };
   } catch (e) {

@@ -18,6 +18,8 @@ export class ZipFormatError extends Error {
     readonly label: string,
     readonly offset: number,
     detail: string,
+    /** No end record at all: the zip may be truncated (its local headers can still be walked). */
+    readonly noEnd = false,
   ) {
     super(`${label}: ${detail} (at offset ${offset})`);
     this.name = "ZipFormatError";
@@ -58,7 +60,7 @@ function u64(b: Buffer, at: number, label: string, where: number, what: string):
 export function readCentralDirectory(src: ByteSource, label: string): CentralDirectory {
   const eocd = findEocd(src);
   if (eocd < 0) {
-    throw new ZipFormatError(label, src.size, `no end of central directory record in the last ${Math.min(src.size, SEARCH)} bytes: the zip is truncated, or not a zip`);
+    throw new ZipFormatError(label, src.size, `no end of central directory record in the last ${Math.min(src.size, SEARCH)} bytes: the zip is truncated, or not a zip`, true);
   }
   const win = new Window(src);
   const e = win.bytes(eocd, EOCD_LEN)!;

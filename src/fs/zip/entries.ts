@@ -54,7 +54,7 @@ function decodeName(b: Buffer, flagged: boolean): string {
 }
 
 /** DOS date and time (local time of the writer, zone unknown: read as UTC). */
-function dosTime(date: number, time: number): Timestamp | null {
+export function dosTime(date: number, time: number): Timestamp | null {
   if (date === 0) return null;
   const ms = Date.UTC(1980 + (date >> 9), ((date >> 5) & 15) - 1, date & 31, time >> 11, (time >> 5) & 63, (time & 31) * 2);
   return Number.isFinite(ms) ? Timestamp.fromUnixInRange(ms / 1000) : null;
