@@ -6,7 +6,6 @@ import path from "node:path";
 import { openZipArchive, looksLikeZip, type ZipArchive } from "../src/fs/zip/archive.js";
 import { unescapeUploadPath } from "../src/fs/zip/velociraptor.js";
 import { RootFilesystem } from "../src/fs/root.js";
-import type { FsBackend } from "../src/fs/types.js";
 import { acquireLayout } from "./acquire.js";
 import { hasDir, layoutRoot, tarPart, topLevel, type TarLayout } from "./layout.js";
 import { genericLayout } from "./tar.js";
@@ -66,7 +65,7 @@ export const velociraptorLayout: TarLayout = {
     const fsys = root ? new RootFilesystem(tarPart(a, warnings, { prefix: layoutRoot(a, root), label })) : new RootFilesystem();
     const side = tarPart(a, warnings, { label, exclude: (p) => root !== undefined && (p === root || p.startsWith(root + "/")) });
     fsys.mount(VELOCIRAPTOR_SIDE_MOUNT, side);
-    const hostname = velociraptorHostname(new RootFilesystem(side as FsBackend));
+    const hostname = velociraptorHostname(new RootFilesystem(side));
     return { fs: fsys, hints: hostname ? { hostname } : undefined };
   },
 };

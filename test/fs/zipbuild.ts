@@ -13,6 +13,8 @@ export interface BuildMember {
   size?: number;
   /** Unix st_mode for the external attributes (default: a regular 0644 file). */
   mode?: number;
+  /** General purpose flags (bit 0: encrypted). */
+  flags?: number;
   /** Point the central directory entry at the local header of an earlier member (overlap). */
   sameDataAs?: number;
 }
@@ -65,6 +67,7 @@ export function buildZip(members: readonly BuildMember[], opts: BuildOptions = {
     c.writeUInt32LE(0x02014b50, 0);
     c.writeUInt16LE((3 << 8) | 45, 4);
     c.writeUInt16LE(45, 6);
+    c.writeUInt16LE(m.flags ?? 0, 8);
     c.writeUInt16LE(m.method ?? (m.sameDataAs !== undefined ? members[m.sameDataAs]!.method ?? 0 : 0), 10);
     c.writeUInt32LE(m.crc ?? (m.sameDataAs !== undefined ? members[m.sameDataAs]!.crc ?? 0 : 0), 16);
     c.writeUInt32LE(z64 ? 0xffffffff : csize, 20);
