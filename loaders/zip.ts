@@ -70,6 +70,22 @@ export const velociraptorLayout: TarLayout = {
   },
 };
 
+/**
+ * Velociraptor's encrypted container (an offline collector with a password or certificate): the outer zip holds
+ * only metadata.json and data.zip, the collection itself, encrypted. Said plainly rather than mounted as a tree
+ * of two files.
+ */
+export const velociraptorEncryptedLayout: TarLayout = {
+  name: "velociraptor",
+  detect: (names) => names.includes("data.zip") && names.includes("metadata.json") && !hasDir(names, "uploads"),
+  map(archive) {
+    throw new Error(
+      `${path.basename(archive.path)} is an encrypted Velociraptor collection (metadata.json + data.zip): quarry does not decrypt it; ` +
+        `extract data.zip with its password (or Velociraptor's own tools) and open that zip`,
+    );
+  },
+};
+
 /** CyLR writes Windows paths without the drive's colon (C/Windows/…): the drive folder is the root. */
 export const cylrLayout: TarLayout = {
   name: "cylr",
@@ -87,7 +103,7 @@ export const cylrLayout: TarLayout = {
   },
 };
 
-export const ZIP_LAYOUTS: readonly TarLayout[] = [velociraptorLayout, acquireLayout, uacLayout, cylrLayout, genericLayout];
+export const ZIP_LAYOUTS: readonly TarLayout[] = [velociraptorLayout, velociraptorEncryptedLayout, acquireLayout, uacLayout, cylrLayout, genericLayout];
 
 /** Index the zip once, map it with the first layout that detects, and own its lifetime (as loadTar). */
 export function loadZip(p: string, layouts: readonly TarLayout[] = ZIP_LAYOUTS, opts: LoadOptions = {}): LoadedTarget {

@@ -18,6 +18,14 @@ function open(name: string, zip: Buffer): ReturnType<typeof loadZip> {
   return loadZip(p);
 }
 
+describe("a Velociraptor encrypted container", () => {
+  it("is said to be one, not mounted as two files", () => {
+    expect(() => open("Collection-enc.zip", buildZip([stored("metadata.json", "{}"), { ...stored("data.zip", "PK"), flags: 1 }]))).toThrow(
+      /Collection-enc\.zip is an encrypted Velociraptor collection \(metadata\.json \+ data\.zip\): quarry does not decrypt it/,
+    );
+  });
+});
+
 describe("members that cannot be read", () => {
   it("unsupported methods and encryption: named in the error; the rest reads", () => {
     const t = open(
