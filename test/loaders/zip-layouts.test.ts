@@ -61,6 +61,8 @@ describe("plain zips of a root (Info-ZIP: deflated, stored, zip64)", () => {
         expect(st, name).not.toBeNull();
         if (!zip.startsWith("cylr")) expect(permString(st.type, st.mode), name).toBe(l.perms);
         if (st.type === "file") expect(st.size, name).toBe(l.size);
+        // zipinfo's date (made with TZ=UTC): from Info-ZIP's UT field, or from the DOS time for Python's zips
+        expect(st.mtime?.isoformat().slice(0, 16), name).toBe("2024-03-01T12:00");
         if (st.type === "symlink") expect(t.fs.readlink(name)).toBe(fs.readlinkSync(path.join(TREE, l.name)));
       }
       for (const f of treeFiles()) {
