@@ -2,9 +2,27 @@
 // in; its `unzip -Z -l` listing beside it): nothing escapes the target, each skipped member is named with its
 // offset, duplicates follow tar's rule (the last wins, with a warning). And Velociraptor's escaping, decoded.
 import { describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { loadZip } from "../../loaders/zip.js";
+import { decodeName } from "../../src/fs/zip/entries.js";
 import { zipNameProblem } from "../../src/fs/zip/names.js";
+import { buildZip, stored } from "./zipbuild.js";
 import { unescapeComponent, unescapeUploadPath } from "../../src/fs/zip/velociraptor.js";
 import { openTarget } from "../../plugins/index.js";
+
+function loadZipBuffer(zip: Buffer): ReturnType<typeof loadZip> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quarry-zip-names-"));
+  const p = path.join(dir, "names.zip");
+  fs.writeFileSync(p, zip);
+  try {
+    return loadZip(p);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true }); // the open descriptor keeps the file readable
+  }
+}
 
 type Tree = Awaited<ReturnType<typeof openTarget>>["fs"];
 function everything(fs: Tree, dir = "/"): string[] {
@@ -43,6 +61,36 @@ describe("hostile names", () => {
     expect(zipNameProblem("\\b")).toMatch(/absolute/);
     expect(zipNameProblem("c:\\b")).toMatch(/drive/);
     expect(zipNameProblem("plain/name")).toBeNull();
+  });
+});
+
+describe("name encodings", () => {
+  it("UTF-8 flagged or valid; CP437 from a DOS/Windows host; Latin-1 otherwise; Info-ZIP's Unicode path field wins when its CRC matches", () => {
+    // CP437 bytes: 0x81 ü, 0x94 ö, 0xE1 ß (the table checked against Python's cp437 codec)
+    const cp = Buffer.from([0x81, 0x62, 0x65, 0x72, 0x20, 0x94, 0xe1]);
+    expect(decodeName(cp, false, 0)).toBe("über öß");
+    expect(decodeName(cp, false, 11)).toBe("über öß");
+    expect(decodeName(cp, false, 3)).toBe("\u0081ber \u0094á");
+    expect(decodeName(Buffer.from("naïve"), false, 0)).toBe("naïve");
+    const up = (name: Buffer, crc: number): Buffer => {
+      const b = Buffer.alloc(9 + name.length);
+      b.writeUInt16LE(0x7075, 0);
+      b.writeUInt16LE(5 + name.length, 2);
+      b[4] = 1;
+      b.writeUInt32LE(crc, 5);
+      name.copy(b, 9);
+      return b;
+    };
+    const raw = Buffer.from("caf?.txt");
+    const t = loadZipBuffer(
+      buildZip([
+        { ...stored("x", "1"), name: "caf?.txt", rawName: raw, extra: up(Buffer.from("café.txt"), zlib.crc32(raw)) },
+        { ...stored("y", "2"), name: "stale?.txt", rawName: Buffer.from("stale?.txt"), extra: up(Buffer.from("renamed.txt"), 1234) },
+        { ...stored("z", "3"), name: "dos", rawName: Buffer.from([0x94, 0x6c]), host: 0 },
+      ]),
+    );
+    expect(t.fs.readdir("/").sort()).toEqual(["café.txt", "stale?.txt", "öl"]);
+    t.close?.();
   });
 });
 

@@ -13,7 +13,13 @@ export interface BuildMember {
   size?: number;
   /** Unix st_mode for the external attributes (default: a regular 0644 file). */
   mode?: number;
-  /** General purpose flags (bit 0: encrypted). */
+  /** The name's bytes, when they are not the UTF-8 of `name`. */
+  rawName?: Buffer;
+  /** "Version made by" host (default 3, Unix). */
+  host?: number;
+  /** Extra fields appended to the central directory entry's. */
+  extra?: Buffer;
+  /** General purpose flags (bit 0: encrypted; bit 11: UTF-8 name). */
   flags?: number;
   /** Point the central directory entry at the local header of an earlier member (overlap). */
   sameDataAs?: number;
@@ -36,7 +42,7 @@ export function buildZip(members: readonly BuildMember[], opts: BuildOptions = {
       offsets.push(offsets[m.sameDataAs]!);
       return;
     }
-    const name = Buffer.from(m.name);
+    const name = m.rawName ?? Buffer.from(m.name);
     const h = Buffer.alloc(30);
     h.writeUInt32LE(0x04034b50, 0);
     h.writeUInt16LE(20, 4);
@@ -51,11 +57,12 @@ export function buildZip(members: readonly BuildMember[], opts: BuildOptions = {
   });
   const cdStart = pos;
   members.forEach((m, i) => {
-    const name = Buffer.from(m.name);
+    const name = m.rawName ?? Buffer.from(m.name);
     const size = m.size ?? (m.sameDataAs !== undefined ? members[m.sameDataAs]!.size ?? members[m.sameDataAs]!.data.length : m.data.length);
     const csize = m.sameDataAs !== undefined ? members[m.sameDataAs]!.data.length : m.data.length;
     const z64 = opts.zip64 || size >= 0xffffffff || csize >= 0xffffffff;
-    const extra = z64 ? Buffer.alloc(4 + 24) : Buffer.alloc(0);
+    const z64extra = z64 ? Buffer.alloc(4 + 24) : Buffer.alloc(0);
+    const extra = Buffer.concat([z64extra, m.extra ?? Buffer.alloc(0)]);
     if (z64) {
       extra.writeUInt16LE(1, 0);
       extra.writeUInt16LE(24, 2);
@@ -65,7 +72,7 @@ export function buildZip(members: readonly BuildMember[], opts: BuildOptions = {
     }
     const c = Buffer.alloc(46);
     c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE((3 << 8) | 45, 4);
+    c.writeUInt16LE(((m.host ?? 3) << 8) | 45, 4);
     c.writeUInt16LE(45, 6);
     c.writeUInt16LE(m.flags ?? 0, 8);
     c.writeUInt16LE(m.method ?? (m.sameDataAs !== undefined ? members[m.sameDataAs]!.method ?? 0 : 0), 10);

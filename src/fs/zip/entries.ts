@@ -6,6 +6,8 @@ import type { WarningLog } from "../../util/warnings.js";
 import type { FileType } from "../types.js";
 import type { CentralDirectory } from "./directory.js";
 import type { ByteSource } from "../tar/source.js";
+import { decodeCp437 } from "./cp437.js";
+import { crc32 } from "./inflate.js";
 import { Window } from "./window.js";
 
 const CD_SIG = 0x02014b50;
@@ -44,12 +46,16 @@ const UNIX_HOSTS = new Set([3 /* Unix */, 19 /* OS X */]);
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-function decodeName(b: Buffer, flagged: boolean): string {
+/** Hosts whose tools wrote names in the OEM code page (MS-DOS/FAT, NTFS, VFAT). */
+const OEM_HOSTS = new Set([0, 11, 14]);
+
+/** UTF-8 when flagged or valid; else CP437 from a DOS or Windows host (APPNOTE's default), else Latin-1. */
+export function decodeName(b: Buffer, flagged: boolean, host: number): string {
   if (flagged) return b.toString("utf8");
   try {
     return utf8.decode(b);
   } catch {
-    return b.toString("latin1");
+    return OEM_HOSTS.has(host) ? decodeCp437(b) : b.toString("latin1");
   }
 }
 
@@ -61,6 +67,8 @@ export function dosTime(date: number, time: number): Timestamp | null {
 }
 
 interface Extras {
+  /** Info-ZIP's Unicode path field (0x7075): the UTF-8 name, and the CRC-32 of the header name it replaces. */
+  unicodeName?: { crc: number; name: Buffer };
   size?: number;
   compressedSize?: number;
   localOffset?: number;
@@ -101,6 +109,8 @@ function readExtras(x: Buffer, need: { size: boolean; csize: boolean; offset: bo
       if (need.size) out.size = next("uncompressed size");
       if (need.csize && !out.problem) out.compressedSize = next("compressed size");
       if (need.offset && !out.problem) out.localOffset = next("local header offset");
+    } else if (id === 0x7075 && len >= 5 && d[0] === 1) {
+      out.unicodeName = { crc: d.readUInt32LE(1), name: d.subarray(5) };
     } else if (id === 0x5455 && len >= 5 && d[0]! & 1) {
       out.mtime = Timestamp.fromUnixInRange(d.readInt32LE(1));
     } else if (id === 0x7875 && len >= 3 && d[0] === 1) {
@@ -151,11 +161,15 @@ export function readEntries(src: ByteSource, cd: CentralDirectory, warnings: War
     }
     const body = win.bytes(entryAt + CD_LEN, nameLen + extraLen)!;
     const flags = h.readUInt16LE(8);
-    const name = decodeName(body.subarray(0, nameLen), (flags & 0x800) !== 0);
+    const made = h.readUInt16LE(4) >> 8;
+    const rawName = body.subarray(0, nameLen);
     const size32 = h.readUInt32LE(24);
     const csize32 = h.readUInt32LE(20);
     const off32 = h.readUInt32LE(42);
     const x = readExtras(body.subarray(nameLen), { size: size32 === MAX32, csize: csize32 === MAX32, offset: off32 === MAX32 });
+    // The Unicode path field counts only while it describes this header name (a later tool may have renamed it).
+    const u = x.unicodeName;
+    const name = u && u.crc === crc32(rawName) && u.name.length <= PATH_MAX ? u.name.toString("utf8") : decodeName(rawName, (flags & 0x800) !== 0, made);
     const at = `member ${JSON.stringify(name)}`;
     if (x.problem) {
       warn("damaged central directories", entryAt, `${at}: ${x.problem}; skipped`);
@@ -168,7 +182,6 @@ export function readEntries(src: ByteSource, cd: CentralDirectory, warnings: War
       warn("members past the archive's data", entryAt, `${at}: local header at offset ${localOffset} with ${compressedSize} compressed bytes runs past the data's end at ${cd.offset}; skipped`);
       continue;
     }
-    const made = h.readUInt16LE(4) >> 8;
     const ext = h.readUInt32LE(38);
     const unixMode = UNIX_HOSTS.has(made) ? ext >>> 16 : 0;
     let type: FileType = "file";

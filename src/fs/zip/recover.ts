@@ -6,7 +6,7 @@
 // modes, owners or link flags: recovered members are regular files (0644) and directories (a name ending "/").
 import type { ByteSource } from "../tar/source.js";
 import type { ZipEntry } from "./entries.js";
-import { dosTime, PATH_MAX } from "./entries.js";
+import { decodeName, dosTime, PATH_MAX } from "./entries.js";
 import { Window } from "./window.js";
 
 const LOCAL_SIG = 0x04034b50;
@@ -19,16 +19,6 @@ export interface Recovery {
   /** Where the walk stopped, and why. */
   stoppedAt: number;
   reason: string;
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function name(b: Buffer): string {
-  try {
-    return utf8.decode(b);
-  } catch {
-    return b.toString("latin1");
-  }
 }
 
 /** The data descriptor after streamed data at `data`: [compressed size, size, crc, descriptor length], or null. */
@@ -83,7 +73,7 @@ export function recoverEntries(src: ByteSource): Recovery {
       if (data + csize > src.size) return { entries, stoppedAt: pos, reason: "a member whose data is cut short" };
       next = data + csize;
     }
-    const n = name(body.subarray(0, nameLen));
+    const n = decodeName(body.subarray(0, nameLen), (flags & 0x800) !== 0, -1); // the writer's host is not in a local header
     const dir = n.endsWith("/");
     entries.push({
       name: n,
