@@ -1,6 +1,7 @@
 // The loaders, in detection order: most specific and cheapest first; the plain directory last.
 // Archives: the tar loader indexes once and picks the layout inside (acquire, UAC, generic) from that index;
-// `-L uac` / `-L acquire` force the layout on an archive too.
+// `-L uac` / `-L acquire` force the layout on an archive too. The zip loader maps the same layouts (and
+// Velociraptor's, CyLR's) over a zip's central directory, before the tar loader since its magic is cheaper.
 import { acquireLoader } from "./acquire.js";
 import { dirLoader } from "./dir.js";
 import { memoryLoader } from "./memory.js";
