@@ -2,11 +2,13 @@
 // Info-ZIP and Python's zipfile): the tree and every member's bytes against the original tree/, names, sizes,
 // methods and modes against the `unzip -Z -l` listing committed beside each zip.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openZipArchive } from "../../src/fs/zip/archive.js";
 import { findLoader } from "../../loaders/index.js";
 import { openTarget } from "../../plugins/index.js";
+import { buildZip, stored } from "../fs/zipbuild.js";
 
 const DIR = "fixtures/zip";
 const TREE = path.join(DIR, "tree");
@@ -126,6 +128,25 @@ describe("collections delivered as zip", () => {
     expect(l.subloader).toBe("velociraptor");
     expect(l.hints?.hostname).toBe("vrhost");
     l.close?.();
+  });
+
+  it("Velociraptor uploads/file/ (an older collector's accessor), no /etc/hostname: client_info.json's hostname, keys in any case", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quarry-zip-vr-"));
+    try {
+      const p = path.join(dir, "Collection-x.zip");
+      fs.writeFileSync(p, buildZip([stored("uploads/file/etc/os-release", "ID=debian\n"), stored("uploads/file/var/log/a%3Ab", "ab\n"), stored("client_info.json", '{"hostname":"lowerhost","fqdn":"lowerhost.example"}')]));
+      const t = await openTarget(p);
+      expect(t.loader).toBe("velociraptor");
+      expect(t.hostname).toBe("lowerhost");
+      expect(t.fs.readText("/var/log/a:b")).toBe("ab\n");
+      t.close();
+      fs.writeFileSync(p, buildZip([stored("uploads/auto/etc/os-release", "ID=debian\n"), stored("client_info.json", '{"Hostname":"","Fqdn":"only.fqdn.example"}')]));
+      const f = await openTarget(p);
+      expect(f.hostname).toBe("only.fqdn.example");
+      f.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("CyLR (Windows): the drive folder C/ is the root, the hostname from the zip's name", async () => {
