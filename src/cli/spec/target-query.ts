@@ -13,7 +13,7 @@ export const MAX_INFLATE_OPTION = {
   type: "string",
   value: "SIZE",
   describe:
-    "largest size a gzip'd archive may inflate to (64M, 2G, 500G; also $QUARRY_MAX_INFLATE); default: the larger of 1 GiB and 100 × its compressed size",
+    "largest size a compressed archive (a gzip'd tar, a zip's members) may inflate to (64M, 2G, 500G; also $QUARRY_MAX_INFLATE); default: the larger of 1 GiB and 100 × its compressed size",
 } as const;
 
 export const VERSION_OPTION = { type: "boolean", describe: "print the version (quarry's and Node's) and exit" } as const;
