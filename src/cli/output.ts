@@ -15,6 +15,7 @@ import { LineSink } from "../records/sinks/line.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { RecordStreamSink } from "../records/sinks/stream.js";
 import { TextSink } from "../records/sinks/text.js";
+import { SqliteSink } from "../records/sinks/sqlite.js";
 import { TimesketchSink } from "../records/sinks/timesketch.js";
 import { UsageError, type CliIO } from "./common.js";
 
@@ -28,7 +29,8 @@ export type OutputFormat =
   | "csv-noheader"
   | "line"
   | "line-verbose"
-  | "timesketch";
+  | "timesketch"
+  | "sqlite"; // flow.record's sqlite adapter: one table per descriptor
 
 export interface OutputFlags {
   json?: boolean;
@@ -52,15 +54,77 @@ export function joinDashValue(argv: readonly string[], short: string, long: stri
   return out;
 }
 
-/** The format a file name asks for (`.rec`, `.rec.gz`, `.jsonl`, `.csv`, …; any `.gz` is compressed). */
-export function formatForPath(path: string): { format: OutputFormat; gzip: boolean } {
-  let p = path.toLowerCase();
+/** flow.record's writer adapters quarry has (`-w jsonfile://out.jsonl`), and the format each writes. */
+export const WRITE_ADAPTERS: Readonly<Record<string, OutputFormat>> = {
+  stream: "stream",
+  jsonfile: "jsonl",
+  csvfile: "csv",
+  text: "text",
+  line: "line",
+  sqlite: "sqlite",
+};
+
+/** File names and the format each asks for; a `.gz` after any but .sqlite/.db compresses. */
+const EXTENSIONS: readonly [string, OutputFormat][] = [
+  [".records", "stream"],
+  [".rec", "stream"],
+  [".jsonl", "jsonl"],
+  [".ndjson", "jsonl"],
+  [".json", "jsonl"],
+  [".csv", "csv"],
+  [".txt", "text"],
+  [".sqlite", "sqlite"],
+  [".sqlite3", "sqlite"],
+  [".db", "sqlite"],
+];
+
+const SUPPORTED_WRITERS =
+  "sqlite://FILE, jsonfile://FILE, csvfile://FILE, text://FILE, line://FILE, stream://FILE, or a FILE named " +
+  "*.rec, *.records, *.jsonl, *.json, *.csv, *.txt (each also .gz), *.sqlite, *.db, or without an extension (the stream)";
+
+export interface WriteTarget {
+  format: OutputFormat;
+  /** The file; "-" is stdout. */
+  path: string;
+  gzip: boolean;
+}
+
+/**
+ * What `-w` names: a flow.record adapter URI (`sqlite://out.db`, `jsonfile://-`) or a path whose extension says the
+ * format. An adapter or an extension quarry does not write is a usage error naming the ones it does.
+ */
+export function parseWriteTarget(spec: string): WriteTarget {
+  if (spec === "-") return { format: "stream", path: "-", gzip: false };
+  const uri = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(spec);
+  if (uri) {
+    const scheme = uri[1]!.toLowerCase();
+    const format = WRITE_ADAPTERS[scheme];
+    if (!format) throw new UsageError(`-w ${spec}: the ${scheme} adapter is not supported; quarry writes ${SUPPORTED_WRITERS}`);
+    const path = uri[2]!.replace(/\?.*$/, "") || "-";
+    if (format === "sqlite" && path === "-") throw new UsageError(`-w ${spec}: sqlite:// needs a file name`);
+    return { format, path, gzip: format !== "sqlite" && path.toLowerCase().endsWith(".gz") };
+  }
+  let p = spec.toLowerCase();
   const gzip = p.endsWith(".gz");
   if (gzip) p = p.slice(0, -3);
-  if (p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".ndjson")) return { format: "jsonl", gzip };
-  if (p.endsWith(".csv")) return { format: "csv", gzip };
-  if (p.endsWith(".txt")) return { format: "text", gzip };
-  return { format: "stream", gzip }; // .rec, .records, anything else: the binary stream (flow.record's default)
+  const base = p.slice(p.lastIndexOf("/") + 1);
+  for (const [ext, format] of EXTENSIONS) {
+    if (base.endsWith(ext) && base.length > ext.length) {
+      if (gzip && format === "sqlite") break;
+      return { format, path: spec, gzip };
+    }
+  }
+  const dot = base.lastIndexOf(".");
+  // no extension (a device, a FIFO, "out"): the binary stream, flow.record's default
+  if (dot <= 0 && !gzip) return { format: "stream", path: spec, gzip: false };
+  if (dot <= 0 && gzip) return { format: "stream", path: spec, gzip: true };
+  throw new UsageError(`-w ${spec}: ${base.slice(dot)} is not a format quarry writes; it writes ${SUPPORTED_WRITERS}`);
+}
+
+/** The format a file name asks for (see parseWriteTarget). */
+export function formatForPath(path: string): { format: OutputFormat; gzip: boolean } {
+  const t = parseWriteTarget(path);
+  return { format: t.format, gzip: t.gzip };
 }
 
 /** target-query's choice: -j, -C, --timesketch, -w by extension, text on a TTY or with -s, else the stream. */
@@ -68,8 +132,7 @@ export function chooseFormat(flags: OutputFlags, io: CliIO): OutputFormat {
   const explicit = [flags.json && "jsonl", flags.csv && "csv", flags.timesketch && "timesketch"].filter(Boolean) as OutputFormat[];
   if (explicit.length > 1) throw new UsageError("choose one of -j, -C and --timesketch");
   if (explicit.length === 1) return explicit[0]!;
-  if (flags.write && flags.write !== "-") return formatForPath(flags.write).format;
-  if (flags.write === "-") return "stream";
+  if (flags.write) return parseWriteTarget(flags.write).format;
   if (flags.strings || io.stdoutIsTTY) return "text";
   return "stream";
 }
@@ -93,7 +156,7 @@ const ASCII_FORMATS: ReadonlySet<OutputFormat> = new Set(["jsonl", "json-plain",
  */
 function destination(io: CliIO, opts: SinkOptions, ascii: boolean): { out: Output; done: () => Promise<void>; cleanup: () => string | undefined } {
   const toFile = opts.path !== undefined && opts.path !== "-";
-  const gzip = opts.gzip ?? (toFile && opts.path!.toLowerCase().endsWith(".gz"));
+  const gzip = opts.gzip ?? false;
   const nothing = (): undefined => undefined;
   if (!toFile && !gzip) return { out: new Output(io.stdout, { ascii, destination: STDOUT }), done: async () => {}, cleanup: nothing };
   let fd: number | null = null;
@@ -169,7 +232,10 @@ class ClosingSink implements RecordSink {
 }
 
 export function openSink(format: OutputFormat, io: CliIO, opts: SinkOptions = {}): RecordSink {
-  const { out, done, cleanup } = destination(io, opts, ASCII_FORMATS.has(format));
+  // -w sqlite://out.db, jsonfile://-: the file the adapter URI names
+  const target = opts.path !== undefined ? parseWriteTarget(opts.path) : null;
+  const where: SinkOptions = target ? { ...opts, path: target.path, gzip: opts.gzip ?? target.gzip } : opts;
+  const { out, done, cleanup } = destination(io, where, ASCII_FORMATS.has(format));
   const filter = opts.filter;
   let sink: RecordSink;
   switch (format) {
@@ -196,6 +262,9 @@ export function openSink(format: OutputFormat, io: CliIO, opts: SinkOptions = {}
     case "line":
     case "line-verbose":
       sink = new LineSink(out, { verbose: format === "line-verbose", filter });
+      break;
+    case "sqlite":
+      sink = new SqliteSink(out, out.destination);
       break;
     case "timesketch":
       sink = new TimesketchSink(out, (n) => io.stderr.write(`info: timesketch: ${n} record(s) without a datetime value left out\n`));

@@ -8,7 +8,7 @@ import { OutputError } from "../records/output.js";
 import type { RecordSink } from "../records/sinks/sink.js";
 import { openRecordFile, openRecordSource, type RecordSource } from "../records/stream/source.js";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, printLine, UsageError, versionLine, wantsVersion, type CliIO } from "./common.js";
-import { formatForPath, joinDashValue, openSink, type OutputFormat } from "./output.js";
+import { joinDashValue, openSink, parseWriteTarget, type OutputFormat } from "./output.js";
 import { knownOptions, RDUMP, RDUMP_MODES } from "./spec/index.js";
 import { applySpec } from "./spec/yargs.js";
 import { printable } from "../util/escape.js";
@@ -113,7 +113,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
   let format = modeFormat(args);
   const path = args.writer;
-  if (path !== undefined) format ??= path === "-" ? "stream" : formatForPath(path).format;
+  if (path !== undefined) format ??= parseWriteTarget(path).format;
   format ??= "text"; // without -w, rdump writes text even into a pipe (as flow.record's rdump does)
 
   // --list: descriptors and counts across all sources, in the order first seen.

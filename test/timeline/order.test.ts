@@ -67,7 +67,7 @@ describe("--timeline across three targets", () => {
   });
 
   it("spilled: a run of 5 entries (QUARRY_TIMELINE_RUN_RECORDS) gives the same bytes, through merged runs", async () => {
-    const r = await query([...fleet.targets, "-f", FUNCTIONS, "--timeline", "-j", "-v", "--generated", GENERATED], { QUARRY_TIMELINE_RUN_RECORDS: "5" });
+    const r = await query([...fleet.targets, "-f", FUNCTIONS, "--timeline", "-j", "-vv", "--generated", GENERATED], { QUARRY_TIMELINE_RUN_RECORDS: "5" });
     expect(r.code, r.err).toBe(0);
     expect(r.out.equals(baseline)).toBe(true);
     // 672 entries in runs of about 5 (a record's events stay together): some 130 runs on disk, all merged at the end
