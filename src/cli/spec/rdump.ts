@@ -8,14 +8,14 @@ export const RDUMP_MODES = ["text", "csv", "csv-no-header", "json", "jsonlines",
 export const RDUMP = defineCli({
   name: "rdump",
   usage: "[options] [SOURCE...]",
-  description: "Read flow.record streams (plain or gzip) and JSON lines from files or stdin (-), select and write records.",
+  description: "Read flow.record streams (plain or gzip), JSON lines and CSV (FILE.csv, csvfile://FILE) from files or stdin (-), select and write records.",
   parserConfiguration: { "short-option-groups": false, "camel-case-expansion": false },
   options: {
     writer: {
       alias: "w",
       type: "string",
       value: "FILE",
-      describe: "write to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv (- = binary stream on stdout)",
+      describe: "write to FILE (format from the extension: .rec, .jsonl, .csv, .txt, each .gz too, .sqlite/.db; - = binary stream on stdout) or a flow.record adapter URI: sqlite://, jsonfile://, csvfile://, text://, line://, stream://",
     },
     selector: {
       alias: "s",

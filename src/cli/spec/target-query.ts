@@ -40,7 +40,12 @@ export const TARGET_QUERY = defineCli({
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader (see -l)" },
     json: { alias: "j", type: "boolean", describe: "JSON lines (dissect's -j shape, with descriptor lines)" },
     strings: { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" },
-    write: { alias: "w", type: "string", value: "FILE", describe: "write records to FILE, format from the extension: .rec, .rec.gz, .jsonl, .csv" },
+    write: {
+      alias: "w",
+      type: "string",
+      value: "FILE|URI",
+      describe: "write records to FILE (format from the extension: .rec, .jsonl, .csv, .txt, each .gz too, .sqlite/.db) or a flow.record adapter URI: sqlite://, jsonfile://, csvfile://, text://, line://, stream://",
+    },
     csv: { alias: "C", type: "boolean", describe: "CSV (a header per record type)" },
     timesketch: { type: "boolean", describe: "Timesketch JSON lines: one line per datetime value of each record" },
     timeline: {

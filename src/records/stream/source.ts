@@ -5,10 +5,11 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { AnyRecord } from "../descriptor.js";
 import { startsWithHeader } from "./format.js";
+import { readCsvRecords, type CsvError } from "./csv.js";
 import { JsonLinesDecoder, readJsonLinesBatches, type JsonLinesError } from "./jsonl.js";
 import { RecordStreamDecoder, StreamError, readStreamBatches, type DescriptorStats } from "./reader.js";
 
-export type SourceKind = "stream" | "jsonl";
+export type SourceKind = "stream" | "jsonl" | "csv";
 
 export interface RecordSource {
   readonly kind: SourceKind;
@@ -78,7 +79,7 @@ export interface SourceOptions {
    * Told about a record that cannot be read (a corrupt frame, an unknown descriptor, a bad JSON line); the
    * reader goes on with the next one. Without it, the first such record ends the source with its error.
    */
-  onBadRecord?: (err: StreamError | JsonLinesError) => void;
+  onBadRecord?: (err: StreamError | JsonLinesError | CsvError) => void;
 }
 
 /** Detect what `input` holds and return its records (`_name`: how the caller names the input; messages leave it to the caller). */
@@ -108,6 +109,15 @@ export async function openRecordSource(input: AsyncIterable<Uint8Array>, _name =
   throw new StreamError(`not a flow.record stream or JSON lines`, 0);
 }
 
+/**
+ * A file of records: a flow.record stream or JSON lines (told apart by content, plain or gzip'd), or CSV written
+ * by a csvfile writer (`csvfile://PATH`, or a name ending .csv: CSV has no magic to tell it by).
+ */
 export async function openRecordFile(path: string, opts: SourceOptions = {}): Promise<RecordSource> {
+  const csv = /^csvfile:\/\//i.exec(path) ? path.slice("csvfile://".length) : /\.csv$/i.test(path) ? path : null;
+  if (csv !== null) {
+    const r = readCsvRecords(fs.createReadStream(csv, { highWaterMark: 1 << 16 }), opts.onBadRecord as ((e: CsvError) => void) | undefined);
+    return source("csv", false, r.batches, r.stats);
+  }
   return openRecordSource(fs.createReadStream(path, { highWaterMark: 1 << 16 }), path, opts);
 }
