@@ -15,7 +15,8 @@ import { tmpdir } from "../helpers/tmp.js";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const FIX = path.join(ROOT, "fixtures/flowrecord");
 const FUNCTIONS = "wtmp,btmp,users,lastlog,audit.events,atop.system";
-const SAMPLE = "fixtures/hosts/web01.tar";
+// _source is "<file name>-<sha256 of the absolute path>": the oracle read the sample from this fixed path
+const SAMPLE = "/tmp/quarry-oracle/web01.tar";
 
 function io() {
   const out: Buffer[] = [];
@@ -25,15 +26,11 @@ function io() {
 }
 
 async function query(args: string[]): Promise<string> {
-  const cwd = process.cwd();
-  process.chdir(ROOT); // the target's id comes from its path as given, as in the oracle's run
-  try {
-    const x = io();
-    expect(await main(["-q", "--generated", "2024-01-01T00:00:00Z", "-f", FUNCTIONS, ...args, SAMPLE], x.io)).toBe(0);
-    return x.text();
-  } finally {
-    process.chdir(cwd);
-  }
+  fs.mkdirSync(path.dirname(SAMPLE), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "fixtures/hosts/web01.tar"), SAMPLE);
+  const x = io();
+  expect(await main(["-q", "--generated", "2024-01-01T00:00:00Z", "-f", FUNCTIONS, ...args, SAMPLE], x.io)).toBe(0);
+  return x.text();
 }
 
 describe("-w sqlite://", () => {
