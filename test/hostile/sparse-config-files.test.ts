@@ -100,7 +100,7 @@ describe("hostile: sparse 4000 MiB config files and histories", () => {
     bounded(r);
     expect(r.code, describeRun(r)).toBe(0);
     expect(records(r).map((x) => x.command)).toEqual(segs.map((_, i) => `echo command ${i}`));
-    expect(r.stderr).toContain("more lines cut or of NULs"); // 62 NUL runs: 20 warnings, then a count
+    expect(r.stderr).toContain("more lines cut, of NULs"); // 62 NUL runs: 20 warnings, then a count
   });
 });
 

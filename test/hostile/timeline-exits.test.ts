@@ -77,7 +77,7 @@ describe("the temp folder is empty however a timeline run ends", () => {
   it("a normal end, one thread and --jobs 2: 80 entries in order, spilled", async () => {
     for (const jobs of ["1", "2"]) {
       const tmp = tmpFolder();
-      const r = await runTool("target-query", [A, B, ...TIMED, "-j", "-v", "--jobs", jobs], { timeoutMs: 30_000, env: env(tmp) });
+      const r = await runTool("target-query", [A, B, ...TIMED, "-j", "-vv", "--jobs", jobs], { timeoutMs: 30_000, env: env(tmp) });
       expect(r.code, describeRun(r)).toBe(0);
       const ts = r.stdout.toString().split("\n").filter((l) => l.includes('"_type": "record"')).map((l) => (JSON.parse(l) as { ts: string }).ts);
       expect(ts).toHaveLength(80);
@@ -160,7 +160,7 @@ describe("the temp folder is empty however a timeline run ends", () => {
   it("SIGINT while the runs are merged into the output: dies at once", async () => {
     const big = bigBtmpHost(root, 300_000, "bigsig");
     const tmp = tmpFolder();
-    const r = await runTool("target-query", [big, "-f", "btmp", "--timeline", "-j", "-v"], {
+    const r = await runTool("target-query", [big, "-f", "btmp", "--timeline", "-j", "-vv"], {
       timeoutMs: 60_000,
       env: { QUARRY_TMPDIR: tmp, QUARRY_TIMELINE_RUN_RECORDS: "20000" },
       stdout: fs.openSync("/dev/null", "w"),

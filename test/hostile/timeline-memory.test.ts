@@ -32,7 +32,7 @@ describe("--timeline on 1,000,000 btmp records", () => {
     const tmp = path.join(dir, "tmp");
     fs.mkdirSync(tmp);
     const reader = consumer();
-    const r = await runTool("target-query", [host, "-f", "btmp", "--timeline", "-j", "-v"], {
+    const r = await runTool("target-query", [host, "-f", "btmp", "--timeline", "-j", "-vv"], {
       timeoutMs: 360_000,
       env: { QUARRY_TMPDIR: tmp },
       stdout: reader.stdin as never,
