@@ -88,6 +88,9 @@ export class ObjectReader {
   dataHashLo = 0;
   /** Set when a payload's stored hash does not match its bytes (the payload is still returned). */
   hashMismatch: string | null = null;
+  /** The payload's Jenkins hash: what an ENTRY's xor_hash is made of, keyed file or not. */
+  jenkinsHi = 0;
+  jenkinsLo = 0;
   /** Decompressed bytes left before decompression is refused for this file. */
   inflateLeft: number;
   readonly hash: Hash64 = { hi: 0, lo: 0 };
@@ -318,8 +321,11 @@ export class ObjectReader {
   private checkHash(hi: number, lo: number): string | null {
     const h = this.hash;
     const len = this.payloadEnd - this.payloadStart;
+    // xor_hash is of Jenkins hashes even in keyed files (JOURNAL_FILE_FORMAT.md: comparable across files)
+    jenkins64(this.payload, this.payloadStart, len, h);
+    this.jenkinsHi = h.hi;
+    this.jenkinsLo = h.lo;
     if (this.header.keyedHash) siphash24(this.payload, this.payloadStart, len, this.header.fileId, h);
-    else jenkins64(this.payload, this.payloadStart, len, h);
     if (h.hi === hi && h.lo === lo) return null;
     return `hash ${hex64(hi, lo)} does not match the payload's (${hex64(h.hi, h.lo)}): the payload or the hash is damaged`;
   }
