@@ -29,7 +29,8 @@ export function* fileEntries(r: ObjectReader, rep: FileReport): Generator<EntryH
     if (cut && arr + OBJECT_HEADER_SIZE > r.end) break; // the rest of the chain was cut off
     if (!r.placeable(arr)) {
       fallback = `no entry array can be at byte ${arr}`;
-      rep.error(prev === 0 ? 0 : prev, `${prev === 0 ? "header" : "ENTRY_ARRAY"}: entry array offset ${arr} is not an object offset`);
+      // a bad entry_array_offset of the header itself was reported with the header (parseHeader)
+      if (prev !== 0) rep.error(prev, `damaged ENTRY_ARRAY: next_entry_array_offset ${arr} is not an object offset`);
       break;
     }
     const a = r.entryArray(arr);
