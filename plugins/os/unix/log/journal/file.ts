@@ -5,11 +5,12 @@ import { fileEntries } from "./arrays.js";
 import type { DataCache } from "./cache.js";
 import { blankDecoded, BROKEN, decodeField, KNOWN_FIELDS, pairOf, SLOT_BOOT_ID, SLOT_BROKEN, SLOT_FIELDS, type Decoded } from "./fields.js";
 import { HEADER_READ, parseHeader, stateName, type JournalHeader } from "./header.js";
+import { u64Exact } from "./format.js";
 import { hex64, ObjectReader, type EntryHead } from "./objects.js";
 import { buildRecord } from "./record.js";
 import type { FileReport } from "./report.js";
 import { ByteSource, type BlockCache } from "./source.js";
-import { xorOfSome } from "./xor.js";
+import { XOR_ITEMS_MAX, xorOfSome } from "./xor.js";
 
 /** A DATA object referenced by more entries than this is cached. */
 export const SHARED_MIN = 16;
@@ -54,8 +55,10 @@ export class JournalFile {
     }
     const h = res.header;
     for (const w of res.warnings) report.warn(w, 0);
+    for (const p of res.problems) report.error(p.offset, p.message);
     if (h.truncatedAt !== null) {
-      report.warn(`truncated: the file is ${size} bytes, its header says ${h.headerSize + h.arenaSize}; every complete entry before the cut is read`, size);
+      const claimed = BigInt(h.headerSize) + BigInt(u64Exact(got, 96));
+      report.warn(`truncated: the file is ${size} bytes, its header says ${claimed}; every complete entry before the cut is read`, size);
     }
     return new JournalFile(path, h, new ObjectReader(src, h, shared.maxPayload), report, shared);
   }
@@ -88,6 +91,10 @@ export class JournalFile {
       let xHi = 0;
       let xLo = 0;
       let broken = false;
+      // With this many items nearly any xor_hash difference is "explained" (xor.ts): each DATA object's own
+      // hash is checked instead (a regular file's is checked always, for free)
+      const many = n > XOR_ITEMS_MAX;
+      if (many) r.verifyKeyed = true;
       for (let i = 0; i < n; i++) {
         const off = r.items[i]!;
         let d = this.shared.data.get(this.base, off);
@@ -111,13 +118,29 @@ export class JournalFile {
           if (d.value !== h.bootId) fields.push(pairOf(d));
         }
       }
+      r.verifyKeyed = false;
       const dHi = (xHi ^ h.xorHi) >>> 0;
       const dLo = (xLo ^ h.xorLo) >>> 0;
-      if (!broken && (dHi | dLo) !== 0 && !xorOfSome(dHi, dLo, this.jHi, this.jLo, n)) {
+      if (!broken && !many && (dHi | dLo) !== 0 && !xorOfSome(dHi, dLo, this.jHi, this.jLo, n)) {
         rep.error(h.offset, `damaged ENTRY: its xor_hash ${hex64(h.xorHi, h.xorLo)} is not that of its ${n} items (${hex64(xHi >>> 0, xLo >>> 0)}): an item or the hash is damaged`);
+        if (this.header.keyedHash) this.findDamagedData(h, n);
       }
     }
     return buildRecord(h, this.header.seqnumId, slots, fields, this.path);
+  }
+
+  /** After an entry's xor_hash failed in a keyed-hash file: each of its DATA objects checked against its SipHash. */
+  private findDamagedData(h: EntryHead, n: number): void {
+    const r = this.reader;
+    const offsets = Array.from(r.items.subarray(0, n));
+    r.verifyKeyed = true;
+    try {
+      for (const off of offsets) {
+        if (r.data(off) === null && r.hashMismatch !== null) this.report.error(off, `damaged DATA object (of the entry at ${h.offset}): ${r.hashMismatch}`);
+      }
+    } finally {
+      r.verifyKeyed = false;
+    }
   }
 
   /** The DATA object at `off`, decoded (and cached when other entries share it); BROKEN when it cannot be read. */

@@ -2,8 +2,10 @@
 // computes it before it drops an item repeated in the entry (the same NAME=value twice), so the stored hash may
 // differ from the XOR of the items kept by the hashes of such repeated values. A difference that is a sum
 // (over GF(2)) of the entry's own item hashes is explained that way; any other is damage to an item or to the
-// hash. With n items the chance that random damage is "explained" is 2^(n-64): a check worth making up to a few
-// dozen items, and still made past them.
+// hash. Past XOR_ITEMS_MAX items the check says little, and each DATA object's own hash is checked instead.
+
+/** With n items the chance that random damage is "explained" is 2^(n-64): past this many the check says little. */
+export const XOR_ITEMS_MAX = 40;
 
 /** Whether (hi, lo) is an XOR of some of the n hashes (his[i], los[i]). Gaussian elimination, 64 pivots. */
 export function xorOfSome(hi: number, lo: number, his: Uint32Array, los: Uint32Array, n: number): boolean {
