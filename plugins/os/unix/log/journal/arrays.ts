@@ -3,7 +3,7 @@
 // leads to is damaged, the scan takes over from the last good entry, so every intact entry after the damage is
 // still read. The chain must move forward (arrays and the entries in them at increasing offsets: that is how
 // systemd writes them), which also makes a looping chain impossible to follow twice.
-import { align8 } from "./format.js";
+import { align8, OBJECT_HEADER_SIZE } from "./format.js";
 import { ARRAY_CHUNK, blankHead, type EntryHead, type ObjectReader } from "./objects.js";
 import type { FileReport } from "./report.js";
 import { scanEntries } from "./scan.js";
@@ -26,10 +26,11 @@ export function* fileEntries(r: ObjectReader, rep: FileReport): Generator<EntryH
       rep.error(prev, `damaged ENTRY_ARRAY: next_entry_array_offset ${arr} does not lead forward`);
       break;
     }
-    if (cut && arr >= r.end) break; // the rest of the chain was cut off
+    if (cut && arr + OBJECT_HEADER_SIZE > r.end) break; // the rest of the chain was cut off
     if (!r.placeable(arr)) {
       fallback = `no entry array can be at byte ${arr}`;
-      rep.error(prev === 0 ? 0 : prev, `${prev === 0 ? "header" : "ENTRY_ARRAY"}: entry array offset ${arr} is not an object offset`);
+      // a bad entry_array_offset of the header itself was reported with the header (parseHeader)
+      if (prev !== 0) rep.error(prev, `damaged ENTRY_ARRAY: next_entry_array_offset ${arr} is not an object offset`);
       break;
     }
     const a = r.entryArray(arr);
@@ -47,7 +48,7 @@ export function* fileEntries(r: ObjectReader, rep: FileReport): Generator<EntryH
       for (let i = 0; i < n; i++) {
         const off = r.arrayItems[i]!;
         if (off <= last || !r.placeable(off)) {
-          if (cut && off >= r.end) break walk;
+          if (cut && off + OBJECT_HEADER_SIZE > r.end) break walk;
           fallback = `the entry array at ${arr} is damaged`;
           rep.error(arr, `damaged ENTRY_ARRAY: item ${from + i} is ${off}, ${off <= last ? `not after the previous entry (${last})` : "not an object offset"}`);
           break walk;
@@ -55,8 +56,9 @@ export function* fileEntries(r: ObjectReader, rep: FileReport): Generator<EntryH
         const p = r.entryHead(off, h);
         if (p !== null) {
           if (cut && /past the end/.test(p)) break walk;
+          // reported at the array (the scan that follows reports the object itself, with how far it reaches)
           fallback = `the entry at ${off} is damaged`;
-          rep.error(off, `damaged ENTRY (item ${from + i} of the entry array at ${arr}): ${p}`);
+          rep.error(arr, `ENTRY_ARRAY item ${from + i} leads to a damaged ENTRY at ${off}: ${p}`);
           break walk;
         }
         found++;

@@ -137,10 +137,13 @@ export interface Decoded {
   /** The DATA object's stored hash (regular files' entry items repeat it). */
   hashHi: number;
   hashLo: number;
+  /** The payload's Jenkins hash, of which an ENTRY's xor_hash is made. */
+  jenkinsHi: number;
+  jenkinsLo: number;
 }
 
 export function blankDecoded(): Decoded {
-  return { slot: SLOT_BROKEN, value: null, name: "", text: "", pair: "", weight: 0, hashHi: 0, hashLo: 0 };
+  return { slot: SLOT_BROKEN, value: null, name: "", text: "", pair: "", weight: 0, hashHi: 0, hashLo: 0, jenkinsHi: 0, jenkinsLo: 0 };
 }
 
 export const BROKEN: Decoded = blankDecoded();
@@ -227,7 +230,16 @@ function typed(kind: FieldKind, b: Uint8Array, start: number, end: number): unkn
  * The field of payload b[start, end) ("NAME=value"); null when it has no '=' (not a field). Filled into `into`
  * when given (a value no other entry shares is used once: no object of its own).
  */
-export function decodeField(b: Uint8Array, start: number, end: number, hashHi: number, hashLo: number, into?: Decoded): Decoded | null {
+export function decodeField(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  hashHi: number,
+  hashLo: number,
+  jenkinsHi: number,
+  jenkinsLo: number,
+  into?: Decoded,
+): Decoded | null {
   let eq = start;
   while (eq < end && b[eq] !== 0x3d) eq++;
   if (eq === end) return null;
@@ -255,5 +267,7 @@ export function decodeField(b: Uint8Array, start: number, end: number, hashHi: n
   d.weight = 64 + (end - start) * 2;
   d.hashHi = hashHi;
   d.hashLo = hashLo;
+  d.jenkinsHi = jenkinsHi;
+  d.jenkinsLo = jenkinsLo;
   return d;
 }

@@ -5,10 +5,12 @@ import { fileEntries } from "./arrays.js";
 import type { DataCache } from "./cache.js";
 import { blankDecoded, BROKEN, decodeField, KNOWN_FIELDS, pairOf, SLOT_BOOT_ID, SLOT_BROKEN, SLOT_FIELDS, type Decoded } from "./fields.js";
 import { HEADER_READ, parseHeader, stateName, type JournalHeader } from "./header.js";
-import { ObjectReader, type EntryHead } from "./objects.js";
+import { u64Exact } from "./format.js";
+import { hex64, ObjectReader, type EntryHead } from "./objects.js";
 import { buildRecord } from "./record.js";
 import type { FileReport } from "./report.js";
 import { ByteSource, type BlockCache } from "./source.js";
+import { XOR_ITEMS_MAX, xorOfSome } from "./xor.js";
 
 /** A DATA object referenced by more entries than this is cached. */
 export const SHARED_MIN = 16;
@@ -25,6 +27,9 @@ export class JournalFile {
   private readonly slots: unknown[] = new Array<unknown>(KNOWN_FIELDS.length).fill(null);
   /** The decoding of a DATA object no other entry references (used at once, never cached). */
   private readonly once: Decoded = blankDecoded();
+  /** The Jenkins hashes of the last entry's items (to explain an xor_hash that differs). */
+  private jHi = new Uint32Array(64);
+  private jLo = new Uint32Array(64);
 
   private constructor(
     readonly path: string,
@@ -50,8 +55,10 @@ export class JournalFile {
     }
     const h = res.header;
     for (const w of res.warnings) report.warn(w, 0);
+    for (const p of res.problems) report.error(p.offset, p.message);
     if (h.truncatedAt !== null) {
-      report.warn(`truncated: the file is ${size} bytes, its header says ${h.headerSize + h.arenaSize}; every complete entry before the cut is read`, size);
+      const claimed = BigInt(h.headerSize) + BigInt(u64Exact(got, 96));
+      report.warn(`truncated: the file is ${size} bytes, its header says ${claimed}; every complete entry before the cut is read`, size);
     }
     return new JournalFile(path, h, new ObjectReader(src, h, shared.maxPayload), report, shared);
   }
@@ -77,10 +84,28 @@ export class JournalFile {
     if (typeof n === "string") rep.error(h.offset, `damaged ENTRY: ${n}`);
     else {
       const compact = this.header.compact;
+      if (this.jHi.length < n) {
+        this.jHi = new Uint32Array(n);
+        this.jLo = new Uint32Array(n);
+      }
+      let xHi = 0;
+      let xLo = 0;
+      let broken = false;
+      // With this many items nearly any xor_hash difference is "explained" (xor.ts): each DATA object's own
+      // hash is checked instead (a regular file's is checked always, for free)
+      const many = n > XOR_ITEMS_MAX;
+      if (many) r.verifyKeyed = true;
       for (let i = 0; i < n; i++) {
         const off = r.items[i]!;
         let d = this.shared.data.get(this.base, off);
         if (d === undefined) d = this.decode(h, off);
+        if (d.slot === SLOT_BROKEN) broken = true;
+        else {
+          xHi ^= d.jenkinsHi;
+          xLo ^= d.jenkinsLo;
+          this.jHi[i] = d.jenkinsHi;
+          this.jLo[i] = d.jenkinsLo;
+        }
         if (!compact && d.slot !== SLOT_BROKEN && (d.hashHi !== r.itemHashHi[i] || d.hashLo !== r.itemHashLo[i])) {
           rep.error(h.offset, `damaged ENTRY: item ${i} says DATA at ${off} has another hash than the object holds`);
         }
@@ -93,8 +118,29 @@ export class JournalFile {
           if (d.value !== h.bootId) fields.push(pairOf(d));
         }
       }
+      r.verifyKeyed = false;
+      const dHi = (xHi ^ h.xorHi) >>> 0;
+      const dLo = (xLo ^ h.xorLo) >>> 0;
+      if (!broken && !many && (dHi | dLo) !== 0 && !xorOfSome(dHi, dLo, this.jHi, this.jLo, n)) {
+        rep.error(h.offset, `damaged ENTRY: its xor_hash ${hex64(h.xorHi, h.xorLo)} is not that of its ${n} items (${hex64(xHi >>> 0, xLo >>> 0)}): an item or the hash is damaged`);
+        if (this.header.keyedHash) this.findDamagedData(h, n);
+      }
     }
     return buildRecord(h, this.header.seqnumId, slots, fields, this.path);
+  }
+
+  /** After an entry's xor_hash failed in a keyed-hash file: each of its DATA objects checked against its SipHash. */
+  private findDamagedData(h: EntryHead, n: number): void {
+    const r = this.reader;
+    const offsets = Array.from(r.items.subarray(0, n));
+    r.verifyKeyed = true;
+    try {
+      for (const off of offsets) {
+        if (r.data(off) === null && r.hashMismatch !== null) this.report.error(off, `damaged DATA object (of the entry at ${h.offset}): ${r.hashMismatch}`);
+      }
+    } finally {
+      r.verifyKeyed = false;
+    }
   }
 
   /** The DATA object at `off`, decoded (and cached when other entries share it); BROKEN when it cannot be read. */
@@ -115,7 +161,7 @@ export class JournalFile {
     // promoted to the old heap raised the bench's peak RSS from ~140 to ~170 MB.
     const shared = r.dataEntries > SHARED_MIN;
     const few = !shared && r.dataEntries > 1;
-    const d = decodeField(r.payload, r.payloadStart, r.payloadEnd, r.dataHashHi, r.dataHashLo, shared || few ? undefined : this.once);
+    const d = decodeField(r.payload, r.payloadStart, r.payloadEnd, r.dataHashHi, r.dataHashLo, r.jenkinsHi, r.jenkinsLo, shared || few ? undefined : this.once);
     if (d === null) {
       this.report.error(off, `damaged DATA object (of the entry at ${h.offset}): the payload has no '=' (not NAME=value)`);
       this.shared.data.put(this.base, off, BROKEN);

@@ -12,6 +12,7 @@ import {
   id128,
   u32,
   u64,
+  u64Exact,
 } from "./format.js";
 
 export interface JournalHeader {
@@ -42,7 +43,17 @@ export interface JournalHeader {
   truncatedAt: number | null;
 }
 
-export type HeaderResult = { ok: true; header: JournalHeader; warnings: string[] } | { ok: false; reason: string };
+/** A header field that cannot be true of this file: reported as an error at the field's offset. */
+export interface HeaderProblem {
+  offset: number;
+  message: string;
+}
+
+export type HeaderResult = { ok: true; header: JournalHeader; warnings: string[]; problems: HeaderProblem[] } | { ok: false; reason: string };
+
+/** The smallest object of each kind that counts: an ENTRY (compact: 68 bytes, aligned 72) and any object (16). */
+const ENTRY_MIN = 72;
+const OBJECT_MIN = 16;
 
 /** The bytes to read for the header: 272 (systemd 254's), or the whole file when it is shorter. */
 export const HEADER_READ = HEADER_SIZE_254;
@@ -63,7 +74,7 @@ export function parseHeader(b: Uint8Array, fileSize: number): HeaderResult {
   if (headerSize < HEADER_SIZE_MIN || headerSize % 8 !== 0) {
     return { ok: false, reason: `header_size ${headerSize} is not a header size (at least ${HEADER_SIZE_MIN}, a multiple of 8)` };
   }
-  if (headerSize > fileSize) return { ok: false, reason: `truncated: header_size ${headerSize} is past the end of the file (${fileSize} bytes)` };
+  if (headerSize > fileSize) return { ok: false, reason: `truncated: header_size ${u64Exact(b, 88)} is past the end of the file (${fileSize} bytes)` };
   const has = (offset: number, width: number) => headerSize >= offset + width && b.length >= offset + width;
   const warnings: string[] = [];
   const state = b[16]!;
@@ -76,9 +87,45 @@ export function parseHeader(b: Uint8Array, fileSize: number): HeaderResult {
     truncatedAt = fileSize;
     end = fileSize;
   }
+  // What the reader does not need (hash tables, counts) is still checked, so a header that lies is reported;
+  // what it needs (the tail object, the entry array chain) is checked again where it is used.
+  const problems: HeaderProblem[] = [];
+  // counts are checked against the arena the header claims (a file cut short holds fewer, rightly)
+  const room = claimedEnd;
+  const arenaEnd = String(BigInt(headerSize) + BigInt(u64Exact(b, 96)));
+  for (const [at, name] of [
+    [104, "data hash table"],
+    [120, "field hash table"],
+  ] as const) {
+    const off = u64(b, at);
+    const size = u64(b, at + 8);
+    // the offset is that of the table's items, after its object header
+    if (off !== 0 || size !== 0) {
+      if (!(off >= headerSize + OBJECT_MIN && off % 8 === 0 && size % 16 === 0 && off + size <= claimedEnd)) {
+        problems.push({ offset: at, message: `damaged header: the ${name} at ${u64Exact(b, at)} (${u64Exact(b, at + 8)} bytes) is not inside the arena [${headerSize}, ${arenaEnd})` });
+      }
+    }
+  }
+  const tail = u64(b, 136);
+  if (tail !== 0 && !(tail >= headerSize && tail % 8 === 0 && tail + OBJECT_MIN <= claimedEnd)) {
+    problems.push({ offset: 136, message: `damaged header: tail_object_offset ${u64Exact(b, 136)} is not an object offset inside the arena [${headerSize}, ${arenaEnd})` });
+  }
+  const nObjects = u64(b, 144);
+  if (nObjects > (room - headerSize) / OBJECT_MIN) {
+    problems.push({ offset: 144, message: `damaged header: n_objects ${u64Exact(b, 144)} is more than the arena's ${room - headerSize} bytes can hold` });
+  }
+  const nEntries = u64(b, 152);
+  if (nEntries > (room - headerSize) / ENTRY_MIN) {
+    problems.push({ offset: 152, message: `damaged header: n_entries ${u64Exact(b, 152)} is more than the arena's ${room - headerSize} bytes can hold` });
+  }
+  const arrays = u64(b, 176);
+  if (arrays !== 0 && !(arrays >= headerSize && arrays % 8 === 0 && arrays + OBJECT_MIN <= claimedEnd)) {
+    problems.push({ offset: 176, message: `damaged header: entry_array_offset ${u64Exact(b, 176)} is not an object offset inside the arena [${headerSize}, ${arenaEnd}); the entries are found by a scan` });
+  }
   return {
     ok: true,
     warnings,
+    problems,
     header: {
       compatibleFlags: u32(b, 8),
       incompatibleFlags,
@@ -89,10 +136,10 @@ export function parseHeader(b: Uint8Array, fileSize: number): HeaderResult {
       seqnumId: id128(b, 72),
       headerSize,
       arenaSize,
-      tailObjectOffset: u64(b, 136),
-      nObjects: u64(b, 144),
-      nEntries: u64(b, 152),
-      entryArrayOffset: u64(b, 176),
+      tailObjectOffset: tail,
+      nObjects,
+      nEntries,
+      entryArrayOffset: arrays,
       nData: has(208, 8) ? u64(b, 208) : null,
       tailEntryArrayOffset: has(256, 4) ? u32(b, 256) : null,
       tailEntryArrayNEntries: has(260, 4) ? u32(b, 260) : null,

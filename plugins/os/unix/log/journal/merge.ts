@@ -85,7 +85,13 @@ export function* interleave(files: readonly JournalFile[], onDuplicate: (file: J
       yield f.record(h);
       last.file = best;
       last.seqnumId = ids[best]!;
-      Object.assign(last.head, h);
+      const l = last.head;
+      l.seqnum = h.seqnum;
+      l.realtime = h.realtime;
+      l.monotonic = h.monotonic;
+      l.bootId = h.bootId;
+      l.xorHi = h.xorHi;
+      l.xorLo = h.xorLo;
     }
     const r = iters[best]!.next();
     heads[best] = r.done ? null : r.value;
@@ -111,13 +117,10 @@ class SeqnumHeap {
 
   /** The best two have the same seqnum: the full comparison decides (as the scan would). */
   tied(): boolean {
-    const a = this.items[0];
-    if (a === undefined) return false;
-    for (const c of [1, 2]) {
-      const b = this.items[c];
-      if (b !== undefined && this.heads[b]!.seqnum === this.heads[a]!.seqnum) return true;
-    }
-    return false;
+    const items = this.items;
+    if (items.length < 2) return false;
+    const s = this.heads[items[0]!]!.seqnum;
+    return this.heads[items[1]!]!.seqnum === s || (items.length > 2 && this.heads[items[2]!]!.seqnum === s);
   }
 
   /** File i's head changed (advanced, or ended). */

@@ -86,8 +86,13 @@ export class ObjectReader {
   /** The DATA object's stored hash. */
   dataHashHi = 0;
   dataHashLo = 0;
+  /** Whether data() checks a keyed-hash file's stored hash (SipHash) too; else only a Jenkins hash is made. */
+  verifyKeyed = false;
   /** Set when a payload's stored hash does not match its bytes (the payload is still returned). */
   hashMismatch: string | null = null;
+  /** The payload's Jenkins hash: what an ENTRY's xor_hash is made of, keyed file or not. */
+  jenkinsHi = 0;
+  jenkinsLo = 0;
   /** Decompressed bytes left before decompression is refused for this file. */
   inflateLeft: number;
   readonly hash: Hash64 = { hi: 0, lo: 0 };
@@ -131,7 +136,7 @@ export class ObjectReader {
     if (o.type === 0 || o.type >= OBJECT_TYPE_MAX) return `unknown object type ${o.type}`;
     const min = this.minimumSize(o.type);
     if (o.size < min) return `${typeName(o.type)} object of ${o.size} bytes is smaller than its header (${min})`;
-    if (o.size > this.end - offset) return `${typeName(o.type)} object of ${o.size} bytes runs past the end of the file's data (${this.end})`;
+    if (o.size > this.end - offset) return `${typeName(o.type)} object of ${this.sizeText(offset, o.size)} bytes runs past the end of the file's data (${this.end})`;
     switch (o.type) {
       case OBJECT_DATA:
         if (o.size === this.payloadOffset) return "DATA object without payload";
@@ -151,6 +156,12 @@ export class ObjectReader {
         break;
     }
     return null;
+  }
+
+  /** An object's size as written (a number past 2^53 is read again, exactly, for the message). */
+  private sizeText(offset: number, size: number): string {
+    if (size <= Number.MAX_SAFE_INTEGER || !this.src.view(offset, OBJECT_HEADER_SIZE)) return String(size);
+    return String(u64Exact(this.src.buf, this.src.at + 8));
   }
 
   private minimumSize(type: number): number {
@@ -318,8 +329,16 @@ export class ObjectReader {
   private checkHash(hi: number, lo: number): string | null {
     const h = this.hash;
     const len = this.payloadEnd - this.payloadStart;
-    if (this.header.keyedHash) siphash24(this.payload, this.payloadStart, len, this.header.fileId, h);
-    else jenkins64(this.payload, this.payloadStart, len, h);
+    // xor_hash is of Jenkins hashes even in keyed files (JOURNAL_FILE_FORMAT.md: comparable across files)
+    jenkins64(this.payload, this.payloadStart, len, h);
+    this.jenkinsHi = h.hi;
+    this.jenkinsLo = h.lo;
+    if (this.header.keyedHash) {
+      // The keyed hash costs as much again; the entry's xor_hash (of Jenkins hashes) already covers the payload,
+      // so it is checked only to find which DATA object is damaged once an entry's xor_hash fails.
+      if (!this.verifyKeyed) return null;
+      siphash24(this.payload, this.payloadStart, len, this.header.fileId, h);
+    }
     if (h.hi === hi && h.lo === lo) return null;
     return `hash ${hex64(hi, lo)} does not match the payload's (${hex64(h.hi, h.lo)}): the payload or the hash is damaged`;
   }

@@ -43,7 +43,7 @@ ${known},
 fields: f, offset: h.offset, filepath: p,
 _source: null, _classification: null, _generated: null, _version: 1 });`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function("D", "T", `return function (h, sid, s, f, p) {\n${body}\n};`)(JournalRecord, ts) as RecordBuilder;
+  return new Function("D", "T", `return function buildJournalRecord(h, sid, s, f, p) {\n${body}\n};`)(JournalRecord, ts) as RecordBuilder;
 }
 
 export const buildRecord: RecordBuilder = makeBuilder();

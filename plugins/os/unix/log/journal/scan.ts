@@ -8,11 +8,11 @@ import { align8, OBJECT_DATA, OBJECT_ENTRY, OBJECT_HEADER_SIZE, OBJECT_TYPE_MAX 
 import { blankHead, type EntryHead, type ObjectAt, type ObjectReader } from "./objects.js";
 import type { FileReport } from "./report.js";
 
-/** Where the objects end as the header tells (the end of its tail object), or the data's end when it cannot. */
+/** Where the objects end as the header tells (the end of its tail object), or -1 when it cannot tell. */
 export function tailEnd(r: ObjectReader): number {
   const t = r.header.tailObjectOffset;
   const o: ObjectAt = { type: 0, flags: 0, size: 0 };
-  if (t === 0 || !r.placeable(t) || r.objectHeader(t, o) !== null || r.checkObject(t, o) !== null) return r.end;
+  if (t === 0 || !r.placeable(t) || r.objectHeader(t, o) !== null || r.checkObject(t, o) !== null) return -1;
   return t + align8(o.size);
 }
 
@@ -24,9 +24,11 @@ export function* scanEntries(r: ObjectReader, rep: FileReport, from: number, aft
   while (pos + OBJECT_HEADER_SIZE <= r.end) {
     if (r.objectHeader(pos, o) !== null) return; // past what the file holds
     if (o.type === 0 && o.size === 0) {
-      // Zeros: the unused space after the last object, or a wiped stretch before it.
-      if (pos >= objectsEnd) return;
+      // Zeros: the unused space after the last object, or a wiped stretch before it. Without a tail object to
+      // tell, zeros with no object after them are the unused space.
+      if (objectsEnd >= 0 && pos >= objectsEnd) return;
       const next = resync(r, pos + 8);
+      if (objectsEnd < 0 && next < 0) return;
       rep.error(pos, next < 0 ? `zeros where objects should be, up to the tail object at ${r.header.tailObjectOffset}: nothing readable after them` : `${next - pos} bytes of zeros where objects should be; objects again from byte ${next}`);
       if (next < 0) return;
       pos = next;
