@@ -1,0 +1,80 @@
+// audit events (audit.events records) as observations: the PAM and login records that pam_*, sshd, login, sudo
+// and su write. The program (exe) says whose they are: sudo's and su's belong to their sudo/su event; the
+// others are logins (USER_AUTH, USER_ACCT, CRED_ACQ, LOGIN, USER_LOGIN), failures (res=failed), session starts
+// (USER_START) and ends (USER_END).
+import type { AnyRecord, Timestamp } from "quarry";
+import { micros, nonEmpty, normTty, obs, pidOf, type Action, type Obs } from "./obs.js";
+
+interface AuditValues {
+  ts: Timestamp | null;
+  types: string[] | null;
+  pid: number | bigint | null;
+  uid_name: string | null;
+  auid_name: string | null;
+  ses: number | bigint | null;
+  tty: string | null;
+  terminal: string | null;
+  addr: string | null;
+  acct: string | null;
+  res: string | null;
+  success: boolean | null;
+  exe: string | null;
+  cmd: string | null;
+  filepath: string;
+}
+
+const LOGIN_TYPES = new Set(["USER_AUTH", "USER_ACCT", "CRED_ACQ", "LOGIN", "USER_LOGIN"]);
+// audit's unset session id ((unsigned)-1)
+const NO_SESSION = 4294967295;
+
+function program(exe: string | null): string | null {
+  if (!exe) return null;
+  const b = exe.slice(exe.lastIndexOf("/") + 1);
+  return b === "sshd-session" || b === "sshd-auth" ? "sshd" : b;
+}
+
+/** An account name as audit logs it; "(invalid user)", "(unknown)" and "?" name no one. */
+function account(v: string | null): string | null {
+  if (v === null || v === "" || v === "?" || v.startsWith("(")) return null;
+  return v;
+}
+
+export function auditObs(rec: AnyRecord, out: (o: Obs) => void): void {
+  const r = rec as unknown as AuditValues;
+  const type = r.types?.[0];
+  if (!r.ts || !type) return;
+  const prog = program(r.exe);
+  const failed = r.res === "failed" || r.success === false;
+  const sudo = prog === "sudo";
+  const su = prog === "su" || prog === "runuser";
+  let action: Action;
+  let role: Obs["role"] = "main";
+  if (sudo || su) {
+    if (type === "USER_END") role = "close";
+    else if (!LOGIN_TYPES.has(type) && type !== "USER_CMD" && type !== "USER_START") return;
+    action = sudo ? "sudo" : "su";
+  } else if (LOGIN_TYPES.has(type)) action = failed ? "failed" : "login";
+  else if (type === "USER_START") action = "session_open";
+  else if (type === "USER_END") action = "session_close";
+  else return;
+  // two CRED_ACQ in one login (before and after the session opens): slots CRED_ACQ and CRED_ACQ+
+  const o = obs(micros(r.ts), r.ts, action, `audit_${type}`, `audit:${r.filepath}`);
+  o.role = role;
+  o.pid = pidOf(r.pid);
+  const ses = r.ses;
+  o.session = typeof ses === "number" && ses !== NO_SESSION ? String(ses) : null;
+  o.tty = normTty(r.terminal) ?? normTty(r.tty);
+  o.remote_ip = r.addr;
+  o.service = prog;
+  o.success = !failed;
+  if (sudo || su) {
+    // the invoking user is the process's uid; acct is who authenticates (the user) or the target (START/END)
+    o.user = nonEmpty(r.uid_name) ?? nonEmpty(r.auid_name);
+    if (type === "USER_START" || type === "USER_END") o.target_user = account(r.acct);
+    if (type === "USER_CMD") o.command = r.cmd;
+    // sudo's USER_START and USER_END are its PAM session, as pam_unix(sudo:session) in auth.log
+  } else {
+    o.user = account(r.acct) ?? (type === "LOGIN" || type === "USER_LOGIN" ? account(r.auid_name) : null);
+  }
+  out(o);
+}
