@@ -172,30 +172,51 @@ async function recordsOf(t: Target, spec: SourceSpec, ctx: FunctionContext): Pro
   return all[Symbol.iterator]();
 }
 
+/** Records of one source, already read (tests give real-format records of a source this way). */
+export interface SourceRecords {
+  name: string;
+  records: Iterable<AnyRecord>;
+}
+
 /** Open every source the target has (`only` limits them, for tests and the bench) and merge them by time. */
 export async function openSources(t: Target, ctx: FunctionContext, only?: readonly string[]): Promise<OpenedSources> {
+  const inputs: { spec: SourceSpec; records: Iterator<AnyRecord> }[] = [];
+  try {
+    for (const spec of SOURCES) {
+      if (only && !only.includes(spec.name)) continue;
+      const it = await recordsOf(t, spec, ctx);
+      if (it) inputs.push({ spec, records: it });
+    }
+  } catch (e) {
+    for (const i of inputs) i.records.return?.();
+    throw e;
+  }
+  return merged(inputs);
+}
+
+/** The same merge over records given by source name. */
+export function mergeRecords(given: readonly SourceRecords[]): OpenedSources {
+  return merged(
+    given.map((g) => {
+      const spec = SOURCES.find((s) => s.name === g.name);
+      if (!spec) throw new Error(`no login source ${g.name}`);
+      return { spec, records: g.records[Symbol.iterator]() };
+    }),
+  );
+}
+
+function merged(inputs: readonly { spec: SourceSpec; records: Iterator<AnyRecord> }[]): OpenedSources {
   const deferred = new MinHeap<Obs>(before);
   let laterSeq = 0;
   const later: Push = (o) => {
     o.seq = laterSeq++;
     deferred.push(o);
   };
-  const streams: SourceStream[] = [];
-  const names: string[] = [];
-  try {
-    for (const spec of SOURCES) {
-      if (only && !only.includes(spec.name)) continue;
-      const it = await recordsOf(t, spec, ctx);
-      if (!it) continue;
-      streams.push(new SourceStream(it, spec.adapter(), spec.buffer, later));
-      names.push(spec.name);
-    }
-  } catch (e) {
-    for (const s of streams) s.close();
-    throw e;
-  }
+  // in SOURCES order: at equal times the first source's observation goes first
+  const order = [...inputs].sort((a, b) => SOURCES.indexOf(a.spec) - SOURCES.indexOf(b.spec));
+  const streams = order.map((i) => new SourceStream(i.records, i.spec.adapter(), i.spec.buffer, later));
   return {
-    names,
+    names: order.map((i) => i.spec.name),
     observations: (function* () {
       for (;;) {
         let best: SourceStream | null = null;

@@ -2,11 +2,19 @@
 import type { FunctionContext, Target } from "quarry";
 import type { Assembled } from "./event.js";
 import { Joiner } from "./join.js";
-import { openSources } from "./sources.js";
+import { mergeRecords, openSources, type OpenedSources, type SourceRecords } from "./sources.js";
 
 /** Every login event of the target, oldest first; `only` limits the sources (tests, the bench). */
 export async function story(t: Target, ctx: FunctionContext, only?: readonly string[]): Promise<Iterable<Assembled>> {
-  const sources = await openSources(t, ctx, only);
+  return joined(await openSources(t, ctx, only), ctx);
+}
+
+/** The story of records given by source (tests: real-format records of the journal, say). */
+export function storyOfRecords(given: readonly SourceRecords[], ctx: Pick<FunctionContext, "warn">): Iterable<Assembled> {
+  return joined(mergeRecords(given), ctx);
+}
+
+function joined(sources: OpenedSources, ctx: Pick<FunctionContext, "warn">): Iterable<Assembled> {
   return (function* () {
     const ready: Assembled[] = [];
     const joiner = new Joiner((e) => ready.push(e));
