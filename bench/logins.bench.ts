@@ -132,8 +132,8 @@ function timed(args: string[]): Timed {
 }
 
 function count(cli: string, dir: string, fn: string): number {
-  const r = spawnSync(process.execPath, [cli, "-q", "-f", fn, "-j", dir], { maxBuffer: 1 << 30 });
-  return r.stdout.toString().split("\n").filter((l) => l.includes('"_type": "record"')).length;
+  const r = spawnSync("sh", ["-c", `"$0" "$1" -q -f "$2" -j "$3" | grep -c '"_type": "record"'`, process.execPath, cli, fn, dir]);
+  return Number(r.stdout.toString().trim());
 }
 
 function main(): void {
@@ -144,6 +144,11 @@ function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "logins-bench-"));
   try {
     const f = build(dir);
+    // LOGINS_BENCH_BUILD_ONLY=1: make the host and keep it (for a profile), print where
+    if (process.env.LOGINS_BENCH_BUILD_ONLY) {
+      console.log(dir);
+      return;
+    }
     console.log(`input: wtmp ${f.records} records (${(f.wtmpBytes / 1e6).toFixed(0)} MB), auth.log ${f.lines} lines (${(f.authBytes / 1e6).toFixed(0)} MB), ${SESSIONS} sessions`);
     const cli = path.join(root, "dist/src/cli/bin/target-query.js");
     const runs = Number(process.env.LOGINS_BENCH_RUNS ?? 1);
@@ -168,7 +173,7 @@ function main(): void {
     console.log(`${ok ? "PASS" : "FAIL"}: wall ratio ${ratio.toFixed(2)} (bar 1.5), peak RSS ${rss.toFixed(0)} MiB (bar 300)`);
     if (!ok) process.exitCode = 1;
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!process.env.LOGINS_BENCH_BUILD_ONLY) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -120,18 +120,26 @@ function sshdObs(i: LineInput): Obs | null {
     if (f.authentication_type === "none") return null;
     const invalid = m.includes(" for invalid user ");
     o = base(i, invalid ? "invalid_user" : "failed", "sshd_auth");
-    if (invalid) o.role = "invalid_failed";
+    if (invalid) {
+      o.role = "invalid_failed";
+      o.naming = false;
+    }
     o.success = false;
   } else if (a === "failed authentication") {
     // auth-pam.c's "PAM: Authentication failure for X from H": announces the Failed keyboard-interactive line
     o = base(i, "failed", "sshd_pam");
     o.role = "pam_failure";
+    o.naming = false;
     o.success = false;
   } else if (a === "invalid user") {
     o = base(i, "invalid_user", "sshd_invalid");
     o.success = false;
   } else if (a === "disconnect" && m.startsWith("Disconnected from user ")) {
     o = base(i, "logout", "sshd_disconnect");
+  } else if (a === "disconnect" && m.startsWith("Received disconnect from ") && m.endsWith(": disconnected by user")) {
+    // the session child's first line of the end: attached to the logout
+    o = base(i, "logout", "sshd_received");
+    o.naming = false;
   } else return null;
   o.user = f.user;
   o.remote_ip = f.remote_ip;
@@ -155,6 +163,7 @@ function pamObs(i: LineInput): Obs | null {
     const open = a === "session opened";
     if (sudo || su) {
       o = base(i, sudo ? "sudo" : "su", open ? "pam_open" : "pam_close");
+      o.naming = false;
       if (!open) o.role = "close";
       // "session opened for user root(uid=0) by alice(uid=1000)": the target, then who
       o.user = open ? f.by_user : null;
@@ -166,6 +175,7 @@ function pamObs(i: LineInput): Obs | null {
   } else if (a === "authentication failure") {
     o = base(i, sudo ? "sudo" : su ? "su" : "failed", "pam_failure");
     o.role = "pam_failure";
+    o.naming = false;
     o.success = false;
     o.tty = normTty(f.tty);
     o.remote_ip = f.remote_ip;

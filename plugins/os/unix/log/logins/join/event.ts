@@ -18,6 +18,8 @@ export interface Assembled {
   tty: string | null;
   session: string | null;
   pid: number | null;
+  /** wtmp's ut_pid of a login (its session child's pid with openssh): what its DEAD_PROCESS carries. */
+  utPid: number | null;
   success: boolean | null;
   command: string | null;
   sources: string[];
@@ -93,20 +95,29 @@ export class Pending {
 
   finish(): Assembled {
     const obs = this.obs;
-    let earliest = obs[0]!;
-    for (const o of obs) if (o.t < earliest.t) earliest = o;
-    const sources = obs.map((o) => o.source).sort();
+    const named = obs.some((o) => o.naming) ? obs.filter((o) => o.naming) : obs;
+    // the time of the finest source that names the event: the journal's and wtmp's µs before audit's ms before
+    // syslog's whole seconds (a truncated second is no earlier an event)
+    let when = named[0]!;
+    for (const o of named) {
+      const p = PRECISION[o.fn] ?? 2;
+      const q = PRECISION[when.fn] ?? 2;
+      if (p < q || (p === q && o.t < when.t)) when = o;
+    }
+    const sources = [...new Set(obs.map((o) => o.source))].sort();
     let success: boolean | null = null;
     let service: string | null = null;
+    let utPid: number | null = null;
     for (const o of obs) {
       if (o.success !== null) success = success === null ? o.success : success && o.success;
       service ??= o.service;
+      utPid ??= o.utPid;
     }
     const v = this.values;
     const first = sources[0]!;
     return {
-      ts: earliest.ts,
-      t: earliest.t,
+      ts: when.ts,
+      t: when.t,
       action: this.action,
       user: v.user as string | null,
       target_user: v.target_user as string | null,
@@ -118,35 +129,61 @@ export class Pending {
       service,
       tty: v.tty as string | null,
       session: v.session as string | null,
-      pid: v.pid as number | null,
+      pid: (v.pid as number | null) ?? utPid,
+      utPid,
       success,
       command: this.logCommand ?? this.anyCommand,
       sources,
-      confidence: obs.length === 1 ? "single" : keyed(obs) ? "certain" : "probable",
+      confidence: sources.length === 1 ? "single" : keyed(obs, sources) ? "certain" : "probable",
       filepath: first.slice(first.indexOf(":") + 1),
     };
   }
 }
 
+/** How fine a source's times are: 0 µs (journal, wtmp, utmp, btmp), 1 ms (audit), 2 s (syslog, lastlog). */
+const PRECISION: Record<string, number> = { journal: 0, wtmp: 0, utmp: 0, btmp: 0, audit: 1, authlog: 2, lastlog: 2, lastlog2: 2 };
+
+/** Two observations share a process, port or session key, or are sudo's logged command (auth.log, journal). */
+function linked(a: Obs, b: Obs): boolean {
+  return (
+    (a.pid !== null && a.pid === b.pid) ||
+    (a.remote_port !== null && a.remote_port === b.remote_port) ||
+    (a.session !== null && a.session === b.session) ||
+    (a.logCommand && b.logCommand && a.command !== null && a.command === b.command)
+  );
+}
+
 /**
- * Certain when every observation is tied to the others by a process, port or session key (the graph of shared
- * keys is connected); probable when some were joined on user and time alone.
+ * Certain when every source is tied to the others by a key (the graph of sources, an edge where two of their
+ * records share a process, port, session or sudo command, is connected); probable when a source joined on user
+ * and time alone.
  */
-function keyed(obs: readonly Obs[]): boolean {
-  const n = obs.length;
+function keyed(obs: readonly Obs[], sources: readonly string[]): boolean {
+  const n = sources.length;
+  const at = new Map(sources.map((s, i) => [s, i]));
+  const edge = Array.from({ length: n }, () => new Uint8Array(n));
+  for (let i = 0; i < obs.length; i++) {
+    for (let j = i + 1; j < obs.length; j++) {
+      const a = obs[i]!;
+      const b = obs[j]!;
+      if (a.source !== b.source && linked(a, b)) {
+        const x = at.get(a.source)!;
+        const y = at.get(b.source)!;
+        edge[x]![y] = edge[y]![x] = 1;
+      }
+    }
+  }
   const seen = new Uint8Array(n);
   const stack = [0];
   seen[0] = 1;
   let reached = 1;
   while (stack.length) {
-    const a = obs[stack.pop()!]!;
-    for (let j = 0; j < n; j++) {
-      if (seen[j]) continue;
-      const b = obs[j]!;
-      if ((a.pid !== null && a.pid === b.pid) || (a.remote_port !== null && a.remote_port === b.remote_port) || (a.session !== null && a.session === b.session)) {
-        seen[j] = 1;
+    const x = stack.pop()!;
+    for (let y = 0; y < n; y++) {
+      if (!seen[y] && edge[x]![y]) {
+        seen[y] = 1;
         reached++;
-        stack.push(j);
+        stack.push(y);
       }
     }
   }

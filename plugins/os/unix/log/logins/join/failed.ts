@@ -60,8 +60,8 @@ export class FailedCounter {
     for (const f of COUNTED_SOURCES) if (fns.has(f)) c.perSource[f]++;
   }
 
-  /** Most attempts first, then by key. */
+  /** In the order they were first seen (the story's order), then by key. */
   results(): FailedCount[] {
-    return [...this.counts.values()].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return [...this.counts.values()].sort((a, b) => a.firstT - b.firstT || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }

@@ -7,7 +7,7 @@ import { BYTE_ORDER_ARG } from "../../utmp/common.js";
 import type { Assembled } from "./event.js";
 import { FailedCounter, isFailure, type FailedBy } from "./failed.js";
 import { LoginEventRecord, LoginFailedCountRecord, LoginSessionRecord } from "./records.js";
-import { SessionBuilder, type StorySession } from "./sessions.js";
+import { MAX_HELD, SessionBuilder, type StorySession } from "./sessions.js";
 import { SOURCES } from "./sources.js";
 import { story } from "./story.js";
 
@@ -109,7 +109,7 @@ async function failed(t: Target, ctx: FunctionContext): Promise<Iterable<AnyReco
 
 function sessionRecord(s: StorySession): AnyRecord {
   const duration = s.logout ? (s.logoutT - s.loginT) / 1e6 : null;
-  const sources = s.sources.sort();
+  const sources = [...s.sources].sort();
   const first = sources[0]!;
   return LoginSessionRecord.create({
     login: s.login,
@@ -141,6 +141,7 @@ async function sessions(t: Target, ctx: FunctionContext): Promise<Iterable<AnyRe
     }
     builder.finish();
     for (const s of ready.splice(0)) yield sessionRecord(s);
+    if (builder.outOfOrder) ctx.warn({ message: `${builder.outOfOrder} sessions ended while more than ${MAX_HELD} were held behind an older open one: given out as they ended, not in login order` });
   })();
 }
 

@@ -21,8 +21,17 @@ export const CLOSE_HOLD = 600_000_000;
 
 /** Kinds of which one event takes more than one line of a source: the two CRED_ACQ of a login. */
 const SLOTS: Record<string, number> = { audit_CRED_ACQ: 2 };
+/**
+ * And of an invalid user's attempt: sshd writes btmp and audit's USER_LOGIN res=failed once at "Invalid user"
+ * (getpwnamallow) and once more for its Failed password.
+ */
+const INVALID_SLOTS: Record<string, number> = { btmp: 2, audit_USER_LOGIN: 2 };
+
+function slots(e: Pending, kind: string): number {
+  return (e.action === "invalid_user" ? INVALID_SLOTS[kind] : undefined) ?? SLOTS[kind] ?? 1;
+}
 /** The opening line a close continues, by kind. */
-const OPENS: Record<string, string> = { pam_close: "pam_open", audit_USER_END: "audit_USER_START" };
+const OPENS: Record<string, string> = { pam_close: "pam_open", audit_USER_END: "audit_USER_START", audit_CRED_DISP: "audit_USER_START" };
 
 export interface JoinStats {
   /** Observations that came earlier than one already joined (a source out of time order past its buffer). */
@@ -142,7 +151,7 @@ export class Joiner {
         if (seen.has(e)) continue;
         seen.add(e);
         if (e.done || e.phase !== this.phase || !compatible(e.action, o.action)) continue;
-        if (e.filled(o.fn, o.kind) >= (SLOTS[o.kind] ?? 1)) continue;
+        if (e.filled(o.fn, o.kind) >= slots(e, o.kind)) continue;
         if (!agrees(e, o)) continue;
         const v = e.values;
         const keyed = (o.pid !== null && o.pid === v.pid) || (o.remote_port !== null && o.remote_port === v.remote_port) || (o.session !== null && o.session === v.session);

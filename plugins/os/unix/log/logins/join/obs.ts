@@ -53,6 +53,14 @@ export interface Obs {
   fn: string;
   /** Place in its source's order: ties of time keep file order. */
   seq: number;
+  /**
+   * A naming record names its event (sshd's Accepted, wtmp's USER_PROCESS, audit's USER_LOGIN); an attached one
+   * belongs to it without naming it (the PAM failure before a Failed line, audit's CRED_*, sudo's PAM lines).
+   * The event's time is a naming record's.
+   */
+  naming: boolean;
+  /** wtmp/utmp's ut_pid of a login: openssh writes its session child's pid, not the Accepted line's, so no key. */
+  utPid: number | null;
 }
 
 /** An observation with every optional value unknown. */
@@ -80,6 +88,8 @@ export function obs(t: number, ts: Timestamp, action: Action, kind: string, sour
     source,
     fn: source.slice(0, source.indexOf(":")),
     seq: 0,
+    naming: true,
+    utPid: null,
   };
 }
 

@@ -1,8 +1,8 @@
-// Sessions from the joined events: a login opens one (keyed by its process, terminal and audit session); the
-// session_open after it gives its logind session; sudo events inside it add their commands; a logout (or, where
-// no source logged one, the PAM/logind session end) closes it; a shutdown or boot closes every open one, a new
-// login on its terminal replaces it (wtmp's end reasons). Only open sessions are held, and a closed one for a
-// few seconds (the other sources' lines of its end), so sessions come out in the order they end.
+// Sessions from the joined events, one per login: the session_open after it gives its logind session; sudo
+// events of its session id (or its user on its terminal) add their commands; its logout or session_close (same
+// user, and its process, terminal, session id or sshd port) ends it, else a shutdown or a boot, else a new login
+// on its terminal (replaced, as wtmp's sessions say). Sessions come out oldest login first: a session is held
+// until it has ended and every older one is out, and a few seconds more for the other sources' lines of its end.
 import type { Timestamp } from "quarry";
 import type { Assembled } from "./event.js";
 
@@ -21,29 +21,31 @@ export interface StorySession {
   method: string | null;
   key_fingerprint: string | null;
   logind_session: string | null;
-  /** The login's audit session (journal and audit), which sudo events inside it carry. */
-  auditSession: string | null;
   pid: number | null;
+  utPid: number | null;
   commands: string[];
-  sources: string[];
+  sources: Set<string>;
   seen_in_wtmp: boolean;
+  ended: boolean;
 }
 
-/** How long a closed session still takes the end lines of other sources, µs. */
+/** How long an ended session still takes the end lines of other sources, µs. */
 const LINGER = 5_000_000;
 /** A session_open belongs to the login of its user that came at most this much before it (no shared key). */
 const OPEN_REACH = 10_000_000;
-
-const LOGIN_ONLY = new Set(["lastlog", "lastlog2"]);
+/** Sessions held for the order; past this many, ended ones go out as they end (and a warning says so). */
+export const MAX_HELD = 100_000;
 
 export class SessionBuilder {
-  private readonly open: StorySession[] = [];
-  private readonly closing: StorySession[] = [];
+  /** Every session not yet emitted, in login order. */
+  private readonly held: StorySession[] = [];
+  private head = 0;
+  outOfOrder = 0;
 
   constructor(private readonly emit: (s: StorySession) => void) {}
 
   add(e: Assembled): void {
-    this.flushClosing(e.t);
+    this.flush(e.t);
     switch (e.action) {
       case "login":
         return this.login(e);
@@ -52,30 +54,30 @@ export class SessionBuilder {
       case "sudo":
         return this.sudo(e);
       case "logout":
-        return this.end(e, true);
       case "session_close":
-        return this.end(e, false);
+        return this.end(e);
       case "reboot":
       case "shutdown":
-        return this.endAll(e, e.action);
+        for (const s of this.open()) this.close(s, e, e.action);
+        return;
       default:
         return;
     }
   }
 
   finish(): void {
-    for (const s of this.closing.splice(0)) this.emit(s);
-    for (const s of this.open.splice(0)) this.emit(s);
+    for (let i = this.head; i < this.held.length; i++) this.emit(this.held[i]!);
+    this.held.length = 0;
+    this.head = 0;
+  }
+
+  private *open(): Generator<StorySession> {
+    for (let i = this.head; i < this.held.length; i++) if (!this.held[i]!.ended) yield this.held[i]!;
   }
 
   private login(e: Assembled): void {
-    // lastlog's latest login alone says nothing of its end: no session
-    if (e.sources.every((s) => LOGIN_ONLY.has(fnOf(s)))) return;
-    if (e.tty !== null) {
-      const same = this.open.find((s) => s.tty === e.tty);
-      if (same) this.close(same, e, "replaced", false);
-    }
-    this.open.push({
+    if (e.tty !== null) for (const s of this.open()) if (s.tty === e.tty) this.close(s, e, "replaced", false);
+    this.held.push({
       login: e.ts,
       loginT: e.t,
       logout: null,
@@ -87,79 +89,104 @@ export class SessionBuilder {
       remote_port: e.remote_port,
       method: e.method,
       key_fingerprint: e.key_fingerprint,
-      logind_session: null,
-      auditSession: e.session,
+      logind_session: e.session,
       pid: e.pid,
+      utPid: e.utPid,
       commands: [],
-      sources: [...e.sources],
-      seen_in_wtmp: e.sources.some((s) => fnOf(s) === "wtmp"),
+      sources: new Set(e.sources),
+      seen_in_wtmp: e.sources.some((s) => s.startsWith("wtmp:")),
+      ended: false,
     });
   }
 
   private sessionOpen(e: Assembled): void {
-    let s = e.pid !== null ? this.open.find((x) => x.pid === e.pid && x.logind_session === null) : undefined;
-    if (!s && e.session !== null) s = this.open.find((x) => x.auditSession === e.session && x.logind_session === null);
-    // no shared key: the latest login of the user just before, still without a logind session
-    if (!s && e.user !== null) {
-      for (let i = this.open.length - 1; i >= 0; i--) {
-        const x = this.open[i]!;
-        if (x.user === e.user && x.logind_session === null && e.t - x.loginT <= OPEN_REACH) {
-          s = x;
-          break;
-        }
+    let found: StorySession | null = null;
+    for (const s of this.open()) {
+      if (e.user !== null && s.user !== null && e.user !== s.user) continue;
+      if ((e.pid !== null && s.pid === e.pid) || (e.session !== null && s.logind_session === e.session)) {
+        found = s;
+        break;
       }
+      // no shared key: the latest login of the user just before, still without a logind session
+      if (s.logind_session === null && e.user !== null && s.user === e.user && e.t - s.loginT <= OPEN_REACH) found = s;
     }
-    if (!s) return;
-    if (e.session !== null) s.logind_session = e.session;
-    s.auditSession ??= e.session;
-    s.sources.push(...e.sources);
+    if (!found) return;
+    found.logind_session ??= e.session;
+    for (const src of e.sources) found.sources.add(src);
   }
 
   private sudo(e: Assembled): void {
-    if (e.command === null) return;
-    let s: StorySession | undefined;
-    if (e.session !== null) s = this.open.find((x) => x.logind_session === e.session || x.auditSession === e.session);
-    if (!s && e.user !== null && e.tty !== null) s = this.open.find((x) => x.user === e.user && x.tty === e.tty);
-    if (!s && e.user !== null) {
-      const mine = this.open.filter((x) => x.user === e.user);
-      if (mine.length === 1) s = mine[0];
+    let found: StorySession | null = null;
+    let byUser: StorySession | null = null;
+    let users = 0;
+    for (const s of this.open()) {
+      if (e.session !== null && s.logind_session === e.session) {
+        found = s;
+        break;
+      }
+      if (e.user !== null && s.user === e.user) {
+        if (e.tty !== null && s.tty === e.tty) found ??= s;
+        byUser = s;
+        users++;
+      }
     }
-    if (s) s.commands.push(e.command);
+    found ??= users === 1 ? byUser : null;
+    if (!found) return;
+    if (e.command !== null) found.commands.push(e.command);
+    for (const src of e.sources) found.sources.add(src);
   }
 
-  /** A logout (or a session end where no logout was logged) ends the session of its process or terminal. */
-  private end(e: Assembled, logout: boolean): void {
-    const match = (x: StorySession): boolean =>
-      (e.pid !== null && x.pid === e.pid) ||
-      (e.session !== null && (x.logind_session === e.session || x.auditSession === e.session)) ||
-      (logout && e.pid === null && e.tty !== null && x.tty === e.tty);
-    const late = this.closing.find(match);
-    if (late) {
-      late.sources.push(...e.sources);
-      return;
+  /** The session this logout or session end belongs to: same user, and a process, terminal, session or port. */
+  private end(e: Assembled): void {
+    const mine = (s: StorySession): boolean => {
+      if (e.user !== null && s.user !== null && e.user !== s.user) return false;
+      return (
+        (e.pid !== null && (s.pid === e.pid || s.utPid === e.pid)) ||
+        (e.session !== null && s.logind_session === e.session) ||
+        (e.remote_port !== null && s.remote_port === e.remote_port && s.remote_ip === e.remote_ip) ||
+        (e.tty !== null && s.tty === e.tty && e.action === "logout")
+      );
+    };
+    for (let i = this.head; i < this.held.length; i++) {
+      const s = this.held[i]!;
+      if (!mine(s)) continue;
+      if (!s.ended) return this.close(s, e, "logout");
+      // the other sources' lines of an end already counted
+      if (e.t - s.logoutT <= LINGER) {
+        for (const src of e.sources) s.sources.add(src);
+        return;
+      }
     }
-    const s = this.open.find(match);
-    if (s) this.close(s, e, "logout", true);
   }
 
-  private endAll(e: Assembled, reason: "reboot" | "shutdown"): void {
-    for (const s of [...this.open]) this.close(s, e, reason, false);
-  }
-
-  private close(s: StorySession, e: Assembled, reason: EndReason, own: boolean): void {
-    this.open.splice(this.open.indexOf(s), 1);
+  private close(s: StorySession, e: Assembled, reason: EndReason, own = true): void {
+    s.ended = true;
     s.logout = e.ts;
     s.logoutT = e.t;
     s.end_reason = reason;
-    if (own) s.sources.push(...e.sources);
-    this.closing.push(s);
+    if (own) for (const src of e.sources) s.sources.add(src);
   }
 
-  private flushClosing(now: number): void {
-    while (this.closing.length && now - this.closing[0]!.logoutT > LINGER) this.emit(this.closing.shift()!);
+  /** Emit from the head what has ended and lingered; past MAX_HELD, ended sessions out of order. */
+  private flush(now: number): void {
+    const h = this.held;
+    while (this.head < h.length && h[this.head]!.ended && now - h[this.head]!.logoutT > LINGER) this.emit(h[this.head++]!);
+    if (h.length - this.head > MAX_HELD) {
+      const keep: StorySession[] = [];
+      for (let i = this.head; i < h.length; i++) {
+        const s = h[i]!;
+        if (s.ended && now - s.logoutT > LINGER && keep.length > 0) {
+          this.outOfOrder++;
+          this.emit(s);
+        } else keep.push(s);
+      }
+      h.length = 0;
+      h.push(...keep);
+      this.head = 0;
+    }
+    if (this.head > 4096 && this.head * 2 > h.length) {
+      h.splice(0, this.head);
+      this.head = 0;
+    }
   }
-}
-
-function fnOf(source: string): string {
-  return source.slice(0, source.indexOf(":"));
 }

@@ -38,7 +38,9 @@ export function utmpObs(fn: "wtmp" | "utmp", rec: AnyRecord, out: Out, later: Ou
   if (r.ut_type === "USER_PROCESS") {
     const o = obs(t, r.ts, "login", fn, source);
     o.user = nonEmpty(r.ut_user);
-    o.pid = pidOf(r.ut_pid);
+    // openssh records the login with its session child's pid, which logs the disconnect, not the Accepted
+    // line: kept for the logout (logins.sessions), compared with nothing
+    o.utPid = pidOf(r.ut_pid);
     o.tty = normTty(r.ut_line);
     o.remote_ip = r.ut_addr;
     o.remote_host = nonEmpty(r.ut_host);
@@ -47,7 +49,7 @@ export function utmpObs(fn: "wtmp" | "utmp", rec: AnyRecord, out: Out, later: Ou
     if (row && r.ts_logout) {
       const l = obs(micros(r.ts_logout), r.ts_logout, "logout", fn, source);
       l.user = o.user;
-      l.pid = o.pid;
+      l.pid = o.utPid;
       l.tty = o.tty;
       later(l);
     }

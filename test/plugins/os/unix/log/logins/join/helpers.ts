@@ -120,7 +120,7 @@ export function runLogins(tree: MemoryTree, fn: string, args: Record<string, unk
 }
 
 /** The fields the tests compare, the time as ISO text. */
-export function view(e: Assembled): Record<string, unknown> {
+export function view(e: Assembled) {
   return {
     ts: e.ts.isoformat(),
     action: e.action,

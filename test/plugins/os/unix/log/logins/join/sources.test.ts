@@ -61,10 +61,10 @@ describe("every source alone", () => {
     const s = await story({ "/var/log/auth.log": log });
     expect(s).toEqual([
       { ts: "2024-03-06T03:10:00+00:00", action: "login", user: "alice", target_user: null, remote_ip: "198.51.100.23", remote_port: 52884, method: "publickey", tty: null, pid: 1408, session: null, success: true, command: null, sources: [A], confidence: "single" },
-      // pam's line has the pid, logind's the session: nothing shared but user and time
-      { ts: "2024-03-06T03:10:00+00:00", action: "session_open", user: "alice", target_user: null, remote_ip: null, remote_port: null, method: null, tty: null, pid: 1408, session: "1", success: null, command: null, sources: [A, A], confidence: "probable" },
+      // pam's line and logind's: one event, one source (sources name each artefact once)
+      { ts: "2024-03-06T03:10:00+00:00", action: "session_open", user: "alice", target_user: null, remote_ip: null, remote_port: null, method: null, tty: null, pid: 1408, session: "1", success: null, command: null, sources: [A], confidence: "single" },
       { ts: "2024-03-06T03:20:00+00:00", action: "logout", user: "alice", target_user: null, remote_ip: "198.51.100.23", remote_port: 52884, method: null, tty: null, pid: 1408, session: null, success: null, command: null, sources: [A], confidence: "single" },
-      { ts: "2024-03-06T03:20:00+00:00", action: "session_close", user: "alice", target_user: null, remote_ip: null, remote_port: null, method: null, tty: null, pid: 1408, session: "1", success: null, command: null, sources: [A, A, A], confidence: "probable" },
+      { ts: "2024-03-06T03:20:00+00:00", action: "session_close", user: "alice", target_user: null, remote_ip: null, remote_port: null, method: null, tty: null, pid: 1408, session: "1", success: null, command: null, sources: [A], confidence: "single" },
     ]);
   });
 
@@ -76,7 +76,7 @@ describe("every source alone", () => {
   it("audit: a login's USER_ACCT, CRED_ACQ, LOGIN and USER_LOGIN are one login, tied by pid", async () => {
     const s = await story({ "/var/log/audit/audit.log": authLog(AUDIT_LOGIN) });
     expect(s.map((e) => [e.ts, e.action, e.user, e.pid, e.session, e.tty, e.remote_ip, e.confidence, e.sources.length])).toEqual([
-      ["2024-03-06T03:10:00.820000+00:00", "login", "alice", 1408, "1", "pts/0", "198.51.100.23", "certain", 4],
+      ["2024-03-06T03:10:00.820000+00:00", "login", "alice", 1408, "1", "pts/0", "198.51.100.23", "single", 1],
     ]);
   });
 
@@ -84,7 +84,7 @@ describe("every source alone", () => {
     const s = await story({}, journalLogin());
     expect(s.map((e) => [e.action, e.user, e.pid, e.remote_port, e.session, e.confidence, e.sources])).toEqual([
       ["login", "alice", 1408, 52884, null, "single", [J]],
-      ["session_open", "alice", 1408, null, "1", "certain", [J, J]],
+      ["session_open", "alice", 1408, null, "1", "single", [J]],
     ]);
   });
 
@@ -100,17 +100,22 @@ describe("every source alone", () => {
 
 describe("every pair joined", () => {
   const wtmp = utmpFile([ALICE_IN]);
-  it("wtmp + auth.log: on sshd's pid (= ut_pid), 1.2 s apart", async () => {
+  it("wtmp + auth.log: on user, address and time, 1.2 s apart (ut_pid is no key: openssh writes its session child's); wtmp's µs time", async () => {
     const s = await story({ "/var/log/wtmp": wtmp, "/var/log/auth.log": authLog([ACCEPTED]) });
-    expect(s.map((e) => [e.ts, e.action, e.pid, e.tty, e.remote_port, e.method, e.confidence, e.sources])).toEqual([["2024-03-06T03:10:00+00:00", "login", 1408, "pts/0", 52884, "publickey", "certain", [A, W]]]);
+    expect(s.map((e) => [e.ts, e.action, e.pid, e.tty, e.remote_port, e.method, e.confidence, e.sources])).toEqual([["2024-03-06T03:10:01.220871+00:00", "login", 1408, "pts/0", 52884, "publickey", "probable", [A, W]]]);
+  });
+  it("wtmp + auth.log, ut_pid the session child's (as openssh writes it): joined all the same", async () => {
+    const s = await story({ "/var/log/wtmp": utmpFile([{ ...ALICE_IN, pid: 1411 }]), "/var/log/auth.log": authLog([ACCEPTED]) });
+    expect(s.map((e) => [e.pid, e.confidence, e.sources])).toEqual([[1408, "probable", [A, W]]]);
   });
   it("wtmp + journal", async () => {
     const s = await story({ "/var/log/wtmp": wtmp }, journalLogin().slice(0, 1));
-    expect(s.map((e) => [e.action, e.confidence, e.sources])).toEqual([["login", "certain", [J, W]]]);
+    // the earliest of the µs sources that name it: the journal's Accepted
+    expect(s.map((e) => [e.ts, e.action, e.confidence, e.sources])).toEqual([["2024-03-06T03:10:00.180000+00:00", "login", "probable", [J, W]]]);
   });
   it("wtmp + audit", async () => {
     const s = await story({ "/var/log/wtmp": wtmp, "/var/log/audit/audit.log": authLog(AUDIT_LOGIN) });
-    expect(s.map((e) => [e.action, e.confidence, e.sources])).toEqual([["login", "certain", [U, U, U, U, W]]]);
+    expect(s.map((e) => [e.action, e.confidence, e.sources])).toEqual([["login", "probable", [U, W]]]);
   });
   it("auth.log + journal (rsyslog's copy of the same line): on pid and port", async () => {
     const s = await story({ "/var/log/auth.log": authLog([ACCEPTED]) }, journalLogin().slice(0, 1));
@@ -118,11 +123,11 @@ describe("every pair joined", () => {
   });
   it("auth.log + audit", async () => {
     const s = await story({ "/var/log/auth.log": authLog([ACCEPTED]), "/var/log/audit/audit.log": authLog(AUDIT_LOGIN) });
-    expect(s.map((e) => [e.action, e.remote_port, e.session, e.confidence, e.sources])).toEqual([["login", 52884, "1", "certain", [U, U, U, U, A]]]);
+    expect(s.map((e) => [e.action, e.remote_port, e.session, e.confidence, e.sources])).toEqual([["login", 52884, "1", "certain", [U, A]]]);
   });
   it("journal + audit", async () => {
     const s = await story({ "/var/log/audit/audit.log": authLog(AUDIT_LOGIN) }, journalLogin().slice(0, 1));
-    expect(s.map((e) => [e.action, e.confidence, e.sources])).toEqual([["login", "certain", [U, U, U, U, J]]]);
+    expect(s.map((e) => [e.action, e.confidence, e.sources])).toEqual([["login", "certain", [U, J]]]);
   });
   it("btmp + auth.log + journal + audit: one failed password", async () => {
     const s = await story(
@@ -142,7 +147,7 @@ describe("every pair joined", () => {
     const s = await story({ "/var/log/wtmp": utmpFile(recs), "/run/utmp": utmpFile(recs) });
     expect(s.map((e) => [e.action, e.confidence, e.sources])).toEqual([
       ["reboot", "probable", ["utmp:/run/utmp", W]],
-      ["login", "certain", ["utmp:/run/utmp", W]],
+      ["login", "probable", ["utmp:/run/utmp", W]],
     ]);
   });
   it("wtmp + lastlog: the latest login, on user, terminal and time", async () => {
@@ -155,6 +160,6 @@ describe("every pair joined", () => {
   it("end to end: logins on a target with wtmp and auth.log", async () => {
     const { records, outcome } = await runLogins({ "/var/log/wtmp": wtmp, "/var/log/auth.log": authLog([ACCEPTED]) }, "logins");
     expect(outcome.errors).toEqual([]);
-    expect(records.map((r) => [r.action, r.sources, r.filepath, r.confidence])).toEqual([["login", [A, W], "/var/log/auth.log", "certain"]]);
+    expect(records.map((r) => [r.action, r.sources, r.filepath, r.confidence])).toEqual([["login", [A, W], "/var/log/auth.log", "probable"]]);
   });
 });
