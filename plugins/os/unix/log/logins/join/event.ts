@@ -37,6 +37,8 @@ export class Pending {
   last: number;
   action: Action;
   done = false;
+  /** The join's visit stamp (one candidate looked at once per observation). */
+  mark = 0;
   /** Waits for a continuation (sudo's session end, the Failed line of an Invalid user) until this time, µs. */
   awaitUntil = 0;
   /** Only PAM failure lines so far: the failure line they announce may come up to PAM_HOLD later. */
@@ -104,7 +106,9 @@ export class Pending {
       const q = PRECISION[when.fn] ?? 2;
       if (p < q || (p === q && o.t < when.t)) when = o;
     }
-    const sources = [...new Set(obs.map((o) => o.source))].sort();
+    const sources: string[] = [];
+    for (const o of obs) if (!sources.includes(o.source)) sources.push(o.source);
+    if (sources.length > 1) sources.sort();
     let success: boolean | null = null;
     let service: string | null = null;
     let utPid: number | null = null;
@@ -160,6 +164,10 @@ function linked(a: Obs, b: Obs): boolean {
  */
 function keyed(obs: readonly Obs[], sources: readonly string[]): boolean {
   const n = sources.length;
+  if (n === 2) {
+    for (let i = 0; i < obs.length; i++) for (let j = i + 1; j < obs.length; j++) if (obs[i]!.source !== obs[j]!.source && linked(obs[i]!, obs[j]!)) return true;
+    return false;
+  }
   const at = new Map(sources.map((s, i) => [s, i]));
   const edge = Array.from({ length: n }, () => new Uint8Array(n));
   for (let i = 0; i < obs.length; i++) {

@@ -46,6 +46,7 @@ export class Joiner {
   private phase = 0;
   private boot = 0;
   private now = -Infinity;
+  private mark = 0;
   readonly stats: JoinStats = { late: 0 };
 
   constructor(private readonly emit: (e: Assembled) => void) {}
@@ -145,11 +146,11 @@ export class Joiner {
     let best: Pending | null = null;
     let bestKeyed = false;
     let bestDist = Infinity;
-    const seen = new Set<Pending>();
+    const mark = ++this.mark;
     for (const key of keysOf(o)) {
       for (const e of this.lookup(key)) {
-        if (seen.has(e)) continue;
-        seen.add(e);
+        if (e.mark === mark) continue;
+        e.mark = mark;
         if (e.done || e.phase !== this.phase || !compatible(e.action, o.action)) continue;
         if (e.filled(o.fn, o.kind) >= slots(e, o.kind)) continue;
         if (!agrees(e, o)) continue;

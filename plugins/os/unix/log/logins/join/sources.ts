@@ -104,9 +104,13 @@ function journalAdapter(): Adapter {
   };
 }
 
-/** One source's observations in time order, as far as its buffer reaches. */
+/**
+ * One source's observations in time order, as far as its buffer reaches: a sorted window, appended to at its
+ * end when in order (nearly always: O(1)), else inserted where it belongs.
+ */
 class SourceStream {
-  private readonly heap = new MinHeap<Obs>(before);
+  private buf: Obs[] = [];
+  private head = 0;
   private done = false;
   private seq = 0;
   private readonly push: Push;
@@ -119,21 +123,41 @@ class SourceStream {
   ) {
     this.push = (o) => {
       o.seq = this.seq++;
-      this.heap.push(o);
+      const b = this.buf;
+      if (b.length === this.head || b[b.length - 1]!.t <= o.t) {
+        b.push(o);
+        return;
+      }
+      // out of order: after the last one not later than it (ties keep file order)
+      let lo = this.head;
+      let hi = b.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (b[mid]!.t <= o.t) lo = mid + 1;
+        else hi = mid;
+      }
+      b.splice(lo, 0, o);
     };
   }
 
   peek(): Obs | undefined {
-    while (!this.done && this.heap.size < this.buffer) {
+    while (!this.done && this.buf.length - this.head < this.buffer) {
       const n = this.records.next();
       if (n.done) this.done = true;
       else this.adapt(n.value, this.push, this.later);
     }
-    return this.heap.peek();
+    return this.buf[this.head];
   }
 
   pop(): Obs | undefined {
-    return this.heap.pop();
+    const o = this.buf[this.head];
+    if (o === undefined) return undefined;
+    this.buf[this.head++] = undefined as unknown as Obs;
+    if (this.head >= 4096 && this.head * 2 >= this.buf.length) {
+      this.buf = this.buf.slice(this.head);
+      this.head = 0;
+    }
+    return o;
   }
 
   close(): void {

@@ -21,7 +21,10 @@ function joined(sources: OpenedSources, ctx: Pick<FunctionContext, "warn">): Ite
     try {
       for (const o of sources.observations) {
         joiner.add(o);
-        if (ready.length) yield* ready.splice(0);
+        if (ready.length) {
+          for (let i = 0; i < ready.length; i++) yield ready[i]!;
+          ready.length = 0;
+        }
       }
       joiner.finish();
       yield* ready.splice(0);
