@@ -85,8 +85,9 @@ export function auditObs(rec: AnyRecord, out: (o: Obs) => void): void {
   o.service = prog;
   o.success = !failed;
   if (sudo || su) {
-    // the invoking user is the process's uid; acct is who authenticates (the user) or the target (START/END)
-    o.user = nonEmpty(r.uid_name) ?? nonEmpty(r.auid_name);
+    // the invoking user: the login uid (after sudo's setuid its records have uid 0), else the process's uid;
+    // acct is who authenticates (the user) or the target (START/END)
+    o.user = nonEmpty(r.auid_name) ?? nonEmpty(r.uid_name);
     if (type === "USER_START" || type === "USER_END" || type === "CRED_REFR" || type === "CRED_DISP") o.target_user = account(r.acct);
     if (type === "USER_CMD") o.command = r.cmd;
   } else {

@@ -135,7 +135,8 @@ export class Pending {
       session: v.session as string | null,
       pid: (v.pid as number | null) ?? utPid,
       utPid,
-      success,
+      // a failure is one; anything else succeeded unless a source says it did not (sudo's "NOT in sudoers")
+      success: this.action === "failed" || this.action === "invalid_user" ? false : (success ?? true),
       command: this.logCommand ?? this.anyCommand,
       sources,
       confidence: sources.length === 1 ? "single" : keyed(obs, sources) ? "certain" : "probable",

@@ -19,6 +19,9 @@ export const INVALID_HOLD = 120_000_000;
 /** A sudo/su event waits this long for its PAM session's end; a later end is an event of its own. */
 export const CLOSE_HOLD = 600_000_000;
 
+/** A journal's new boot this close after a boot record (wtmp, audit) is that boot, µs. */
+export const BOOT_REACH = 60_000_000;
+
 /** Kinds of which one event takes more than one line of a source: the two CRED_ACQ of a login. */
 const SLOTS: Record<string, number> = { audit_CRED_ACQ: 2 };
 /**
@@ -47,6 +50,7 @@ export class Joiner {
   private boot = 0;
   private now = -Infinity;
   private mark = 0;
+  private lastBoot = -Infinity;
   readonly stats: JoinStats = { late: 0 };
 
   constructor(private readonly emit: (e: Assembled) => void) {}
@@ -71,6 +75,8 @@ export class Joiner {
   }
 
   private bootBegins(o: Obs): void {
+    // the journal's first entry of a boot and wtmp's BOOT_TIME are the same boot, seconds apart either way
+    if (o.role === "marker" && o.t - this.lastBoot <= BOOT_REACH) return;
     if (o.role === "boot") {
       // the same boot in another source (utmp's BOOT_TIME beside wtmp's, a wtmpdb row)
       for (const e of this.lookup(`x:reboot`)) {
@@ -80,6 +86,7 @@ export class Joiner {
     this.closeAll();
     this.boot++;
     this.phase++;
+    this.lastBoot = o.t;
     if (o.role === "boot") this.open(o);
   }
 
@@ -87,8 +94,8 @@ export class Joiner {
     for (const e of this.lookup(`x:shutdown`)) {
       if (!e.done && e.boot === this.boot && !e.filled(o.fn, o.kind) && dist(o.t, e) <= SHUTDOWN_SKEW) return this.join(e, o);
     }
-    // nothing after a shutdown joins what came before it
-    this.phase++;
+    // no cut here: auth.log's whole second puts "System is rebooting" before lines logged just before it (the
+    // sudo reboot that caused it); the next boot cuts
     this.open(o);
   }
 

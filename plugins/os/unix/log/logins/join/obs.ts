@@ -99,7 +99,7 @@ export function micros(ts: Timestamp): number {
 
 /** A terminal as the sources write it, in one form: "pts/0", "tty1"; null for none ("ssh", "?", "ssh:notty"). */
 export function normTty(v: string | null | undefined): string | null {
-  if (v === null || v === undefined || v === "" || v === "?" || v === "ssh" || v === "none" || v === "(none)") return null;
+  if (v === null || v === undefined || v === "" || v === "?" || v === "ssh" || v === "sshd" || v === "~" || v === "none" || v === "(none)") return null;
   if (v.startsWith("ssh:") || v === "notty") return null;
   let s = v.startsWith("/dev/") ? v.slice(5) : v;
   // audit's USER_CMD writes terminal=pts0 (sudo passes the tty name without its slash)

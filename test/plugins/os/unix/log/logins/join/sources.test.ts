@@ -62,9 +62,9 @@ describe("every source alone", () => {
     expect(s).toEqual([
       { ts: "2024-03-06T03:10:00+00:00", action: "login", user: "alice", target_user: null, remote_ip: "198.51.100.23", remote_port: 52884, method: "publickey", tty: null, pid: 1408, session: null, success: true, command: null, sources: [A], confidence: "single" },
       // pam's line and logind's: one event, one source (sources name each artefact once)
-      { ts: "2024-03-06T03:10:00+00:00", action: "session_open", user: "alice", target_user: null, remote_ip: null, remote_port: null, method: null, tty: null, pid: 1408, session: "1", success: null, command: null, sources: [A], confidence: "single" },
-      { ts: "2024-03-06T03:20:00+00:00", action: "logout", user: "alice", target_user: null, remote_ip: "198.51.100.23", remote_port: 52884, method: null, tty: null, pid: 1408, session: null, success: null, command: null, sources: [A], confidence: "single" },
-      { ts: "2024-03-06T03:20:00+00:00", action: "session_close", user: "alice", target_user: null, remote_ip: null, remote_port: null, method: null, tty: null, pid: 1408, session: "1", success: null, command: null, sources: [A], confidence: "single" },
+      { ts: "2024-03-06T03:10:00+00:00", action: "session_open", user: "alice", target_user: null, remote_ip: null, remote_port: null, method: null, tty: null, pid: 1408, session: "1", success: true, command: null, sources: [A], confidence: "single" },
+      { ts: "2024-03-06T03:20:00+00:00", action: "logout", user: "alice", target_user: null, remote_ip: "198.51.100.23", remote_port: 52884, method: null, tty: null, pid: 1408, session: null, success: true, command: null, sources: [A], confidence: "single" },
+      { ts: "2024-03-06T03:20:00+00:00", action: "session_close", user: "alice", target_user: null, remote_ip: null, remote_port: null, method: null, tty: null, pid: 1408, session: "1", success: true, command: null, sources: [A], confidence: "single" },
     ]);
   });
 
