@@ -50,6 +50,9 @@ export class Joiner {
   private boot = 0;
   private now = -Infinity;
   private mark = 0;
+  private seq = 0;
+  /** Finished events waiting for an older open one, by time (then by when they began). */
+  private readonly ready = new MinHeap<[Assembled, number]>((a, b) => a[0].t < b[0].t || (a[0].t === b[0].t && a[1] < b[1]));
   private lastBoot = -Infinity;
   readonly stats: JoinStats = { late: 0 };
 
@@ -72,6 +75,7 @@ export class Joiner {
   finish(): void {
     this.closeAll();
     this.drain();
+    for (let top = this.ready.pop(); top; top = this.ready.pop()) this.emit(top[0]);
   }
 
   private bootBegins(o: Obs): void {
@@ -266,12 +270,24 @@ export class Joiner {
     }
   }
 
+  /**
+   * Done events at the head of the queue are finished; they go out by their time, which is a naming record's
+   * (never before the event's first record): one is out once no event still open began before it.
+   */
   private drain(): void {
     const q = this.queue;
     while (this.head < q.length && q[this.head]!.done) {
       const e = q[this.head]!;
       q[this.head++] = undefined as unknown as Pending;
-      this.emit(e.finish());
+      const a = e.finish();
+      this.ready.push([a, this.seq++]);
+    }
+    const bound = this.head < q.length ? q[this.head]!.first : this.now;
+    for (;;) {
+      const top = this.ready.peek();
+      if (!top || top[0].t > bound) break;
+      this.ready.pop();
+      this.emit(top[0]);
     }
     if (this.head > 4096 && this.head * 2 > q.length) {
       q.splice(0, this.head);

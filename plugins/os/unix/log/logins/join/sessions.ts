@@ -27,6 +27,8 @@ export interface StorySession {
   sources: Set<string>;
   seen_in_wtmp: boolean;
   ended: boolean;
+  /** What ended it: a logout, or a session_close (which a logout close behind replaces). */
+  endedBy?: string;
 }
 
 /** How long an ended session still takes the end lines of other sources, µs. */
@@ -40,6 +42,8 @@ export class SessionBuilder {
   /** Every session not yet emitted, in login order. */
   private readonly held: StorySession[] = [];
   private head = 0;
+  /** session_open events that came before their login (auth.log's truncated second), kept OPEN_REACH. */
+  private orphans: Assembled[] = [];
   outOfOrder = 0;
 
   constructor(private readonly emit: (s: StorySession) => void) {}
@@ -77,7 +81,7 @@ export class SessionBuilder {
 
   private login(e: Assembled): void {
     if (e.tty !== null) for (const s of this.open()) if (s.tty === e.tty) this.close(s, e, "replaced", false);
-    this.held.push({
+    const s: StorySession = {
       login: e.ts,
       loginT: e.t,
       logout: null,
@@ -94,9 +98,18 @@ export class SessionBuilder {
       utPid: e.utPid,
       commands: [],
       sources: new Set(e.sources),
-      seen_in_wtmp: e.sources.some((s) => s.startsWith("wtmp:")),
+      seen_in_wtmp: e.sources.some((src) => src.startsWith("wtmp:")),
       ended: false,
-    });
+    };
+    this.held.push(s);
+    // its session_open, when a coarser time put it first
+    const i = this.orphans.findIndex((o) => o.user === s.user && (o.pid === null || o.pid === s.pid) && Math.abs(o.t - s.loginT) <= OPEN_REACH);
+    if (i >= 0) this.attachOpen(s, this.orphans.splice(i, 1)[0]!);
+  }
+
+  private attachOpen(s: StorySession, e: Assembled): void {
+    s.logind_session ??= e.session;
+    for (const src of e.sources) s.sources.add(src);
   }
 
   private sessionOpen(e: Assembled): void {
@@ -110,9 +123,9 @@ export class SessionBuilder {
       // no shared key: the latest login of the user just before, still without a logind session
       if (s.logind_session === null && e.user !== null && s.user === e.user && e.t - s.loginT <= OPEN_REACH) found = s;
     }
-    if (!found) return;
-    found.logind_session ??= e.session;
-    for (const src of e.sources) found.sources.add(src);
+    if (found) return this.attachOpen(found, e);
+    this.orphans = this.orphans.filter((o) => e.t - o.t <= OPEN_REACH);
+    this.orphans.push(e);
   }
 
   private sudo(e: Assembled): void {
@@ -150,10 +163,20 @@ export class SessionBuilder {
     for (let i = this.head; i < this.held.length; i++) {
       const s = this.held[i]!;
       if (!mine(s)) continue;
-      if (!s.ended) return this.close(s, e, "logout");
+      if (!s.ended) {
+        this.close(s, e, "logout");
+        s.endedBy = e.action;
+        return;
+      }
       // the other sources' lines of an end already counted
       if (e.t - s.logoutT <= LINGER) {
         for (const src of e.sources) s.sources.add(src);
+        // a logout is the session's own end (wtmp's): its time before a PAM or logind end's coarser one
+        if (e.action === "logout" && s.endedBy === "session_close") {
+          s.logout = e.ts;
+          s.logoutT = e.t;
+          s.endedBy = "logout";
+        }
         return;
       }
     }
