@@ -43,8 +43,8 @@ export class Pending {
   awaitUntil = 0;
   /** Only PAM failure lines so far: the failure line they announce may come up to PAM_HOLD later. */
   provisional = false;
-  /** Index keys the event is filed under (join.ts). */
-  readonly keys = new Set<string>();
+  /** The indexes and keys the event is filed under (join.ts), as pairs: [index, key, index, key, …]. */
+  readonly filed: unknown[] = [];
   values: Record<Key, string | number | null> = {
     user: null,
     target_user: null,

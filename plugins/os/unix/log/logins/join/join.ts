@@ -44,7 +44,12 @@ export interface JoinStats {
 export class Joiner {
   private readonly queue: Pending[] = [];
   private head = 0;
-  private readonly index = new Map<string, Pending[]>();
+  // pending events by each key an observation looks them up with (no key strings built per observation)
+  private readonly byPid: Index = new Map();
+  private readonly bySession: Index = new Map();
+  private readonly byUser: Index = new Map();
+  private readonly byPort: Index = new Map();
+  private readonly misc: Index = new Map();
   private readonly expiry = new MinHeap<[number, Pending]>((a, b) => a[0] < b[0]);
   private phase = 0;
   private boot = 0;
@@ -83,7 +88,7 @@ export class Joiner {
     if (o.role === "marker" && o.t - this.lastBoot <= BOOT_REACH) return;
     if (o.role === "boot") {
       // the same boot in another source (utmp's BOOT_TIME beside wtmp's, a wtmpdb row)
-      for (const e of this.lookup(`x:reboot`)) {
+      for (const e of this.lookup(this.misc, "x:reboot")) {
         if (e.boot === this.boot && !e.filled(o.fn, o.kind) && dist(o.t, e) <= SKEW) return this.join(e, o);
       }
     }
@@ -95,7 +100,7 @@ export class Joiner {
   }
 
   private shutdown(o: Obs): void {
-    for (const e of this.lookup(`x:shutdown`)) {
+    for (const e of this.lookup(this.misc, "x:shutdown")) {
       if (!e.done && e.boot === this.boot && !e.filled(o.fn, o.kind) && dist(o.t, e) <= SHUTDOWN_SKEW) return this.join(e, o);
     }
     // no cut here: auth.log's whole second puts "System is rebooting" before lines logged just before it (the
@@ -107,7 +112,7 @@ export class Joiner {
   private close(o: Obs): boolean {
     const opens = OPENS[o.kind];
     if (!opens) return false;
-    const list = this.lookup(`c:${o.fn}`);
+    const list = this.lookup(this.misc, `c:${o.fn}`);
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;
       if (e.done || e.action !== o.action || e.boot !== this.boot || !e.has(o.fn, opens) || e.has(o.fn, o.kind)) continue;
@@ -138,7 +143,7 @@ export class Joiner {
   /** "Failed password for invalid user X" continues the latest "Invalid user X" of its pid. */
   private continueInvalid(o: Obs): boolean {
     if (o.pid === null) return false;
-    const list = this.lookup(`p:${o.pid}`);
+    const list = this.lookup(this.byPid, o.pid);
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;
       if (e.done || e.action !== "invalid_user" || e.phase !== this.phase) continue;
@@ -154,32 +159,43 @@ export class Joiner {
 
   /** The pending event o joins, or null. */
   private best(o: Obs): Pending | null {
-    let best: Pending | null = null;
-    let bestKeyed = false;
-    let bestDist = Infinity;
+    this.found = null;
+    this.foundKeyed = false;
+    this.foundDist = Infinity;
     const mark = ++this.mark;
-    for (const key of keysOf(o)) {
-      for (const e of this.lookup(key)) {
-        if (e.mark === mark) continue;
-        e.mark = mark;
-        if (e.done || e.phase !== this.phase || !compatible(e.action, o.action)) continue;
-        if (e.filled(o.fn, o.kind) >= slots(e, o.kind)) continue;
-        if (!agrees(e, o)) continue;
-        const v = e.values;
-        const keyed = (o.pid !== null && o.pid === v.pid) || (o.remote_port !== null && o.remote_port === v.remote_port) || (o.session !== null && o.session === v.session);
-        if (!keyed && (o.user === null || o.user !== v.user)) continue;
-        const d = dist(o.t, e);
-        // a PAM failure's own Failed line (same source and pid) may come up to PAM_HOLD after it
-        const reach = e.provisional && o.pid !== null && o.pid === v.pid && e.obs.some((x) => x.fn === o.fn) ? PAM_HOLD : SKEW;
-        if (d > reach) continue;
-        if ((keyed && !bestKeyed) || (keyed === bestKeyed && d < bestDist)) {
-          best = e;
-          bestKeyed = keyed;
-          bestDist = d;
-        }
+    if (o.pid !== null) this.consider(o, this.byPid.get(o.pid), mark);
+    if (o.session !== null) this.consider(o, this.bySession.get(o.session), mark);
+    if (o.user !== null) this.consider(o, this.byUser.get(o.user), mark);
+    if (o.remote_port !== null) this.consider(o, this.byPort.get(o.remote_port), mark);
+    return this.found;
+  }
+
+  private found: Pending | null = null;
+  private foundKeyed = false;
+  private foundDist = Infinity;
+
+  private consider(o: Obs, list: Pending[] | undefined, mark: number): void {
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (e.mark === mark) continue;
+      e.mark = mark;
+      if (e.done || e.phase !== this.phase || !compatible(e.action, o.action)) continue;
+      if (e.filled(o.fn, o.kind) >= slots(e, o.kind)) continue;
+      if (!agrees(e, o)) continue;
+      const v = e.values;
+      const keyed = (o.pid !== null && o.pid === v.pid) || (o.remote_port !== null && o.remote_port === v.remote_port) || (o.session !== null && o.session === v.session);
+      if (!keyed && (o.user === null || o.user !== v.user)) continue;
+      const d = dist(o.t, e);
+      // a PAM failure's own Failed line (same source and pid) may come up to PAM_HOLD after it
+      const reach = e.provisional && o.pid !== null && o.pid === v.pid && e.obs.some((x) => x.fn === o.fn) ? PAM_HOLD : SKEW;
+      if (d > reach) continue;
+      if ((keyed && !this.foundKeyed) || (keyed === this.foundKeyed && d < this.foundDist)) {
+        this.found = e;
+        this.foundKeyed = keyed;
+        this.foundDist = d;
       }
     }
-    return best;
   }
 
   private open(o: Obs): void {
@@ -214,21 +230,25 @@ export class Joiner {
   }
 
   private file(e: Pending, o: Obs): void {
-    for (const k of keysOf(o)) this.fileUnder(e, k);
-    if (e.action === "reboot" || e.action === "shutdown") this.fileUnder(e, `x:${e.action}`);
-    if (o.kind === "pam_open" || o.kind === "audit_USER_START") this.fileUnder(e, `c:${o.fn}`);
+    if (o.pid !== null) this.fileUnder(e, this.byPid, o.pid);
+    if (o.session !== null) this.fileUnder(e, this.bySession, o.session);
+    if (o.user !== null) this.fileUnder(e, this.byUser, o.user);
+    if (o.remote_port !== null) this.fileUnder(e, this.byPort, o.remote_port);
+    if (e.action === "reboot" || e.action === "shutdown") this.fileUnder(e, this.misc, `x:${e.action}`);
+    if (o.kind === "pam_open" || o.kind === "audit_USER_START") this.fileUnder(e, this.misc, `c:${o.fn}`);
   }
 
-  private fileUnder(e: Pending, key: string): void {
-    if (e.keys.has(key)) return;
-    e.keys.add(key);
-    const list = this.index.get(key);
+  private fileUnder(e: Pending, index: Index, key: string | number): void {
+    const f = e.filed;
+    for (let i = 0; i < f.length; i += 2) if (f[i] === index && f[i + 1] === key) return;
+    f.push(index, key);
+    const list = index.get(key);
     if (list) list.push(e);
-    else this.index.set(key, [e]);
+    else index.set(key, [e]);
   }
 
-  private lookup(key: string): readonly Pending[] {
-    return this.index.get(key) ?? NONE;
+  private lookup(index: Index, key: string | number): readonly Pending[] {
+    return index.get(key) ?? NONE;
   }
 
   private schedule(e: Pending): void {
@@ -261,12 +281,15 @@ export class Joiner {
 
   private retire(e: Pending): void {
     e.done = true;
-    for (const k of e.keys) {
-      const list = this.index.get(k);
+    const f = e.filed;
+    for (let j = 0; j < f.length; j += 2) {
+      const index = f[j] as Index;
+      const key = f[j + 1] as string | number;
+      const list = index.get(key);
       if (!list) continue;
       const i = list.indexOf(e);
       if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) this.index.delete(k);
+      if (list.length === 0) index.delete(key);
     }
   }
 
@@ -297,6 +320,7 @@ export class Joiner {
 }
 
 const NONE: readonly Pending[] = [];
+type Index = Map<string | number, Pending[]>;
 
 function dist(t: number, e: Pending): number {
   return t < e.first ? e.first - t : t > e.last ? t - e.last : 0;
@@ -317,11 +341,3 @@ function agrees(e: Pending, o: Obs): boolean {
   return !(o.logCommand && o.command !== null && e.logCommand !== null && e.logCommand !== o.command);
 }
 
-function keysOf(o: Obs): string[] {
-  const k: string[] = [];
-  if (o.pid !== null) k.push(`p:${o.pid}`);
-  if (o.session !== null) k.push(`s:${o.session}`);
-  if (o.user !== null) k.push(`u:${o.user}`);
-  if (o.remote_port !== null) k.push(`r:${o.remote_port}`);
-  return k;
-}
