@@ -39,6 +39,7 @@ import network from "./os/unix/linux/network/index.js";
 import installDate from "./os/unix/linux/install_date.js";
 import snap from "./os/unix/linux/snap.js";
 import yum from "./os/unix/linux/redhat/yum.js";
+import logins from "./os/unix/log/logins/join/index.js";
 
 export const PLUGINS = [
   ...OS_PLUGINS,
@@ -56,6 +57,7 @@ export const PLUGINS = [
   authlog,
   messages,
   audit,
+  logins,
   sshAuthorizedKeys,
   sshKnownHosts,
   sshPrivateKeys,

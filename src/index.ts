@@ -60,6 +60,9 @@ export { FsError, type DirEntry, type FileHandle, type FileStat, type FileType, 
 // SQLite artefacts (wtmpdb, lastlog2): read-only, untrusted schema, bounded scans.
 export { checkPlainTable, loadSqlJs, maxRowsOf, openDatabase, sqlNumber, sqlText, tableRows, type Database, type SqlJsStatic, type SqlValue } from "./util/sqlite.js";
 
+// A time-ordered stream given back newest first without holding it (spilled to a nameless temp file).
+export { ReverseSpill } from "./util/spill.js";
+
 // Artefacts many plugins read.
 export { PASSWD_FILE_LIMIT, parsePasswd, type PasswdEntry, type PasswdProblem } from "./formats/passwd.js";
 
