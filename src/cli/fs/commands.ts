@@ -21,7 +21,7 @@ export const FS_COMMANDS: readonly FsCommand[] = [
   { name: "ls", usage: "ls [-l] [-h] [-a] [-R] [PATH...]", describe: "list directories (default: the working directory); -l long, -h human sizes, -a dotfiles too, -R recursive", run: ls },
   { name: "cat", usage: "cat PATH...", describe: "the raw bytes of each file, in turn", run: cat },
   { name: "stat", usage: "stat [-L] PATH...", describe: "metadata; the final link is not followed unless -L/--dereference", run: stat },
-  { name: "readlink", usage: "readlink [-f] PATH...", describe: "a link's target as stored; -f the resolved path inside the target", run: readlink },
+  { name: "readlink", usage: "readlink [-f] PATH...", describe: "a link's target as stored; -f the resolved path inside the target (its last component may be missing, as readlink -f)", run: readlink },
   { name: "walk", usage: "walk [PATH...]", describe: "every path below PATH, depth first, shown from PATH as given; links are not descended", run: walk },
   { name: "find", usage: "find [PATH|GLOB...] [-name PAT] [-type f|d|l]", describe: "a walk (or the matches of a pattern such as /var/log/**/*.gz), filtered by name pattern and type", run: find },
   { name: "tree", usage: "tree [-a] [PATH]", describe: "the directory tree below PATH, as tree(1) draws it", run: tree },

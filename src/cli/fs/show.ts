@@ -50,7 +50,7 @@ export async function readlink(ctx: FsContext, argv: readonly string[]): Promise
   for (const p of expandOperands(ctx, operands)) {
     try {
       const abs = absolute(ctx, p);
-      await ctx.out.write(printableName(flags.has("f") ? ctx.fs.realpath(abs) : ctx.fs.readlink(abs)) + "\n");
+      await ctx.out.write(printableName(flags.has("f") ? ctx.fs.resolve(abs, true).path : ctx.fs.readlink(abs)) + "\n");
     } catch (e) {
       warn(ctx, `readlink: ${(e as Error).message}`);
       failed++;

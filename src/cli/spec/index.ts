@@ -3,14 +3,15 @@ import { RDUMP } from "./rdump.js";
 import { TARGET_FS } from "./target-fs.js";
 import { TARGET_INFO } from "./target-info.js";
 import { TARGET_QUERY } from "./target-query.js";
+import { TARGET_SHELL } from "./target-shell.js";
 import type { CliSpec } from "./types.js";
 
-export { RDUMP, TARGET_FS, TARGET_INFO, TARGET_QUERY };
+export { RDUMP, TARGET_FS, TARGET_INFO, TARGET_QUERY, TARGET_SHELL };
 export { RDUMP_MODES } from "./rdump.js";
 export { PLUGIN_PATH_OPTION } from "./target-query.js";
 export * from "./types.js";
 
-export const CLI_SPECS: readonly CliSpec[] = [TARGET_QUERY, TARGET_INFO, TARGET_FS, RDUMP];
+export const CLI_SPECS: readonly CliSpec[] = [TARGET_QUERY, TARGET_INFO, TARGET_FS, TARGET_SHELL, RDUMP];
 
 /** What the four tools share: the opening of the reference (markdown paragraphs). */
 export const CLI_CONVENTIONS: readonly string[] = [
