@@ -51,7 +51,10 @@ export function splitWords(line: string): Word[] {
       const w = start();
       w.text += line[++i];
       w.quoted = true;
-    } else if (c === ">" && !cur) {
+    } else if (c === ">") {
+      // an unquoted > ends the word before it, as in a shell (`ls>out`)
+      if (cur) words.push(cur);
+      cur = null;
       const append = line[i + 1] === ">";
       words.push({ text: append ? ">>" : ">", quoted: false });
       if (append) i++;
