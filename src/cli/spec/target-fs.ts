@@ -25,10 +25,10 @@ export const TARGET_FS = defineCli({
     },
   ],
   notes: [
-    "Options of target-fs itself (-L, -q, --max-inflate) come before the command; what follows the command is the command's own (`stat -L` dereferences, `ls -h` shows human sizes).",
-    "Every PATH may be a shell pattern, expanded inside the target (`ls -l '/var/log/*tmp'`; quote it so the host shell leaves it alone). A path that exists as typed is taken literally; a pattern that matches nothing is reported missing.",
-    "`ls` hides names starting with a dot unless -a, as ls does. Names shown to a person are escaped as `ls -b` does.",
-    "`cp … -o DIR` makes each name component safe for the host (`/`, `\\`, `%`, NUL, control bytes and undecodable bytes %-escaped, `.` and `..` as `%2E`, `%2E%2E`), creates every file with O_EXCL|O_NOFOLLOW (an existing name is an error, never overwritten), keeps permission bits (not setuid/setgid/sticky) and mtimes, and does not recreate symbolic links found inside a copied directory: each is skipped with a note naming its target (a link could lead out of DIR). FIFOs, devices and sockets are never opened.",
+    "Options of target-fs itself (-L, -q, --max-inflate) come before the command; what follows the command is the command's own (stat -L dereferences, ls -h shows human sizes).",
+    "Every PATH may be a shell pattern, expanded inside the target (ls -l '/var/log/*tmp'; quote it so the host shell leaves it alone). A path that exists as typed is taken literally; a pattern that matches nothing is reported missing.",
+    "ls hides names starting with a dot unless -a, as ls does. Names shown to a person are escaped as ls -b does.",
+    "cp … -o DIR makes each name component safe for the host (/, \\, %, NUL, control bytes and undecodable bytes %-escaped, . and .. as %2E, %2E%2E), creates every file with O_EXCL|O_NOFOLLOW (an existing name is an error, never overwritten), keeps permission bits (not setuid/setgid/sticky) and mtimes, and does not recreate symbolic links found inside a copied directory: each is skipped with a note naming its target (a link could lead out of DIR). FIFOs, devices and sockets are never opened.",
     "Example: target-fs case.tar.gz tar /var/log > logs.tar",
   ],
   exitCodes: [
