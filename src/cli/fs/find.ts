@@ -31,11 +31,14 @@ export async function find(ctx: FsContext, argv: readonly string[]): Promise<num
     const abs = absolute(ctx, start);
     if (hasMagic(start) && !ctx.fs.lexists(abs)) {
       for (const hit of ctx.fs.glob(abs, { onError })) {
+        // the type only when asked for: an lstat resolves the whole path again (deep trees)
         let t: FileType | undefined;
-        try {
-          t = ctx.fs.lstat(hit).type;
-        } catch {
-          t = undefined;
+        if (type !== undefined) {
+          try {
+            t = ctx.fs.lstat(hit).type;
+          } catch {
+            t = undefined;
+          }
         }
         if (keep(hit, t)) text += printableName(hit) + "\n";
         await flush();
