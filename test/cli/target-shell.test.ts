@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { complete, completePath, currentWord } from "../../src/cli/shell/complete.js";
 import { parseLine } from "../../src/cli/shell/parse.js";
+import { describeMagic } from "../../src/cli/fs/magic.js";
 import { Target } from "../../src/target.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -37,6 +38,25 @@ describe("the line parser", () => {
     expect(() => parseLine("ls >")).toThrow(/> needs a file name/);
     expect(() => parseLine("ls | head")).toThrow(/pipes are not supported/);
     expect(() => parseLine("ls > a > b")).toThrow(/one redirection/);
+  });
+});
+
+describe("the line parser and magic on noise (seeded)", () => {
+  it("parseLine either parses or throws a ParseError; describeMagic always answers", () => {
+    let seed = 17;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const alphabet = "ab /*'\"\\>|#\t-";
+    for (let i = 0; i < 3000; i++) {
+      const line = Array.from({ length: rand(40) }, () => alphabet[rand(alphabet.length)]).join("");
+      try {
+        const p = parseLine(line);
+        expect(p.argv.every((w) => typeof w === "string")).toBe(true);
+      } catch (e) {
+        expect((e as Error).name).toBe("ParseError");
+      }
+      const bytes = Buffer.from(Array.from({ length: rand(600) }, () => rand(256)));
+      expect(typeof describeMagic(bytes, rand(2) ? bytes.length : 384 * rand(4))).toBe("string");
+    }
   });
 });
 
@@ -79,6 +99,15 @@ describe("target-shell, commands on stdin", () => {
     expect(lines.filter((l) => l.includes('"ut_type": "'))).toHaveLength(73); // as target-query -f wtmp (habits.test.ts)
     expect(r.out).toMatch(/^<linux\/log\/btmp\/failed_login\S* /m);
     expect(r.out).toMatch(/ by='addr' key='45\.95\.147\.236' count=70 /);
+  });
+
+  it("a function gives what target-query -f gives (the same runner and sink), _generated aside", () => {
+    const file = path.join(tmp, "auth.jsonl");
+    shell(`failed_logins --by addr -j > ${file}\n`);
+    const q = spawnSync(process.execPath, [path.join(ROOT, "dist/src/cli/bin/target-query.js"), "-q", "-j", "-f", "failed_logins", "--by", "addr", HOST], { cwd: ROOT, encoding: "utf8" });
+    const norm = (t: string) => t.replace(/"_generated": "[^"]*"/g, "");
+    expect(norm(nodeFs.readFileSync(file, "utf8"))).toBe(norm(q.stdout));
+    expect(q.stdout.split("\n").length).toBeGreaterThan(3);
   });
 
   it("several targets: targets lists them, enter switches, each keeps its cwd", () => {
@@ -124,7 +153,7 @@ describe.skipIf(!hasTmux)("target-shell in a pseudo-terminal (tmux)", () => {
   it("prompt, Tab completion of paths and functions, history, Ctrl-D", async () => {
     const history = path.join(tmp, "history");
     const done = path.join(tmp, "done");
-    const cmd = `cd ${ROOT} && QUARRY_HISTORY=${history} node ${BIN} -q ${HOST}; echo "exit=$?" > ${done}; sleep 30`;
+    const cmd = `cd ${ROOT} && QUARRY_HISTORY=${history} PAGER='sed s/^/paged:/' node ${BIN} -q ${HOST}; echo "exit=$?" > ${done}; sleep 30`;
     expect(tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", cmd).status).toBe(0);
     expect(await waitFor(/web01:\/\$\s*$/m)).toMatch(/1 target open; help lists the commands\nweb01:\/\$/);
     // a unique completion fills the word in: "cd /var/l<Tab>" → "cd /var/log/"
@@ -149,15 +178,19 @@ describe.skipIf(!hasTmux)("target-shell in a pseudo-terminal (tmux)", () => {
     expect(await waitFor(/\$ hostname$/m)).toMatch(/\$ hostname$/m);
     tmux("send-keys", "-t", session, "Enter");
     expect(await waitFor(/<quarry\/value/)).toMatch(/<quarry\/value hostname='web01'/);
+    // less hands the file to $PAGER on a terminal
+    await waitFor(/web01:\/var\/log\$\s*$/m);
+    tmux("send-keys", "-t", session, "less /etc/hostname", "Enter");
+    expect(await waitFor(/^paged:web01$/m)).toMatch(/^paged:web01$/m);
     // history: Up brings the last line back
     await waitFor(/web01:\/var\/log\$\s*$/m);
     tmux("send-keys", "-t", session, "Up");
-    expect(lastLine(await waitFor(/\$ hostname\s*$/))).toBe("web01:/var/log$ hostname");
+    expect(lastLine(await waitFor(/\$ less \/etc\/hostname\s*$/))).toBe("web01:/var/log$ less /etc/hostname");
     tmux("send-keys", "-t", session, "C-u");
     tmux("send-keys", "-t", session, "C-d");
     const until = Date.now() + 10_000;
     while (!nodeFs.existsSync(done) && Date.now() < until) await sleep(100);
     expect(nodeFs.readFileSync(done, "utf8")).toBe("exit=0\n");
-    expect(nodeFs.readFileSync(history, "utf8")).toBe("cd /var/log/\nhostname\n");
+    expect(nodeFs.readFileSync(history, "utf8")).toBe("cd /var/log/\nhostname\nless /etc/hostname\n");
   }, 30_000);
 });
