@@ -7,7 +7,7 @@ import { defaultRegistry } from "../../plugins/index.js";
 import { loaderByName } from "../../loaders/index.js";
 import { Target } from "../target.js";
 import { maxInflateArg } from "./budgets.js";
-import { EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, expandAtFiles, makeLogger, printLine, UsageError, versionLine, wantsVersion, type CliIO } from "./common.js";
+import { EXIT_NO_TARGET, EXIT_OK, EXIT_USAGE, expandAtFiles, makeLogger, preprocessArgv, printLine, UsageError, versionLine, wantsVersion, type CliIO } from "./common.js";
 import { complete } from "./shell/complete.js";
 import { Session } from "./shell/session.js";
 import { TARGET_SHELL } from "./spec/target-shell.js";
@@ -27,6 +27,7 @@ interface Parsed {
   loader?: string;
   maxInflate?: number;
   quiet: boolean;
+  verbose: number;
   help: boolean;
   targets: string[];
 }
@@ -34,7 +35,8 @@ interface Parsed {
 const FLAGS = new Map(Object.entries(TARGET_SHELL.options).flatMap(([name, o]) => flagsOf(name, o).map((f) => [f, name] as const)));
 
 export function parseArgs(argv: readonly string[]): Parsed {
-  const out: Parsed = { quiet: false, help: false, targets: [] };
+  const out: Parsed = { quiet: false, verbose: 0, help: false, targets: [] };
+  argv = preprocessArgv(argv);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--") {
@@ -54,6 +56,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
       out.loader = v;
     } else if (option === "max-inflate") out.maxInflate = maxInflateArg(value());
     else if (option === "quiet" && eq < 0) out.quiet = true;
+    else if (option === "verbose" && eq < 0) out.verbose++;
     else if (option === "help" && eq < 0) out.help = true;
     else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
     else out.targets.push(a);
@@ -103,7 +106,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   const registry = defaultRegistry;
-  const log = makeLogger(io, args.quiet, 0);
+  const log = makeLogger(io, args.quiet, args.verbose);
   const targets: Target[] = [];
   for (const p of args.targets) {
     try {

@@ -128,6 +128,7 @@ describe("target-shell, commands on stdin", () => {
     expect(shell("", []).code).toBe(2);
     expect(shell("", ["/nonexistent"]).code).toBe(3);
     expect(shell("", ["--bogus", HOST]).err).toMatch(/unknown option --bogus/);
+    expect(shell("hostname\n", ["-v", HOST]).err).toMatch(/^verbose: .*hostname: ok, 1 record in \d+ ms/m);
     expect(shell("", ["--version"]).out).toMatch(/^target-shell \(quarry\) \d+\.\d+\.\d+, Node v/);
   });
 });

@@ -10,6 +10,7 @@ export const TARGET_SHELL = defineCli({
   options: {
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader (target-query -l lists them)" },
     quiet: { alias: "q", type: "boolean", describe: "do not print the loader's warnings about the evidence" },
+    verbose: { alias: "v", type: "count", describe: "-v: each function's choice among its candidates; -vv: debug" },
     "max-inflate": MAX_INFLATE_OPTION,
     help: { alias: "h", type: "boolean", describe: "this help" },
     version: VERSION_OPTION,
