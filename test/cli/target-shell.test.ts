@@ -73,6 +73,20 @@ describe("completion", () => {
       expect(complete("wt", ["wtmp", "walk", "ls"], t.fs, "/")).toEqual([["wtmp"], "wt"]);
       expect(complete("cat /var/log/sysl", [], t.fs, "/")).toEqual([["/var/log/syslog", "/var/log/syslog.1"], "/var/log/sysl"]);
       expect(currentWord("ls -l ")).toEqual({ word: "", first: false });
+      expect(currentWord("cat my\\ fi")).toEqual({ word: "my\\ fi", first: false });
+    } finally {
+      t.close();
+    }
+  });
+
+  it("names with spaces come back escaped for the parser; names with control characters are not offered", () => {
+    const t = Target.fromTree({ "/d/my file.txt": "x", "/d/evil\x1b]0;pwn\x07": "x", "/d/it's": "x" });
+    try {
+      const [hits, word] = complete("cat /d/", [], t.fs, "/");
+      expect(word).toBe("/d/");
+      expect(hits).toEqual(["/d/it\\'s", "/d/my\\ file.txt"]);
+      expect(complete("cat /d/my\\ f", [], t.fs, "/")[0]).toEqual(["/d/my\\ file.txt"]);
+      expect(parseLine("cat /d/my\\ file.txt").argv[1]).toBe("/d/my file.txt");
     } finally {
       t.close();
     }
