@@ -1,9 +1,10 @@
 // The tools' declarations (src/cli/spec/) drive their parsers and their --help.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main as rdumpMain } from "../../src/cli/rdump.js";
-import { CLI_SPECS, flagsOf, knownOptions, RDUMP, TARGET_FS, TARGET_INFO, TARGET_QUERY, type CliSpec } from "../../src/cli/spec/index.js";
+import { CLI_SPECS, flagsOf, knownOptions, RDUMP, TARGET_FS, TARGET_INFO, TARGET_QUERY, TARGET_SHELL, type CliSpec } from "../../src/cli/spec/index.js";
 import { main as fsMain } from "../../src/cli/target-fs.js";
 import { main as infoMain } from "../../src/cli/target-info.js";
+import { main as shellMain } from "../../src/cli/target-shell.js";
 import { main as queryMain, parseArgs } from "../../src/cli/target-query.js";
 import { captureIO } from "./helpers.js";
 
@@ -20,7 +21,7 @@ async function helpOf(spec: CliSpec): Promise<string> {
     expect(await infoMain(["--help"], c.io)).toBe(0);
     return lines.join("\n");
   }
-  const main = spec === TARGET_QUERY ? queryMain : spec === RDUMP ? rdumpMain : spec === TARGET_FS ? fsMain : null;
+  const main = spec === TARGET_QUERY ? queryMain : spec === RDUMP ? rdumpMain : spec === TARGET_FS ? fsMain : spec === TARGET_SHELL ? shellMain : null;
   expect(main).not.toBeNull();
   expect(await main!(["--help"], c.io)).toBe(0);
   return c.stdout().toString("utf8");

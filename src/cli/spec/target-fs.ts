@@ -1,6 +1,7 @@
 // target-fs's interface: read by its parser and help (src/cli/target-fs.ts) and by the reference (docs/cli.md).
 import { MAX_INFLATE_OPTION, VERSION_OPTION } from "./target-query.js";
 import { defineCli } from "./types.js";
+import { FS_COMMANDS, NEEDS_OPERAND } from "../fs/commands.js";
 
 export const TARGET_FS = defineCli({
   name: "target-fs",
@@ -14,11 +15,7 @@ export const TARGET_FS = defineCli({
     version: VERSION_OPTION,
   },
   commands: [
-    { name: "ls", usage: "ls [-l] [PATH]", describe: "list a directory (default /); -l: mode, owner, size, mtime, link target" },
-    { name: "cat", usage: "cat PATH", describe: "write a file's raw bytes to stdout", needsOperand: true },
-    { name: "stat", usage: "stat PATH", describe: "a file's metadata (the final link is not followed)", needsOperand: true },
-    { name: "walk", usage: "walk [PATH]", describe: "every path below PATH (default /), depth first; links are not descended" },
-    { name: "find", usage: "find GLOB", describe: "paths matching a shell pattern (/var/log/**/*.gz)", needsOperand: true },
+    ...FS_COMMANDS.map((c) => ({ name: c.name, usage: c.usage, describe: c.describe, needsOperand: NEEDS_OPERAND.has(c.name) })),
     {
       name: "tar",
       usage: "tar PATH...",
@@ -27,7 +24,13 @@ export const TARGET_FS = defineCli({
       needsOperand: true,
     },
   ],
-  notes: ["Example: target-fs case.tar.gz tar /var/log > logs.tar"],
+  notes: [
+    "Options of target-fs itself (-L, -q, --max-inflate) come before the command; what follows the command is the command's own (stat -L dereferences, ls -h shows human sizes).",
+    "Every PATH may be a shell pattern, expanded inside the target (ls -l '/var/log/*tmp'; quote it so the host shell leaves it alone). A path that exists as typed is taken literally; a pattern that matches nothing is reported missing.",
+    "ls hides names starting with a dot unless -a, as ls does. Names shown to a person are escaped as ls -b does.",
+    "cp … -o DIR makes each name component safe for the host (/, \\, %, NUL, control bytes and undecodable bytes %-escaped, . and .. as %2E, %2E%2E), creates every file with O_EXCL|O_NOFOLLOW (an existing name is an error, never overwritten), keeps permission bits (not setuid/setgid/sticky) and mtimes, and does not recreate symbolic links found inside a copied directory: each is skipped with a note naming its target (a link could lead out of DIR). FIFOs, devices and sockets are never opened.",
+    "Example: target-fs case.tar.gz tar /var/log > logs.tar",
+  ],
   exitCodes: [
     { code: 0, meaning: "all well" },
     { code: 1, meaning: "a path could not be read" },
