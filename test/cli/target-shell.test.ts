@@ -171,8 +171,8 @@ describe.skipIf(!hasTmux)("target-shell in a pseudo-terminal (tmux)", () => {
     const cmd = `cd ${ROOT} && QUARRY_HISTORY=${history} PAGER='sed s/^/paged:/' node ${BIN} -q ${HOST}; echo "exit=$?" > ${done}; sleep 30`;
     expect(tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", cmd).status).toBe(0);
     expect(await waitFor(/web01:\/\$\s*$/m)).toMatch(/1 target open; help lists the commands\nweb01:\/\$/);
-    // a unique completion fills the word in: "cd /var/l<Tab>" → "cd /var/log/"
-    tmux("send-keys", "-t", session, "cd /var/l");
+    // a unique completion fills the word in: "cd /var/lo<Tab>" → "cd /var/log/"
+    tmux("send-keys", "-t", session, "cd /var/lo");
     await sleep(200);
     tmux("send-keys", "-t", session, "Tab");
     expect(await waitFor(/cd \/var\/log\/$/m)).toMatch(/web01:\/\$ cd \/var\/log\/$/m);
