@@ -19,6 +19,9 @@ const FORMATS: [string, string][] = [
   ["disk-dyn.vhd", "vhd"],
   ["disk-fixed.vhd", "vhd"],
   ["disk.vhdx", "vhdx"],
+  ["disk-fixed.vhdx", "vhdx"],
+  ["disk-4k.qcow2", "qcow2"],
+  ["big.vhdx", "vhdx"],
 ];
 
 /** Where each format keeps its structures: header, tables, footer. */
