@@ -1,6 +1,7 @@
 // The container layer (docs/disks/containers.md): which format a file is, and the virtual disk it holds.
 // CONTAINERS is tried in order; raw comes last and claims anything, so probeContainer (the loader's "is this a
 // disk image?") answers only for a format whose magic matched.
+import fs from "node:fs";
 import { FdSource } from "../../fs/tar/source.js";
 import type { ByteSource, ContainerType } from "../types.js";
 import { qcow2Type } from "./qcow2.js";
@@ -39,6 +40,7 @@ export function openContainer(path: string): OpenedContainer {
 export function probeContainer(path: string): string | null {
   let file: FdSource;
   try {
+    if (!fs.statSync(path).isFile()) return null;
     file = FdSource.open(path);
   } catch {
     return null;
