@@ -99,7 +99,18 @@ function openSparse(file: ByteSource, where: string): SparseExtent {
   if (gdBytes > TABLE_MAX || gdBytes > file.size || h.gdOffset * 512 > file.size - gdBytes) {
     throw new DiskError(where, 56, `grain directory (${gdBytes} bytes at sector ${h.gdOffset}) runs past the end of the file (${file.size} bytes)`);
   }
+  checkEmbeddedDescriptor(file, where, h);
   return new SparseExtent(file, where, h);
+}
+
+/** A sparse file made as a snapshot delta names its parent in its embedded descriptor: refuse it. */
+function checkEmbeddedDescriptor(file: ByteSource, where: string, h: SparseHeader): void {
+  if (h.descriptorOffset === 0 || h.descriptorSize === 0) return;
+  const size = Math.min(h.descriptorSize * 512, DESCRIPTOR_MAX);
+  if (h.descriptorOffset * 512 > file.size - size) throw new DiskError(where, 28, `embedded descriptor at sector ${h.descriptorOffset} runs past the end of the file`);
+  const text = new TextDecoder("latin1").decode(readExact(file, where, h.descriptorOffset * 512, size, "embedded descriptor"));
+  const parent = /^\s*parentCID\s*=\s*"?([0-9a-fA-F]+)"?/m.exec(text);
+  if (parent && parent[1]!.toLowerCase() !== "ffffffff") throw new DiskError(where, h.descriptorOffset * 512, "VMDK with a parent disk (parentCID): supply the flattened image");
 }
 
 interface ExtentLine {

@@ -54,6 +54,15 @@ describe("hostile container headers", () => {
     expect(refuse(vmdkType, b, /grain size 100 sectors/).offset).toBe(20);
   });
 
+  it("VMDK: a sparse file whose embedded descriptor names a parent is refused", () => {
+    const b = load("disk-64k.vmdk");
+    const text = Buffer.from(b.subarray(0, 64 * 1024)).toString("latin1");
+    const at = text.indexOf("parentCID=ffffffff");
+    expect(at).toBeGreaterThan(0);
+    b.set(Buffer.from("parentCID=1234abcd", "latin1"), at);
+    refuse(vmdkType, b, /parent disk/);
+  });
+
   it("VHD: a fixed disk larger than its file, a dynamic BAT past the file (checksums made to match)", () => {
     const fixed = load("disk-fixed.vhd");
     const end = fixed.length - 512;
