@@ -37,6 +37,10 @@ mk disk-fixed.vhdx vhdx -o subformat=fixed
 mk disk-4k.qcow2 qcow2 -o cluster_size=4096
 mk disk-2m.qcow2 qcow2 -c -o cluster_size=2M
 mk disk-split.vmdk vmdk -o subformat=twoGbMaxExtentSparse
+# a qcow2 with an internal snapshot, written to after it: the active L1 is the disk, not the snapshot's
+cp "$work/disk.qcow2" "$work/disk-snap.qcow2"
+qemu-img snapshot -c before "$work/disk-snap.qcow2"
+qemu-io -f qcow2 -c 'write -P 0xab 1048576 65536' -c 'write -z 3145728 131072' "$work/disk-snap.qcow2" >/dev/null
 # a qcow2 with an external backing file, to check the refusal
 qemu-img create -f qcow2 -F qcow2 -b disk.qcow2 "$work/disk-backed.qcow2" >/dev/null
 
@@ -45,7 +49,7 @@ cp "$raw" "$work/disk.raw.keep"
 : >"$out/oracle.sha256"
 for f in disk.raw disk.qcow2 disk-c.qcow2 disk-v2.qcow2 disk-c-v2.qcow2 disk-zstd.qcow2 disk-64k.vmdk \
     disk-stream.vmdk disk-flat.vmdk disk-dyn.vhd disk-fixed.vhd disk.vhdx disk-fixed.vhdx disk-4k.qcow2 \
-    disk-2m.qcow2 disk-split.vmdk; do
+    disk-2m.qcow2 disk-split.vmdk disk-snap.qcow2; do
   case $f in *.raw) fmt=raw;; *.qcow2) fmt=qcow2;; *.vmdk) fmt=vmdk;; *.vhd) fmt=vpc;; *.vhdx) fmt=vhdx;; esac
   # explicit -f: qemu probes a fixed VHD (footer only, at the end) as raw
   qemu-img info -f "$fmt" --output=json "$work/$f" | sed "s#$work/##g" >"$out/$f.info.json"
@@ -58,7 +62,7 @@ cp "$work/disk-flat.vmdk" "$out/disk-flat.vmdk"
 cp "$work/disk-split.vmdk" "$out/disk-split.vmdk"
 for f in disk.raw disk.qcow2 disk-c.qcow2 disk-v2.qcow2 disk-c-v2.qcow2 disk-zstd.qcow2 disk-64k.vmdk \
     disk-stream.vmdk disk-flat-flat.vmdk disk-dyn.vhd disk-fixed.vhd disk.vhdx disk-backed.qcow2 \
-    disk-fixed.vhdx disk-4k.qcow2 disk-2m.qcow2 disk-split-s001.vmdk; do
+    disk-fixed.vhdx disk-4k.qcow2 disk-2m.qcow2 disk-split-s001.vmdk disk-snap.qcow2; do
   gzip -9n <"$work/$f" >"$out/$f.gz"
 done
 
