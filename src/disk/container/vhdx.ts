@@ -94,12 +94,17 @@ function readMetadata(file: ByteSource, where: string, r: Region): Metadata {
   const count = le16(t, 10);
   if (count > 2047) throw new DiskError(where, r.offset + 10, `metadata table claims ${count} entries (at most 2047)`);
   const items = new Map<string, Uint8Array>();
+  const wanted = new Set([FILE_PARAMETERS, VIRTUAL_DISK_SIZE, LOGICAL_SECTOR_SIZE]);
   for (let k = 0; k < count; k++) {
     const e = 32 + k * 32;
     const offset = le32(t, e + 16);
     const length = le32(t, e + 20);
-    if (length > 64 || offset > r.length - length) throw new DiskError(where, r.offset + e, `metadata item of ${length} bytes at ${offset} is out of range`);
-    items.set(guid(t, e), readExact(file, where, r.offset + offset, length, "metadata item"));
+    if (offset > r.length || length > r.length - offset) throw new DiskError(where, r.offset + e, `metadata item of ${length} bytes at ${offset} runs past its region`);
+    const id = guid(t, e);
+    // only the fixed-size items this reader needs are read (a parent locator, say, is not)
+    if (!wanted.has(id)) continue;
+    if (length > 64) throw new DiskError(where, r.offset + e, `metadata item ${id} of ${length} bytes is larger than its type`);
+    items.set(id, readExact(file, where, r.offset + offset, length, "metadata item"));
   }
   const item = (id: string, name: string, size: number): Uint8Array => {
     const v = items.get(id);
