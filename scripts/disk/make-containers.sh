@@ -43,6 +43,8 @@ qemu-img snapshot -c before "$work/disk-snap.qcow2"
 qemu-io -f qcow2 -c 'write -P 0xab 1048576 65536' -c 'write -z 3145728 131072' "$work/disk-snap.qcow2" >/dev/null
 # a qcow2 with an external backing file, to check the refusal
 qemu-img create -f qcow2 -F qcow2 -b disk.qcow2 "$work/disk-backed.qcow2" >/dev/null
+# a VMDK snapshot delta: a sparse file whose embedded descriptor names its parent
+qemu-img create -f vmdk -F vmdk -b disk-64k.vmdk "$work/disk-backed.vmdk" >/dev/null
 
 rm -f "$out"/*.gz "$out"/*.json "$out"/*.sha256 "$out"/*.vmdk
 cp "$raw" "$work/disk.raw.keep"
@@ -62,7 +64,7 @@ cp "$work/disk-flat.vmdk" "$out/disk-flat.vmdk"
 cp "$work/disk-split.vmdk" "$out/disk-split.vmdk"
 for f in disk.raw disk.qcow2 disk-c.qcow2 disk-v2.qcow2 disk-c-v2.qcow2 disk-zstd.qcow2 disk-64k.vmdk \
     disk-stream.vmdk disk-flat-flat.vmdk disk-dyn.vhd disk-fixed.vhd disk.vhdx disk-backed.qcow2 \
-    disk-fixed.vhdx disk-4k.qcow2 disk-2m.qcow2 disk-split-s001.vmdk disk-snap.qcow2; do
+    disk-fixed.vhdx disk-4k.qcow2 disk-2m.qcow2 disk-split-s001.vmdk disk-snap.qcow2 disk-backed.vmdk; do
   gzip -9n <"$work/$f" >"$out/$f.gz"
 done
 

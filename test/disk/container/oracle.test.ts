@@ -94,6 +94,11 @@ describe("containers against qemu-img convert -O raw", () => {
     expect(() => openContainer(path.join(dir, "disk-backed.qcow2"))).toThrow(/external backing file "disk.qcow2": supply the flattened image/);
   });
 
+  it("refuses a VMDK snapshot delta (qemu-img create -b), which needs its parent", () => {
+    const dir = unpack("disk-backed.vmdk");
+    expect(() => openContainer(path.join(dir, "disk-backed.vmdk"))).toThrow(/VMDK with a parent disk \(parentCID\): supply the flattened image/);
+  });
+
   it("reads a split raw image (.001, .002, …) as one disk", () => {
     const dir = unpack("disk.raw");
     const raw = fs.readFileSync(path.join(dir, "disk.raw"));
