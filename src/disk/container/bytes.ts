@@ -1,5 +1,6 @@
 // Reading a container's own structures: whole, bounded reads from the file (a short read is damage, not a
 // smaller table), and fixed-width integers as JavaScript numbers (a 64-bit field past 2^53 is damage).
+import { readFully } from "../../fs/read.js";
 import { type ByteSource, DiskError } from "../types.js";
 
 /** The largest table (L1, grain directory, BAT, …) read into memory at once: a documented cap, not a guess. */
@@ -14,23 +15,15 @@ export function readExact(file: ByteSource, where: string, position: number, len
     throw new DiskError(where, position, `${what} (${length} bytes) runs past the end of the file (${file.size} bytes)`);
   }
   const buf = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = file.read(buf, done, length - done, position + done);
-    if (n <= 0) throw new DiskError(where, position + done, `${what}: file ends early`);
-    done += n;
-  }
+  const got = readFully(file, buf, position);
+  if (got < length) throw new DiskError(where, position + got, `${what}: file ends early`);
   return buf;
 }
 
 /** Fill buf[offset, offset+length) from the file, or a DiskError. */
 export function readInto(file: ByteSource, where: string, buf: Uint8Array, offset: number, length: number, position: number): void {
-  let done = 0;
-  while (done < length) {
-    const n = file.read(buf, offset + done, length - done, position + done);
-    if (n <= 0) throw new DiskError(where, position + done, `data runs past the end of the file (${file.size} bytes)`);
-    done += n;
-  }
+  const got = readFully(file, buf.subarray(offset, offset + length), position);
+  if (got < length) throw new DiskError(where, position + got, `data runs past the end of the file (${file.size} bytes)`);
 }
 
 export const be32 = (b: Uint8Array, i: number): number => ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
