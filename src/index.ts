@@ -43,6 +43,7 @@ export {
   type ValueFunction,
 } from "./plugin/define.js";
 export { Registry, type FunctionGroup, type FunctionRef } from "./plugin/registry.js";
+export { lazyPlugin, loadPlugin, manifestOf, type PluginManifest } from "./plugin/lazy.js";
 // A value function's answer with the file it came from.
 export { withSource, type SourcedValue } from "./plugin/value.js";
 

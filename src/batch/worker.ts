@@ -26,7 +26,7 @@ async function loadRegistry(): Promise<Registry> {
     if (!r) throw new Error(`${setup.registryModule} exports no registry`);
     return r;
   }
-  return (await import("../../plugins/index.js")).defaultRegistry;
+  return (await import("../../plugins/lazy.js")).lazyRegistry;
 }
 
 // The parent reported any external plugin that failed to load; the worker loads the same set silently.

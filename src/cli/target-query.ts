@@ -11,7 +11,7 @@ import { LOWEST_WORKER_HEAP_MB } from "../batch/heap.js";
 import { runBatch } from "../batch/run.js";
 import { parseShard, selectShard } from "../batch/shard.js";
 import { expandTargets, gatherTargetArgs } from "../batch/targets.js";
-import { defaultRegistry } from "../../plugins/index.js";
+import { lazyRegistry } from "../../plugins/lazy.js";
 import { describeFailure, pluginPaths, withExternalPlugins } from "../plugin/external.js";
 import type { Logger } from "../util/log.js";
 import { LOADERS } from "../../loaders/index.js";
@@ -21,7 +21,8 @@ import { printableLines } from "../util/escape.js";
 import { runEntriesFromEnv, TimelineSink } from "../timeline/sink.js";
 import { parseWindow } from "../timeline/window.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
-import { knownOptions, TARGET_QUERY } from "./spec/index.js";
+import { TARGET_QUERY } from "./spec/target-query.js";
+import { knownOptions } from "./spec/types.js";
 import { applySpec } from "./spec/yargs.js";
 
 /** Every option of target-query itself; any other option is a function argument (`-f failed_logins --by addr`). */
@@ -44,7 +45,7 @@ export function parseArgs(argv: readonly string[], booleans: readonly string[] =
   return parser(argv, booleans).parseSync();
 }
 
-export async function main(argv: string[], io: CliIO, baseRegistry: Registry = defaultRegistry): Promise<number> {
+export async function main(argv: string[], io: CliIO, baseRegistry: Registry = lazyRegistry): Promise<number> {
   if (wantsVersion(argv)) {
     printLine(io.stdout, versionLine("target-query"));
     return EXIT_OK;
@@ -121,7 +122,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = d
       functions: patterns,
       excluded: asList(args["excluded-functions"]),
       registry,
-      builtinRegistry: baseRegistry === defaultRegistry,
+      builtinRegistry: baseRegistry === lazyRegistry,
       pluginPaths: plugins,
       loader: args.loader,
       maxInflate,
@@ -258,6 +259,7 @@ async function listFunctions(
   targets: string[],
   open: { loader?: string; maxInflate?: number },
 ): Promise<number> {
+  await registry.load(); // the record descriptors of lazy plugins
   const refs = registry.functions.filter((f) => !only || only.includes(f.name));
   if (targets.length === 0) {
     let out = "Functions (a name offered by several plugins runs the most specific one that applies):\n";

@@ -1,7 +1,8 @@
 // An in-memory tree as a backend, on memfs. memfs keeps the bytes, directories and links; the metadata an
 // examiner cares about (mode, uid, gid, times) is kept beside it exactly as given, because memfs refuses to
 // read a mode-000 file even as root and resets mtime on chmod. Every file stays readable whatever its mode.
-import { Volume } from "memfs";
+import { createRequire } from "node:module";
+import type { Volume as MemfsVolume } from "memfs";
 import { Timestamp } from "../records/timestamp.js";
 import { components, dirname, normalize } from "./path.js";
 import { FsError, type DirEntry, type EntryMeta, type FileHandle, type FileStat, type FileType, type FsBackend } from "./types.js";
@@ -36,7 +37,7 @@ interface Meta extends EntryMeta {
 
 export class MemoryBackend implements FsBackend {
   readonly kind = "memory";
-  private readonly vol = new Volume();
+  private readonly vol = newVolume();
   private readonly meta = new Map<string, Meta>();
   private nextIno = 1;
 
@@ -129,4 +130,12 @@ function toTs(t: TimeInput | undefined): Timestamp | null {
   if (t instanceof Timestamp) return t;
   if (t instanceof Date) return Timestamp.fromDate(t);
   return Timestamp.fromUnix(t);
+}
+
+// memfs (CommonJS, ~30 ms to load) is required when the first memory tree is made, not when this module is
+// imported: a run over a tar or a directory never makes one.
+let VolumeClass: typeof MemfsVolume | undefined;
+function newVolume(): MemfsVolume {
+  VolumeClass ??= (createRequire(import.meta.url)("memfs") as { Volume: typeof MemfsVolume }).Volume;
+  return new VolumeClass();
 }

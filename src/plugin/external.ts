@@ -149,6 +149,7 @@ export async function loadExternalPlugins(paths: readonly string[], builtins: re
 /** A registry of the built-in plugins (those an external one replaces left out) plus the external ones. */
 export async function withExternalPlugins(base: Registry, paths: readonly string[]): Promise<Registry> {
   if (paths.length === 0) return base;
+  await base.load(); // the field-type checks read every built-in's record descriptors
   const ext = await loadExternalPlugins(paths, base.plugins);
   const replaced = new Set(ext.plugins.map((p) => p.name));
   const plugins = [...base.plugins.filter((p) => !replaced.has(p.name)), ...ext.plugins];

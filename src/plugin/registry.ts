@@ -3,6 +3,7 @@
 // excludes; most specific first; no duplicates. Listing never runs plugin code.
 import { osPathOf, type Plugin, type PluginFunction } from "./define.js";
 import type { ExternalPlugins } from "./loaded.js";
+import { loadPlugin } from "./lazy.js";
 
 export interface FunctionRef {
   /** The CLI name: "wtmp", "atop.processes". */
@@ -53,6 +54,15 @@ export class Registry {
     for (const list of this.byName.values()) list.sort(bySpecificity);
     this.functions = refs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     this.osPaths = new Set(plugins.filter((p) => p.os).map(osPathOf));
+  }
+
+  /**
+   * Import every lazy plugin's implementation (lazyPlugin), so that their functions' `records` can be listed
+   * (-l, docs, the field-type checks of external plugins). A run never needs it: a function chosen is imported.
+   */
+  async load(): Promise<this> {
+    await Promise.all(this.plugins.map(loadPlugin));
+    return this;
   }
 
   /** Was this plugin loaded from --plugin-path / $QUARRY_PLUGINS? */
