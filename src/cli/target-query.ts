@@ -1,6 +1,5 @@
 // target-query: run plugin functions on targets (one, or a fleet: the run itself is src/batch) into one sink.
 import os from "node:os";
-import yargs from "yargs";
 import { describeArg, UsageError } from "../plugin/args.js";
 import type { Registry } from "../plugin/registry.js";
 import { CompatCache, chooseCandidate } from "../plugin/runner.js";
@@ -18,19 +17,29 @@ import { LOADERS } from "../../loaders/index.js";
 import { maxInflateArg } from "./budgets.js";
 import { EXIT_ERRORS, EXIT_OK, makeLogger, preprocessArgv, printLine, reportExternalPlugins, versionLine, wantsVersion, type CliIO } from "./common.js";
 import { printableLines } from "../util/escape.js";
-import { runEntriesFromEnv, TimelineSink } from "../timeline/sink.js";
-import { parseWindow } from "../timeline/window.js";
+import type { TimelineSink } from "../timeline/sink.js";
 import { chooseFormat, joinDashValue, openSink } from "./output.js";
 import { TARGET_QUERY } from "./spec/target-query.js";
 import { knownOptions } from "./spec/types.js";
 import { applySpec } from "./spec/yargs.js";
+import { parseFast } from "./spec/argv.js";
 
 /** Every option of target-query itself; any other option is a function argument (`-f failed_logins --by addr`). */
 const KNOWN = knownOptions(TARGET_QUERY);
 
 // `booleans`: the functions' boolean arguments, so that `--lines TARGET` leaves TARGET a target.
-function parser(argv: readonly string[], booleans: readonly string[] = []) {
-  const joined = joinDashValue(joinDashValue(preprocessArgv(argv), "-w", "--write"), "--targets-from", "--targets-from");
+type Yargs = (typeof import("yargs"))["default"];
+let yargsLoaded: Yargs | undefined;
+/** yargs itself, for --help and for what parseFast leaves to it (errors): imported when first needed. */
+async function loadYargs(): Promise<Yargs> {
+  return (yargsLoaded ??= (await import("yargs")).default);
+}
+
+function joinArgs(argv: readonly string[]): string[] {
+  return joinDashValue(joinDashValue(preprocessArgv(argv), "-w", "--write"), "--targets-from", "--targets-from");
+}
+
+function parser(yargs: Yargs, joined: string[], booleans: readonly string[] = []) {
   return applySpec(yargs(joined).help(false), TARGET_QUERY)
     .boolean([...booleans])
     .version(false)
@@ -41,8 +50,12 @@ function parser(argv: readonly string[], booleans: readonly string[] = []) {
     });
 }
 
-export function parseArgs(argv: readonly string[], booleans: readonly string[] = []) {
-  return parser(argv, booleans).parseSync();
+type Args = ReturnType<ReturnType<typeof parser>["parseSync"]>;
+
+/** The arguments as yargs reads them (spec/argv.ts), yargs itself loaded only when it must report an error. */
+export async function parseArgs(argv: readonly string[], booleans: readonly string[] = []): Promise<Args> {
+  const joined = joinArgs(argv);
+  return (parseFast(joined, TARGET_QUERY, booleans) as Args | null) ?? parser(await loadYargs(), joined, booleans).parseSync();
 }
 
 export async function main(argv: string[], io: CliIO, baseRegistry: Registry = lazyRegistry): Promise<number> {
@@ -50,12 +63,12 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = l
     printLine(io.stdout, versionLine("target-query"));
     return EXIT_OK;
   }
-  const first = parseArgs(argv);
+  const first = await parseArgs(argv);
   const plugins = pluginPaths(first["plugin-path"]);
   const registry = await withExternalPlugins(baseRegistry, plugins);
   // Parsed again once the functions are known: a boolean argument takes no value from the word after it.
   const booleans = [...new Set(registry.functions.flatMap((f) => (f.fn.args ?? []).filter((a) => a.type === "boolean").map((a) => a.name)))].filter((n) => !KNOWN.has(n));
-  const args = booleans.length ? parseArgs(argv, booleans) : first;
+  const args = booleans.length ? await parseArgs(argv, booleans) : first;
   const log = makeLogger(io, !!args.quiet, args.verbose ?? 0);
   const positionals = (args._ as (string | number)[]).map(String);
   // dissect's `-l [FILTER]`: without -f, the first argument after the options is the filter, the rest targets
@@ -111,9 +124,9 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = l
   const selected = selectShard(list.targets, batch.shard);
   const outFlags = { json: args.json, strings: args.strings, csv: args.csv, timesketch: args.timesketch, write: args.write };
   const format = chooseFormat(outFlags, io);
-  const timeline = timelineSettings(args, !!batch.outputDir);
+  const timeline = await timelineSettings(args, !!batch.outputDir);
   const base = batch.outputDir ? null : openSink(format, io, { path: args.write });
-  const sink = timeline && base ? new TimelineSink({ out: base, targets: selected.map((t) => t.id), ...timeline, log }) : base;
+  const sink = timeline && base ? new timeline.TimelineSink({ out: base, targets: selected.map((t) => t.id), ...timeline, log }) : base;
   let result: { exitCode: number; summary: string };
   try {
     result = await runBatch({
@@ -147,7 +160,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = l
     });
   } catch (e) {
     // A run that failed writes no timeline (its temp files go; the output is closed as it is).
-    if (sink instanceof TimelineSink) await sink.discard().catch(() => {});
+    if (timeline && sink !== base) await (sink as TimelineSink).discard().catch(() => {});
     throw e;
   } finally {
     await sink?.close();
@@ -192,12 +205,14 @@ function written(stream: NodeJS.WritableStream): Promise<void> {
 }
 
 /** --timeline (its window, and the run size the test knob may set), or null; --from/--to need it. */
-function timelineSettings(args: ReturnType<typeof parseArgs>, outputDir: boolean) {
+async function timelineSettings(args: Args, outputDir: boolean) {
   if (!args.timeline) {
     if (args.from !== undefined || args.to !== undefined) throw new UsageError("--from and --to go with --timeline");
     return null;
   }
   if (outputDir) throw new UsageError("--timeline writes one sorted output: not with --output-dir");
+  // the timeline's modules are imported only for a --timeline run
+  const [{ parseWindow }, { runEntriesFromEnv, TimelineSink }] = await Promise.all([import("../timeline/window.js"), import("../timeline/sink.js")]);
   const window = parseWindow(args.from, args.to);
   let runEntries: number;
   try {
@@ -205,7 +220,7 @@ function timelineSettings(args: ReturnType<typeof parseArgs>, outputDir: boolean
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return { window, runEntries };
+  return { window, runEntries, TimelineSink };
 }
 
 /** No flag that sends the output elsewhere or reshapes it (-w FILE, -F/-X field selection, -C, --timesketch). */
@@ -213,7 +228,7 @@ function plainStdout(args: Record<string, unknown>): boolean {
   return ["w", "write", "F", "fields", "X", "exclude-fields", "C", "csv", "timesketch"].every((k) => args[k] === undefined || args[k] === false);
 }
 
-function batchSettings(args: ReturnType<typeof parseArgs>) {
+function batchSettings(args: Args) {
   const jobs = args.jobs ?? os.availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number of at least 1, got ${args.jobs}`);
   const shard = args.shard !== undefined ? parseShard(args.shard) : null;
@@ -248,8 +263,9 @@ function functionHelp(registry: Registry, names: string[]): string {
   return out;
 }
 
-function helpText(): Promise<string> {
-  return new Promise((resolve) => parser([]).showHelp((text: string) => resolve(text + "\n")));
+async function helpText(): Promise<string> {
+  const yargs = await loadYargs();
+  return new Promise((resolve) => parser(yargs, []).showHelp((text: string) => resolve(text + "\n")));
 }
 
 async function listFunctions(

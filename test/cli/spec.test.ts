@@ -53,16 +53,16 @@ describe("CLI declarations", () => {
     }
   });
 
-  it("target-query and target-info declare --plugin-path: repeatable, one value each, not a function argument", () => {
-    const args = parseArgs(["--plugin-path", "a", "T1", "--plugin-path=b", "-f", "hostname", "T2"]);
+  it("target-query and target-info declare --plugin-path: repeatable, one value each, not a function argument", async () => {
+    const args = await parseArgs(["--plugin-path", "a", "T1", "--plugin-path=b", "-f", "hostname", "T2"]);
     expect(args["plugin-path"]).toEqual(["a", "b"]);
     expect(args._).toEqual(["T1", "T2"]);
     expect(knownOptions(TARGET_QUERY).has("plugin-path")).toBe(true);
     expect(TARGET_INFO.options["plugin-path"]).toBe(TARGET_QUERY.options["plugin-path"]);
   });
 
-  it("keeps dissect's spellings: -xf, -w -, the hidden --generated", () => {
-    const args = parseArgs(["-xf", "atop", "-w", "-", "--generated", "2024-01-01T00:00:00Z", "T"]);
+  it("keeps dissect's spellings: -xf, -w -, the hidden --generated", async () => {
+    const args = await parseArgs(["-xf", "atop", "-w", "-", "--generated", "2024-01-01T00:00:00Z", "T"]);
     expect(args["excluded-functions"]).toBe("atop");
     expect(args.write).toBe("-");
     expect(args.generated).toBe("2024-01-01T00:00:00Z");
