@@ -11,6 +11,8 @@ export interface LoadedTarget {
    * won), truncated or corrupt archives, sparse members that could not be expanded. One line each.
    */
   warnings?: string[];
+  /** Target path → the host file it shows (--direct): records name the host file, not the place it was put. */
+  hostPaths?: ReadonlyMap<string, string>;
   /** Release what the loader holds (file descriptors, temporary files). */
   close?(): void;
 }

@@ -6,6 +6,7 @@ import { RootFilesystem } from "./fs/root.js";
 import { MemoryBackend, type MemoryTree } from "./fs/memory.js";
 import { osPathOf, type OsInfo, type OsPlugin } from "./plugin/os.js";
 import { findLoader, loaderByName, type LoadedTarget } from "../loaders/index.js";
+import { loadDirect } from "../loaders/direct.js";
 
 export interface OpenOptions {
   /** Force a loader by name (-L). */
@@ -17,6 +18,11 @@ export interface OpenOptions {
   osPlugins?: readonly OsPlugin[];
   /** A fixed limit on what a compressed archive may inflate to (--max-inflate; docs/loaders.md "Budgets"). */
   maxInflate?: number;
+  /**
+   * --direct: no image; these host files and directories, placed where the plugins whose path globs are given
+   * look for them (loaders/direct.ts). The target's path is then only its name.
+   */
+  direct?: { paths: readonly string[]; globs: readonly string[] };
 }
 
 export class TargetError extends Error {
@@ -56,6 +62,7 @@ export class Target {
 
   /** Open a path with the first loader that takes it (or the one forced by name). */
   static async open(p: string, opts: OpenOptions = {}): Promise<Target> {
+    if (opts.direct) return Target.openDirect(p, opts.direct, opts.osPlugins ?? []);
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(p) && !nodeFs.existsSync(p)) throw new TargetError(p, "path does not exist");
     const loader = opts.loader ? loaderByName(opts.loader) : findLoader(p);
     if (!loader) {
@@ -73,6 +80,26 @@ export class Target {
       loaded.close?.();
       throw e;
     }
+  }
+
+  private static openDirect(name: string, direct: NonNullable<OpenOptions["direct"]>, osPlugins: readonly OsPlugin[]): Target {
+    let loaded: LoadedTarget;
+    try {
+      loaded = loadDirect(direct);
+    } catch (e) {
+      throw new TargetError(name, `--direct: ${(e as Error).message}`);
+    }
+    return new Target(name, slug(name), loaded.fs, "direct", loaded, osPlugins);
+  }
+
+  /** The host file a target path shows (--direct), else the path itself: what records and messages name. */
+  hostPath(p: string): string {
+    return this.loaded.hostPaths?.get(p) ?? p;
+  }
+
+  /** Does this target map its paths to host files (--direct)? */
+  get mapsHostPaths(): boolean {
+    return this.loaded.hostPaths !== undefined;
   }
 
   /** A target over an in-memory tree (tests, crafted examples). */

@@ -25,6 +25,8 @@ export interface JobEnv {
   loader?: string;
   /** --max-inflate (bytes), for Target.open. */
   maxInflate?: number;
+  /** --direct: the loose host files and directories that make the one target (loaders/direct.ts). */
+  direct?: readonly string[];
   fnArgs: Record<string, unknown>;
   limit?: number;
   generated?: Timestamp;
@@ -114,7 +116,8 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
   }
   let target: Target;
   try {
-    target = await Target.open(job.path, { loader: env.loader, maxInflate: env.maxInflate, osPlugins: env.registry.osPlugins });
+    const direct = env.direct ? { paths: env.direct, globs: env.groups.flatMap((g) => g.candidates.flatMap((c) => c.plugin.paths ?? [])) } : undefined;
+    target = await Target.open(job.path, { loader: env.loader, maxInflate: env.maxInflate, osPlugins: env.registry.osPlugins, direct });
   } catch (e) {
     report.status = "error";
     report.error = (e as Error).message;

@@ -14,6 +14,7 @@ export interface WorkerSetup {
   excluded: readonly string[];
   loader?: string;
   maxInflate?: number;
+  direct?: readonly string[];
   fnArgs: Record<string, unknown>;
   limit?: number;
   /** ISO text of a fixed `_generated`. */

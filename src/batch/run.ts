@@ -49,6 +49,8 @@ export interface BatchOptions {
   loader?: string;
   /** --max-inflate (bytes): passed to Target.open. */
   maxInflate?: number;
+  /** --direct: the loose files that make the one target (its TargetSpec names it only). */
+  direct?: readonly string[];
   fnArgs: Record<string, unknown>;
   limit?: number;
   generated?: string;
@@ -194,6 +196,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
         excluded: opts.excluded,
         loader: opts.loader,
         maxInflate: opts.maxInflate,
+        direct: opts.direct,
         fnArgs: opts.fnArgs,
         limit: opts.limit,
         generated: opts.generated,
@@ -218,6 +221,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
         groups,
         loader: opts.loader,
         maxInflate: opts.maxInflate,
+        direct: opts.direct,
         fnArgs: opts.fnArgs,
         limit: opts.limit,
         generated: opts.generated ? Timestamp.parse(opts.generated) : undefined,

@@ -38,6 +38,7 @@ const base: Omit<JobEnv, "output"> = {
   groups,
   loader: setup.loader,
   maxInflate: setup.maxInflate,
+  direct: setup.direct,
   fnArgs: setup.fnArgs,
   limit: setup.limit,
   generated: setup.generated ? Timestamp.parse(setup.generated) : undefined,

@@ -1,5 +1,6 @@
 // target-query: run plugin functions on targets (one, or a fleet: the run itself is src/batch) into one sink.
 import os from "node:os";
+import path from "node:path";
 import { describeArg, UsageError } from "../plugin/args.js";
 import type { Registry } from "../plugin/registry.js";
 import { CompatCache, chooseCandidate } from "../plugin/runner.js";
@@ -90,6 +91,8 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = l
     throw new UsageError(`unknown function(s): ${resolution.invalid.join(", ")}${hint}`);
   }
 
+  if (args.direct && args.loader !== undefined) throw new UsageError("--direct takes loose files: not with -L/--loader");
+  if (args.direct && args.list) throw new UsageError("--direct goes with -f: -l lists functions of targets, not of loose files");
   if (args.help) {
     if (patterns.length) io.stdout.write(functionHelp(registry, resolution.groups.map((g) => g.name)));
     else io.stdout.write(await helpText());
@@ -120,7 +123,9 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = l
   if (args.generated) generated = Timestamp.parse(args.generated);
 
   const batch = batchSettings(args);
-  const list = expandTargets(targets, { loader: args.loader });
+  // --direct: the arguments make one target (absolute: worker threads open them too)
+  const direct = args.direct ? targets.map((t) => path.resolve(t)) : undefined;
+  const list = direct ? { targets: [{ path: "direct", id: "direct" }], skipped: [] } : expandTargets(targets, { loader: args.loader });
   const selected = selectShard(list.targets, batch.shard);
   const outFlags = { json: args.json, strings: args.strings, csv: args.csv, timesketch: args.timesketch, write: args.write };
   const format = chooseFormat(outFlags, io);
@@ -139,6 +144,7 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = l
       pluginPaths: plugins,
       loader: args.loader,
       maxInflate,
+      direct,
       fnArgs,
       limit: args.limit,
       generated: generated ? args.generated : undefined,

@@ -140,19 +140,24 @@ export async function runOnTarget(
     }
     // -v: which files the function read (the compatibility check's reads are not its own)
     const opened = new Set<string>();
-    if (verbose) target.fs.onOpen = (p) => opened.add(p);
+    if (verbose) target.fs.onOpen = (p) => opened.add(target.hostPath(p));
     let dropped = 0;
     const keep = (list: Issue[], issue: Issue): void => {
       if (list.length < maxIssues) list.push(issue);
       else dropped++;
     };
+    // --direct: files and messages name the host file the analyst handed over, not the place it was put
+    const mapped = target.mapsHostPaths;
+    const hostIssue = (issue: Issue): Issue => (mapped && issue.file ? { ...issue, file: target.hostPath(issue.file) } : issue);
     const ctx: FunctionContext = {
       args: bindArgs(ref.fn.args, opts.args ?? {}, ref.name),
       warn(issue) {
+        issue = hostIssue(issue);
         keep(outcome.warnings, issue);
         opts.log.warn(`${who}: ${ref.name}: ${formatIssue(issue)}`);
       },
       error(issue) {
+        issue = hostIssue(issue);
         keep(outcome.errors, issue);
         opts.log.error(`${who}: ${ref.name}: ${formatIssue(issue)}`);
       },
@@ -166,6 +171,7 @@ export async function runOnTarget(
       rec._classification = null;
       rec._generated = generated;
       rec._version = 1;
+      if (mapped && typeof rec.filepath === "string") rec.filepath = target.hostPath(rec.filepath);
       return rec;
     };
     if (remaining <= 0) {

@@ -38,6 +38,10 @@ export const TARGET_QUERY = defineCli({
       describe: "list functions: -l [FILTER] (a name, glob or module path, else any function whose name holds it; or -f); with targets after it: which apply and why not",
     },
     loader: { alias: "L", type: "string", value: "NAME", describe: "force a loader (see -l)" },
+    direct: {
+      type: "boolean",
+      describe: "the arguments are loose files (or folders of them), not targets: one target, each file placed where a selected function reads it, by content or name; records name the files",
+    },
     json: { alias: "j", type: "boolean", describe: "JSON lines (dissect's -j shape, with descriptor lines)" },
     strings: { alias: "s", type: "boolean", describe: "text output even when stdout is not a terminal" },
     write: {
