@@ -10,6 +10,7 @@ import { RootFilesystem } from "../src/fs/root.js";
 import { FsError, type DirEntry, type FileHandle, type FileStat, type FsBackend } from "../src/fs/types.js";
 import type { WarningLog } from "../src/util/warnings.js";
 import { ContainmentError } from "./contain.js";
+import { describeRoot } from "./unsupported.js";
 import type { LoadedTarget, LoadOptions } from "./types.js";
 
 export interface TarLayout {
@@ -31,13 +32,19 @@ export async function loadTar(path: string, layouts: readonly TarLayout[], opts:
       fs,
       subloader: layout.name === "tar" ? undefined : layout.name,
       hints,
-      warnings: archive.warnings.lines(),
+      warnings: layout.name === "tar" ? withRootCheck(archive.warnings.lines(), fs) : archive.warnings.lines(),
       close: () => archive.close(),
     };
   } catch (e) {
     archive.close();
     throw e;
   }
+}
+
+/** The warnings of an archive mapped as a plain root, and what it looks like when it is no system root. */
+export function withRootCheck(warnings: string[], root: RootFilesystem): string[] {
+  const odd = describeRoot(root);
+  return odd ? [...warnings, odd] : warnings;
 }
 
 /** A TarBackend over the part of the archive below `prefix`, its warnings going to `warnings`. */

@@ -7,7 +7,7 @@ import { openZipArchive, looksLikeZip, type ZipArchive } from "../src/fs/zip/arc
 import { unescapeUploadPath } from "../src/fs/zip/velociraptor.js";
 import { RootFilesystem } from "../src/fs/root.js";
 import { acquireLayout } from "./acquire.js";
-import { hasDir, layoutRoot, tarPart, topLevel, type TarLayout } from "./layout.js";
+import { hasDir, layoutRoot, tarPart, topLevel, withRootCheck, type TarLayout } from "./layout.js";
 import { genericLayout } from "./tar.js";
 import type { LoadedTarget, Loader, LoadOptions } from "./types.js";
 import { uacLayout } from "./uac.js";
@@ -116,7 +116,7 @@ export function loadZip(p: string, layouts: readonly TarLayout[] = ZIP_LAYOUTS, 
       fs: root,
       subloader: layout === genericLayout ? undefined : layout.name,
       hints,
-      warnings: archive.warnings.lines(),
+      warnings: layout === genericLayout ? withRootCheck(archive.warnings.lines(), root) : archive.warnings.lines(),
       close: () => archive.close(),
     };
   } catch (e) {

@@ -7,6 +7,7 @@ import { MemoryBackend, type MemoryTree } from "./fs/memory.js";
 import { osPathOf, type OsInfo, type OsPlugin } from "./plugin/os.js";
 import { findLoader, loaderByName, type LoadedTarget } from "../loaders/index.js";
 import { loadDirect } from "../loaders/direct.js";
+import { describeUnsupported } from "../loaders/unsupported.js";
 
 export interface OpenOptions {
   /** Force a loader by name (-L). */
@@ -66,7 +67,7 @@ export class Target {
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(p) && !nodeFs.existsSync(p)) throw new TargetError(p, "path does not exist");
     const loader = opts.loader ? loaderByName(opts.loader) : findLoader(p);
     if (!loader) {
-      throw new TargetError(p, opts.loader ? `unknown loader "${opts.loader}"` : "no loader recognises this path");
+      throw new TargetError(p, opts.loader ? `unknown loader "${opts.loader}"` : describeUnsupported(p));
     }
     let loaded: LoadedTarget;
     try {
