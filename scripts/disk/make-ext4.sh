@@ -79,6 +79,8 @@ common_tree() { # dir
 
 oracles() { # name image
   name=$1; img=$2
+  # read-only from here: the oracle passes below must not change atimes they then report
+  mount -o remount,ro "$mnt"
   (cd "$mnt" && find . -printf '%p\t%y\t%#m\t%U\t%G\t%s\t%n\t%i\t%A@\t%T@\t%C@\t%l\n' | LC_ALL=C sort) >"$out/$name.find.tsv"
   (cd "$mnt" && find . -type f ! -name 'big-*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) >"$out/$name.sha256"
   : >"$out/$name.ranges.txt"

@@ -1,0 +1,42 @@
+// Directory entries (ext4_dir_entry_2): inode, rec_len, name_len, file_type, name. A directory is read as its
+// linear leaf blocks: an htree's root and interior blocks hide their index inside entries with inode 0 or a
+// rec_len that spans the block, so a linear scan sees only the real entries (and "." and "..").
+import { le16, le32 } from "../../container/bytes.js";
+import type { FileType } from "../../../fs/types.js";
+import { decodeLenient } from "../../../util/text.js";
+import { DiskError } from "../../types.js";
+
+export interface RawDirent {
+  readonly ino: number;
+  readonly name: string;
+  /** From file_type, or null when the filesystem lacks the filetype feature (or the value is unknown). */
+  readonly type: FileType | null;
+}
+
+const DIRENT_TYPES: readonly (FileType | null)[] = [null, "file", "dir", "chardev", "blockdev", "fifo", "socket", "symlink"];
+
+/**
+ * Appends the entries of b[start, end) to `out` (not "." or "..", nor names a path cannot hold). `at` is the
+ * volume offset of b[0], for errors.
+ */
+export function parseDirEntries(b: Uint8Array, start: number, end: number, hasFileType: boolean, blockSize: number, where: string, at: number, out: RawDirent[]): void {
+  let pos = start;
+  while (pos < end) {
+    if (pos + 8 > end) throw new DiskError(where, at + pos, `ext directory entry header runs past its block`);
+    const ino = le32(b, pos);
+    let recLen = le16(b, pos + 4);
+    // 64 KiB blocks: a rec_len of 65536 does not fit 16 bits and is stored as 65535 (or 0).
+    if (blockSize === 65536 && (recLen === 65535 || recLen === 0)) recLen = 65536;
+    const nameLen = hasFileType ? b[pos + 6]! : le16(b, pos + 6);
+    if (recLen < 8 || recLen & 3 || pos + recLen > end || 8 + nameLen > recLen) {
+      throw new DiskError(where, at + pos + 4, `ext directory entry: rec_len ${recLen} with name_len ${nameLen} does not fit (${end - pos} bytes left)`);
+    }
+    if (ino !== 0 && nameLen > 0) {
+      const name = decodeLenient(b, pos + 8, pos + 8 + nameLen);
+      if (name !== "." && name !== ".." && !name.includes("/") && !name.includes("\0")) {
+        out.push({ ino, name, type: hasFileType ? (DIRENT_TYPES[b[pos + 7]!] ?? null) : null });
+      }
+    }
+    pos += recLen;
+  }
+}
