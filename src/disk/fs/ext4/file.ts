@@ -11,12 +11,14 @@ export class InodeData {
   readonly size: number;
   private readonly inline: Uint8Array | null = null;
   private readonly mapper: BlockMapper | null = null;
+  private readonly inodeAt: number;
 
   constructor(
     private readonly vol: Ext4Volume,
     inode: Inode,
   ) {
     this.size = inode.size;
+    this.inodeAt = inode.offset;
     if (inode.flags & EXT4_INLINE_DATA_FL) this.inline = inlineData(inode, vol.where);
     else if (inode.flags & EXT4_EXTENTS_FL) this.mapper = new ExtentMapper(vol, inode);
     else this.mapper = new IndirectMapper(vol, inode);
@@ -42,7 +44,7 @@ export class InodeData {
       const run = this.mapper!.map(logical);
       const take = Math.min(n - done, run.count * bs - within);
       if (run.physical === null) buf.fill(0, offset + done, offset + done + take);
-      else this.vol.readData(buf, offset + done, take, run.physical, within, Math.ceil((within + take) / bs));
+      else this.vol.readData(buf, offset + done, take, run.physical, within, Math.ceil((within + take) / bs), this.inodeAt);
       done += take;
     }
     return n;

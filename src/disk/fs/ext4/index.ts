@@ -17,7 +17,7 @@ export const ext4Type: FilesystemType = {
     const backend = new Ext4Backend(vol, new GroupTable(volume, where, sb));
     // The root must be a directory: a cheap check that the group descriptors and inode table make sense.
     const root = backend.inode(ROOT_INO);
-    if (root.type !== "dir") throw new DiskError(where, root.offset, `ext: the root inode is a ${root.type}, not a directory`);
+    if (root.type !== "dir") throw new DiskError(where, root.offset, `ext: the root inode is not a directory (${root.type})`);
     return { type: flavour(sb), uuid: sb.uuid, label: sb.label, size: sb.blocksCount * sb.blockSize, backend };
   },
 };

@@ -58,9 +58,9 @@ export class Ext4Volume {
     return b;
   }
 
-  /** Bytes of file data from physical block `block` at `within`, checked. */
-  readData(buf: Uint8Array, offset: number, length: number, block: number, within: number, blocks: number): void {
-    this.checkRun(block, blocks, null, "ext file data");
+  /** Bytes of file data from physical block `block` at `within`, checked; `inodeAt` names the inode in errors. */
+  readData(buf: Uint8Array, offset: number, length: number, block: number, within: number, blocks: number, inodeAt: number): void {
+    this.checkRun(block, blocks, inodeAt, "ext file data of the inode");
     readInto(this.source, this.where, buf, offset, length, block * this.sb.blockSize + within);
   }
 }
