@@ -79,8 +79,10 @@ common_tree() { # dir
 
 oracles() { # name image
   name=$1; img=$2
-  # read-only from here: the oracle passes below must not change atimes they then report
-  mount -o remount,ro "$mnt"
+  # mounted again read-only: the kernel's view is then what is on disk (not inodes cached in memory), and the
+  # oracle passes below cannot change the atimes they report
+  umount "$mnt"
+  mount -o loop,ro "$img" "$mnt"
   (cd "$mnt" && find . -printf '%p\t%y\t%#m\t%U\t%G\t%s\t%n\t%i\t%A@\t%T@\t%C@\t%l\n' | LC_ALL=C sort) >"$out/$name.find.tsv"
   (cd "$mnt" && find . -type f ! -name 'big-*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) >"$out/$name.sha256"
   : >"$out/$name.ranges.txt"
@@ -154,4 +156,15 @@ printf 'tiny\n' >"$mnt/small-dir/tiny"
 head -c 100 /dev/zero | tr '\0' 'i' >"$mnt/inline-100"
 sync
 oracles inline "$work/inline.img"
+# ext4 with meta_bg: descriptors live in each meta group (16 groups of 1 KiB blocks with 64-byte descriptors),
+# not in one table after the superblock; 32 groups make two meta groups.
+make metabg 32M -t ext4 -b 1024 -g 1024 -N 2048 -O meta_bg,^resize_inode -L quarry-metabg -U 5a5b5c5d-6e6f-4071-8283-949596979899
+sync
+oracles metabg "$work/metabg.img"
+
+# revision 0 (the original layout): 128-byte inodes, no features at all, so no file_type in directory
+# entries (the reader takes each entry's type from its inode).
+make rev0 16M -t ext2 -r 0 -b 1024 -N 1024 -U 0a0b0c0d-1e1f-4021-8233-445566778899
+sync
+oracles rev0 "$work/rev0.img"
 ls -l "$out"

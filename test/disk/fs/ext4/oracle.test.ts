@@ -35,9 +35,10 @@ describe.each(IMAGES)("%s image", (name) => {
   it("superblock: type, UUID, label and size as dumpe2fs shows them", () => {
     const d = dumpe2fs(name);
     expect(ext4Type.probe(source(name))).toBe(true);
-    expect(opened.type).toBe(name === "inline" ? "ext4" : name);
+    expect(opened.type).toBe({ inline: "ext4", metabg: "ext4", rev0: "ext2" }[name as string] ?? name);
     expect(opened.uuid).toBe(d.get("Filesystem UUID"));
-    expect(opened.label).toBe(d.get("Filesystem volume name"));
+    const label = d.get("Filesystem volume name");
+    expect(opened.label).toBe(label === "<none>" ? null : label);
     expect(opened.size).toBe(Number(d.get("Block count")) * Number(d.get("Block size")));
   });
 
@@ -117,5 +118,9 @@ describe("the fixtures exercise what they claim (debugfs stat)", () => {
     const inline = debugfsStats("inline");
     expect(inline.get("/inline-100")).toMatch(/system\.data \(40\)/);
     expect(inline.get("/small-dir")).toMatch(/Size of inline data: 60/);
+    // meta_bg: inodes past group 15 (64 per group) sit in groups whose descriptors are in the second meta group
+    expect(dumpe2fs("metabg").get("Filesystem features")).toMatch(/meta_bg/);
+    expect(Math.max(...findRows("metabg").map((r) => r.ino))).toBeGreaterThan(16 * Number(dumpe2fs("metabg").get("Inodes per group")));
+    expect(dumpe2fs("rev0").get("Filesystem features")).toBe("(none)");
   });
 });
