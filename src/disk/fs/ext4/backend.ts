@@ -57,7 +57,7 @@ export class Ext4Backend implements FsBackend {
       // i_block: the parent's inode number, then entries; system.data: more entries.
       parseDirEntries(dir.iBlock, 4, dir.iBlock.length, hasFileType, vol.blockSize, vol.where, dir.offset + 0x28, list);
       const extra = systemData(dir, vol.where);
-      parseDirEntries(extra, 0, extra.length, hasFileType, vol.blockSize, vol.where, dir.offset, list);
+      parseDirEntries(extra, 0, extra.length, hasFileType, vol.blockSize, vol.where, null, list);
     } else {
       const data = new InodeData(vol, dir);
       const bs = vol.blockSize;
@@ -66,7 +66,7 @@ export class Ext4Backend implements FsBackend {
       for (let pos = 0; pos < data.size; pos += bs) {
         const n = data.read(block, 0, bs, pos);
         if (n < bs) throw new DiskError(vol.where, dir.offset + 0x04, `ext directory inode ${dir.ino}: size ${data.size} is not whole blocks`);
-        parseDirEntries(block, 0, bs, hasFileType, bs, vol.where, dir.offset, list);
+        parseDirEntries(block, 0, bs, hasFileType, bs, vol.where, data.locate(pos), list);
       }
     }
     const byName = new Map<string, RawDirent>();
@@ -82,7 +82,7 @@ export class Ext4Backend implements FsBackend {
       if (name === "..") return null; // the RootFilesystem resolves ".." before asking
       const e = this.entries(node).get(name);
       if (!e) return null;
-      node = this.inode(e.ino, node.offset);
+      node = this.inode(e.ino, e.at);
     }
     return node;
   }
@@ -116,7 +116,7 @@ export class Ext4Backend implements FsBackend {
     const n = this.found(path);
     if (n.type !== "dir") throw new FsError("ENOTDIR", path);
     const out: DirEntry[] = [];
-    for (const e of this.entries(n).values()) out.push({ name: e.name, type: e.type ?? this.inode(e.ino, n.offset).type });
+    for (const e of this.entries(n).values()) out.push({ name: e.name, type: e.type ?? this.inode(e.ino, e.at).type });
     return out;
   }
 

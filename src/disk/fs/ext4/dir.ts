@@ -11,30 +11,32 @@ export interface RawDirent {
   readonly name: string;
   /** From file_type, or null when the filesystem lacks the filetype feature (or the value is unknown). */
   readonly type: FileType | null;
+  /** Byte offset of the entry in the volume (null inside inline data), for errors about what it names. */
+  readonly at: number | null;
 }
 
 const DIRENT_TYPES: readonly (FileType | null)[] = [null, "file", "dir", "chardev", "blockdev", "fifo", "socket", "symlink"];
 
 /**
  * Appends the entries of b[start, end) to `out` (not "." or "..", nor names a path cannot hold). `at` is the
- * volume offset of b[0], for errors.
+ * volume offset of b[0] (null for inline data), for errors.
  */
-export function parseDirEntries(b: Uint8Array, start: number, end: number, hasFileType: boolean, blockSize: number, where: string, at: number, out: RawDirent[]): void {
+export function parseDirEntries(b: Uint8Array, start: number, end: number, hasFileType: boolean, blockSize: number, where: string, at: number | null, out: RawDirent[]): void {
   let pos = start;
   while (pos < end) {
-    if (pos + 8 > end) throw new DiskError(where, at + pos, `ext directory entry header runs past its block`);
+    if (pos + 8 > end) throw new DiskError(where, at === null ? null : at + pos, `ext directory entry header runs past its block`);
     const ino = le32(b, pos);
     let recLen = le16(b, pos + 4);
     // 64 KiB blocks: a rec_len of 65536 does not fit 16 bits and is stored as 65535 (or 0).
     if (blockSize === 65536 && (recLen === 65535 || recLen === 0)) recLen = 65536;
     const nameLen = hasFileType ? b[pos + 6]! : le16(b, pos + 6);
     if (recLen < 8 || recLen & 3 || pos + recLen > end || 8 + nameLen > recLen) {
-      throw new DiskError(where, at + pos + 4, `ext directory entry: rec_len ${recLen} with name_len ${nameLen} does not fit (${end - pos} bytes left)`);
+      throw new DiskError(where, at === null ? null : at + pos + 4, `ext directory entry: rec_len ${recLen} with name_len ${nameLen} does not fit (${end - pos} bytes left)`);
     }
     if (ino !== 0 && nameLen > 0) {
       const name = decodeLenient(b, pos + 8, pos + 8 + nameLen);
       if (name !== "." && name !== ".." && !name.includes("/") && !name.includes("\0")) {
-        out.push({ ino, name, type: hasFileType ? (DIRENT_TYPES[b[pos + 7]!] ?? null) : null });
+        out.push({ ino, name, type: hasFileType ? (DIRENT_TYPES[b[pos + 7]!] ?? null) : null, at: at === null ? null : at + pos });
       }
     }
     pos += recLen;

@@ -27,6 +27,15 @@ export class InodeData {
     if (this.size > maxBlocks * vol.blockSize) throw new DiskError(vol.where, inode.offset + 0x04, `ext inode ${inode.ino}: i_size ${this.size} is past what its block map can address`);
   }
 
+  /** The volume byte offset holding `position` of the data, or null in a hole or inline data (for errors). */
+  locate(position: number): number | null {
+    if (!this.mapper) return null;
+    const bs = this.vol.blockSize;
+    const logical = Math.floor(position / bs);
+    const run = this.mapper.map(logical);
+    return run.physical === null ? null : run.physical * bs + (position - logical * bs);
+  }
+
   /** Up to `length` bytes at `position` into buf[offset…); the count read (0 at or past the end). */
   read(buf: Uint8Array, offset: number, length: number, position: number): number {
     if (!(position >= 0) || position >= this.size || length <= 0) return 0;
