@@ -167,4 +167,8 @@ oracles metabg "$work/metabg.img"
 make rev0 16M -t ext2 -r 0 -b 1024 -N 1024 -U 0a0b0c0d-1e1f-4021-8233-445566778899
 sync
 oracles rev0 "$work/rev0.img"
+# ext4 with bigalloc: 4 KiB blocks allocated in 16 KiB clusters (extents still count blocks).
+make bigalloc 16M -t ext4 -b 4096 -C 16384 -O bigalloc,^has_journal -N 1024 -L quarry-bigalloc -U 7b7c7d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d
+sync
+oracles bigalloc "$work/bigalloc.img"
 ls -l "$out"

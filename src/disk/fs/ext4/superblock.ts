@@ -24,10 +24,13 @@ export const RO_COMPAT_HUGE_FILE = 0x8;
 export const RO_COMPAT_GDT_CSUM = 0x10;
 export const RO_COMPAT_DIR_NLINK = 0x20;
 export const RO_COMPAT_EXTRA_ISIZE = 0x40;
+export const RO_COMPAT_BIGALLOC = 0x200;
 export const RO_COMPAT_METADATA_CSUM = 0x400;
 
 /** 64 KiB: the largest block size Linux mounts (s_log_block_size 6). */
 const MAX_LOG_BLOCK_SIZE = 6;
+/** Clusters of at most 2^16 blocks (the kernel's limit is lower still). */
+const MAX_LOG_CLUSTER_RATIO = 16;
 
 export interface Superblock {
   readonly inodesCount: number;
@@ -80,8 +83,16 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
   if (firstDataBlock !== (blockSize === 1024 ? 1 : 0) && firstDataBlock !== 0) throw bad(0x14, `s_first_data_block ${firstDataBlock} with ${blockSize}-byte blocks`);
   if (blocksCount <= firstDataBlock) throw bad(0x04, `s_blocks_count ${blocksCount} leaves no blocks`);
 
+  // bigalloc: the bitmaps count clusters of 2^n blocks, so a group spans that many times more blocks.
+  let clusterRatio = 1;
+  if (featureRoCompat & RO_COMPAT_BIGALLOC) {
+    const logCluster = le32(b, 0x1c);
+    if (logCluster < logBlockSize || logCluster > logBlockSize + MAX_LOG_CLUSTER_RATIO) throw bad(0x1c, `s_log_cluster_size ${logCluster} with s_log_block_size ${logBlockSize}`);
+    clusterRatio = 2 ** (logCluster - logBlockSize);
+  }
   const blocksPerGroup = le32(b, 0x20);
-  if (blocksPerGroup < 8 || blocksPerGroup > blockSize * 8) throw bad(0x20, `s_blocks_per_group ${blocksPerGroup} is not in 8 … ${blockSize * 8}`);
+  const maxPerGroup = blockSize * 8 * clusterRatio;
+  if (blocksPerGroup < 8 || blocksPerGroup > maxPerGroup) throw bad(0x20, `s_blocks_per_group ${blocksPerGroup} is not in 8 … ${maxPerGroup}`);
   const inodesPerGroup = le32(b, 0x28);
   if (inodesPerGroup < 1 || inodesPerGroup > blockSize * 8) throw bad(0x28, `s_inodes_per_group ${inodesPerGroup} is not in 1 … ${blockSize * 8}`);
   const groupCount = Math.ceil((blocksCount - firstDataBlock) / blocksPerGroup);
@@ -124,7 +135,7 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
 /** "ext4" when any ext4-only feature is on, "ext3" for a journal, else "ext2": what blkid calls them. */
 export function flavour(sb: Superblock): "ext2" | "ext3" | "ext4" {
   const ext4Incompat = INCOMPAT_EXTENTS | INCOMPAT_64BIT | INCOMPAT_FLEX_BG | INCOMPAT_INLINE_DATA | INCOMPAT_EA_INODE;
-  const ext4RoCompat = RO_COMPAT_HUGE_FILE | RO_COMPAT_GDT_CSUM | RO_COMPAT_DIR_NLINK | RO_COMPAT_EXTRA_ISIZE | RO_COMPAT_METADATA_CSUM;
+  const ext4RoCompat = RO_COMPAT_BIGALLOC | RO_COMPAT_HUGE_FILE | RO_COMPAT_GDT_CSUM | RO_COMPAT_DIR_NLINK | RO_COMPAT_EXTRA_ISIZE | RO_COMPAT_METADATA_CSUM;
   if (sb.featureIncompat & ext4Incompat || sb.featureRoCompat & ext4RoCompat) return "ext4";
   return sb.featureCompat & COMPAT_HAS_JOURNAL ? "ext3" : "ext2";
 }

@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { BufferSource } from "../../../../src/fs/tar/source.js";
 
 export const FIXTURES = path.resolve("fixtures/disk/fs/ext4");
-export const IMAGES = ["ext4", "ext2", "ext3", "inline", "metabg", "rev0"] as const;
+export const IMAGES = ["ext4", "ext2", "ext3", "inline", "metabg", "rev0", "bigalloc"] as const;
 
 export function image(name: string): Uint8Array {
   return new Uint8Array(gunzipSync(fs.readFileSync(path.join(FIXTURES, `${name}.img.gz`))));

@@ -35,7 +35,7 @@ describe.each(IMAGES)("%s image", (name) => {
   it("superblock: type, UUID, label and size as dumpe2fs shows them", () => {
     const d = dumpe2fs(name);
     expect(ext4Type.probe(source(name))).toBe(true);
-    expect(opened.type).toBe({ inline: "ext4", metabg: "ext4", rev0: "ext2" }[name as string] ?? name);
+    expect(opened.type).toBe({ inline: "ext4", metabg: "ext4", rev0: "ext2", bigalloc: "ext4" }[name as string] ?? name);
     expect(opened.uuid).toBe(d.get("Filesystem UUID"));
     const label = d.get("Filesystem volume name");
     expect(opened.label).toBe(label === "<none>" ? null : label);
