@@ -10,7 +10,7 @@ import { InodeData } from "./file.js";
 import type { GroupTable } from "./groups.js";
 import { systemData } from "./inline.js";
 import { EXT4_HUGE_FILE_FL, EXT4_INLINE_DATA_FL, type Inode, parseInode } from "./inode.js";
-import { INCOMPAT_FILETYPE } from "./superblock.js";
+import { INCOMPAT_FILETYPE, INCOMPAT_LARGEDIR } from "./superblock.js";
 import type { Ext4Volume } from "./volume.js";
 
 export const ROOT_INO = 2;
@@ -43,7 +43,7 @@ export class Ext4Backend implements FsBackend {
     const index = (ino - 1) % sb.inodesPerGroup;
     const offset = this.groups.inodeTable(group) * sb.blockSize + index * sb.inodeSize;
     const raw = readExact(this.vol.source, where, offset, sb.inodeSize, `ext inode ${ino}`);
-    return remember(this.inodes, ino, parseInode(raw, ino, offset, where), INODE_CACHE);
+    return remember(this.inodes, ino, parseInode(raw, ino, offset, where, (sb.featureIncompat & INCOMPAT_LARGEDIR) !== 0), INODE_CACHE);
   }
 
   /** A directory's entries by name (the first of duplicate names wins), in on-disk order. */

@@ -78,11 +78,13 @@ function time(raw: Uint8Array, field: number, extraField: number | null): Timest
   return Timestamp.fromUnixInRange(seconds, micros);
 }
 
-export function parseInode(raw: Uint8Array, ino: number, offset: number, where: string): Inode {
+/** `largeDir`: the large_dir feature, under which directories use i_size_high too. */
+export function parseInode(raw: Uint8Array, ino: number, offset: number, where: string, largeDir: boolean): Inode {
   const mode = le16(raw, 0x00);
   const type = fileTypeOf(mode);
-  // i_size_high is the size's top half for every type (ext4 dirs may pass 4 GiB with large_dir).
-  const sizeHi = le32(raw, 0x6c);
+  // i_size_high is the size's top half for regular files (and, with large_dir, directories); elsewhere it
+  // was ext2's i_dir_acl, and the kernel ignores it.
+  const sizeHi = type === "file" || (largeDir && type === "dir") ? le32(raw, 0x6c) : 0;
   if (sizeHi > 0x1fffff) throw new DiskError(where, offset + 0x6c, `ext inode ${ino}: i_size_high 0x${sizeHi.toString(16)} is past 2^53`);
   const size = sizeHi * 0x100000000 + le32(raw, 0x04);
   let extraIsize = 0;

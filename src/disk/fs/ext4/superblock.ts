@@ -17,6 +17,7 @@ export const INCOMPAT_EXTENTS = 0x40;
 export const INCOMPAT_64BIT = 0x80;
 export const INCOMPAT_FLEX_BG = 0x200;
 export const INCOMPAT_EA_INODE = 0x400;
+export const INCOMPAT_LARGEDIR = 0x4000;
 export const INCOMPAT_INLINE_DATA = 0x8000;
 // s_feature_ro_compat
 export const RO_COMPAT_SPARSE_SUPER = 0x1;
