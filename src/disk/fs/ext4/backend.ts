@@ -5,12 +5,12 @@ import { components } from "../../../fs/path.js";
 import { type DirEntry, type FileHandle, type FileStat, FsError, type FsBackend } from "../../../fs/types.js";
 import { decodeLenient } from "../../../util/text.js";
 import { DiskError } from "../../types.js";
-import { parseDirEntries, type RawDirent } from "./dir.js";
+import { type DirFormat, parseDirEntries, type RawDirent } from "./dir.js";
 import { InodeData } from "./file.js";
 import type { GroupTable } from "./groups.js";
 import { systemData } from "./inline.js";
 import { EXT4_HUGE_FILE_FL, EXT4_INLINE_DATA_FL, type Inode, parseInode } from "./inode.js";
-import { INCOMPAT_FILETYPE, INCOMPAT_LARGEDIR } from "./superblock.js";
+import { INCOMPAT_DIRDATA, INCOMPAT_FILETYPE, INCOMPAT_LARGEDIR } from "./superblock.js";
 import type { Ext4Volume } from "./volume.js";
 
 export const ROOT_INO = 2;
@@ -51,13 +51,13 @@ export class Ext4Backend implements FsBackend {
     const hit = this.dirs.get(dir.ino);
     if (hit) return hit;
     const { vol } = this;
-    const hasFileType = (vol.sb.featureIncompat & INCOMPAT_FILETYPE) !== 0;
+    const fmt: DirFormat = { fileType: (vol.sb.featureIncompat & INCOMPAT_FILETYPE) !== 0, dirData: (vol.sb.featureIncompat & INCOMPAT_DIRDATA) !== 0, blockSize: vol.blockSize };
     const list: RawDirent[] = [];
     if (dir.flags & EXT4_INLINE_DATA_FL) {
       // i_block: the parent's inode number, then entries; system.data: more entries.
-      parseDirEntries(dir.iBlock, 4, dir.iBlock.length, hasFileType, vol.blockSize, vol.where, dir.offset + 0x28, list);
+      parseDirEntries(dir.iBlock, 4, dir.iBlock.length, fmt, vol.where, dir.offset + 0x28, list);
       const extra = systemData(dir, vol.where);
-      parseDirEntries(extra, 0, extra.length, hasFileType, vol.blockSize, vol.where, null, list);
+      parseDirEntries(extra, 0, extra.length, fmt, vol.where, null, list);
     } else {
       const data = new InodeData(vol, dir);
       const bs = vol.blockSize;
@@ -66,7 +66,7 @@ export class Ext4Backend implements FsBackend {
       for (let pos = 0; pos < data.size; pos += bs) {
         const n = data.read(block, 0, bs, pos);
         if (n < bs) throw new DiskError(vol.where, dir.offset + 0x04, `ext directory inode ${dir.ino}: size ${data.size} is not whole blocks`);
-        parseDirEntries(block, 0, bs, hasFileType, bs, vol.where, data.locate(pos), list);
+        parseDirEntries(block, 0, bs, fmt, vol.where, data.locate(pos), list);
       }
     }
     const byName = new Map<string, RawDirent>();

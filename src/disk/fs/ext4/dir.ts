@@ -21,7 +21,17 @@ const DIRENT_TYPES: readonly (FileType | null)[] = [null, "file", "dir", "charde
  * Appends the entries of b[start, end) to `out` (not "." or "..", nor names a path cannot hold). `at` is the
  * volume offset of b[0] (null for inline data), for errors.
  */
-export function parseDirEntries(b: Uint8Array, start: number, end: number, hasFileType: boolean, blockSize: number, where: string, at: number | null, out: RawDirent[]): void {
+export interface DirFormat {
+  /** The filetype feature: an 8-bit name_len and a file_type byte (else a 16-bit name_len). */
+  readonly fileType: boolean;
+  /** The dirdata feature (Lustre): file_type's high nibble flags data stored after the name. */
+  readonly dirData: boolean;
+  readonly blockSize: number;
+}
+
+export function parseDirEntries(b: Uint8Array, start: number, end: number, fmt: DirFormat, where: string, at: number | null, out: RawDirent[]): void {
+  const { fileType: hasFileType, blockSize } = fmt;
+  const typeMask = fmt.dirData ? 0x0f : 0xff;
   let pos = start;
   while (pos < end) {
     if (pos + 8 > end) throw new DiskError(where, at === null ? null : at + pos, `ext directory entry header runs past its block`);
@@ -36,7 +46,7 @@ export function parseDirEntries(b: Uint8Array, start: number, end: number, hasFi
     if (ino !== 0 && nameLen > 0) {
       const name = decodeLenient(b, pos + 8, pos + 8 + nameLen);
       if (name !== "." && name !== ".." && !name.includes("/") && !name.includes("\0")) {
-        out.push({ ino, name, type: hasFileType ? (DIRENT_TYPES[b[pos + 7]!] ?? null) : null, at: at === null ? null : at + pos });
+        out.push({ ino, name, type: hasFileType ? (DIRENT_TYPES[b[pos + 7]! & typeMask] ?? null) : null, at: at === null ? null : at + pos });
       }
     }
     pos += recLen;

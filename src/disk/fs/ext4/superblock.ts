@@ -17,8 +17,14 @@ export const INCOMPAT_EXTENTS = 0x40;
 export const INCOMPAT_64BIT = 0x80;
 export const INCOMPAT_FLEX_BG = 0x200;
 export const INCOMPAT_EA_INODE = 0x400;
+export const INCOMPAT_DIRDATA = 0x1000;
 export const INCOMPAT_LARGEDIR = 0x4000;
 export const INCOMPAT_INLINE_DATA = 0x8000;
+/**
+ * Incompatible features this reader knows how to read past (or can ignore for reading: recover, mmp,
+ * csum_seed, encrypt, casefold). Any other bit means a layout it does not know: refused, as the kernel does.
+ */
+const KNOWN_INCOMPAT = 0x2 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000;
 // s_feature_ro_compat
 export const RO_COMPAT_SPARSE_SUPER = 0x1;
 export const RO_COMPAT_HUGE_FILE = 0x8;
@@ -75,6 +81,7 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
   const featureRoCompat = le32(b, 0x64);
   if (featureIncompat & INCOMPAT_JOURNAL_DEV) throw bad(0x60, "an external journal device, not a filesystem");
   if (featureIncompat & INCOMPAT_COMPRESSION) throw bad(0x60, "the compression feature is not supported");
+  if (featureIncompat & ~KNOWN_INCOMPAT) throw bad(0x60, `unknown incompatible features 0x${(featureIncompat & ~KNOWN_INCOMPAT).toString(16)}`);
   const is64 = (featureIncompat & INCOMPAT_64BIT) !== 0;
 
   const blocksHi = is64 ? le32(b, 0x150) : 0;

@@ -67,6 +67,9 @@ describe("ext damage raises DiskError at the byte", () => {
     expect(ext4Type.probe(new BufferSource(img))).toBe(false);
     diskError(() => open(img), 1024 + 0x38, /magic/);
     diskError(() => open(image("ext4").slice(0, 1500)), 1024, /runs past the end/);
+    img = image("ext4");
+    img[1024 + 0x60 + 2] |= 0x40; // incompat 0x400000: no such feature
+    diskError(() => open(img), 1024 + 0x60, /unknown incompatible features 0x400000/);
   });
 
   it("an extent tree block that points to itself is refused by its depth, not walked", () => {
