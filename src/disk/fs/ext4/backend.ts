@@ -16,6 +16,8 @@ import type { Ext4Volume } from "./volume.js";
 export const ROOT_INO = 2;
 const INODE_CACHE = 512;
 const DIR_CACHE = 32;
+/** Entries kept across the cached listings: a few huge directories (a maildir) must not pin gigabytes. */
+const DIR_CACHE_ENTRIES = 200_000;
 
 function remember<K, V>(m: Map<K, V>, k: K, v: V, cap: number): V {
   if (m.size >= cap) m.delete(m.keys().next().value!);
@@ -27,6 +29,7 @@ export class Ext4Backend implements FsBackend {
   readonly kind = "ext4";
   private readonly inodes = new Map<number, Inode>();
   private readonly dirs = new Map<number, Map<string, RawDirent>>();
+  private dirEntriesCached = 0;
 
   constructor(
     private readonly vol: Ext4Volume,
@@ -71,7 +74,14 @@ export class Ext4Backend implements FsBackend {
     }
     const byName = new Map<string, RawDirent>();
     for (const e of list) if (!byName.has(e.name)) byName.set(e.name, e);
-    return remember(this.dirs, dir.ino, byName, DIR_CACHE);
+    while (this.dirs.size > 0 && (this.dirs.size >= DIR_CACHE || this.dirEntriesCached + byName.size > DIR_CACHE_ENTRIES)) {
+      const [oldest, old] = this.dirs.entries().next().value!;
+      this.dirs.delete(oldest);
+      this.dirEntriesCached -= old.size;
+    }
+    this.dirs.set(dir.ino, byName);
+    this.dirEntriesCached += byName.size;
+    return byName;
   }
 
   /** The inode at `path`, null when a component is missing, "notdir" when one is not a directory. */
