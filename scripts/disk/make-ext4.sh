@@ -14,6 +14,7 @@ set -eu
 out=fixtures/disk/fs/ext4
 work=$(mktemp -d)
 mnt=$work/mnt
+xattrs=yes
 mkdir -p "$out" "$mnt"
 trap 'umount "$mnt" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -58,6 +59,10 @@ common_tree() { # dir
   ln -s hello.txt "$d/fast-link"
   ln -s "a/b/c/$(printf 'x%.0s' $(seq 1 100))/../deep.txt" "$d/slow-link"
   ln -s /etc/passwd "$d/abs-link"
+  # a fast symlink that owns an extended attribute block (i_blocks is not zero, i_file_acl is set)
+  # (not on the revision 0 image: adding an xattr makes the kernel raise it to revision 1)
+  ln -s hello.txt "$d/xattr-link"
+  [ "$xattrs" = no ] || python3 -c 'import os,sys; os.setxattr(sys.argv[1], "trusted.quarry", b"v" * 300, follow_symlinks=False)' "$d/xattr-link"
   ln "$d/hello.txt" "$d/hard-link"
   mkfifo "$d/fifo"
   mknod "$d/null-dev" c 1 3
@@ -104,7 +109,7 @@ oracles() { # name image
   done
   : >"$out/$name.debugfs-stat.txt"
   for p in / /many /hello.txt /sparse.bin /frag.bin /seq.bin /fast-link /slow-link /owned /times /old /future \
-      /big-sparse.bin /prealloc.bin /blockmap.bin /small-dir /inline-100; do
+      /big-sparse.bin /prealloc.bin /blockmap.bin /small-dir /inline-100 /xattr-link; do
     debugfs -R "stat $p" "$img" 2>&1 | grep -q "File not found" && continue
     printf '== %s\n' "$p" >>"$out/$name.debugfs-stat.txt"
     debugfs -R "stat $p" "$img" 2>/dev/null >>"$out/$name.debugfs-stat.txt"
@@ -164,9 +169,11 @@ oracles metabg "$work/metabg.img"
 
 # revision 0 (the original layout): 128-byte inodes, no features at all, so no file_type in directory
 # entries (the reader takes each entry's type from its inode).
+xattrs=no
 make rev0 16M -t ext2 -r 0 -b 1024 -N 1024 -U 0a0b0c0d-1e1f-4021-8233-445566778899
 sync
 oracles rev0 "$work/rev0.img"
+xattrs=yes
 # ext4 with bigalloc: 4 KiB blocks allocated in 16 KiB clusters (extents still count blocks).
 make bigalloc 16M -t ext4 -b 4096 -C 16384 -O bigalloc,^has_journal -N 1024 -L quarry-bigalloc -U 7b7c7d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d
 sync

@@ -141,7 +141,7 @@ export class Ext4Backend implements FsBackend {
     if (n.size > bs) throw new DiskError(this.vol.where, n.offset + 0x04, `ext symlink inode ${n.ino}: target of ${n.size} bytes is longer than a block`);
     // A fast symlink keeps its target in i_block and owns no blocks (beyond an extended attribute block).
     const sectors = n.flags & EXT4_HUGE_FILE_FL ? n.blocks * (bs / 512) : n.blocks;
-    const eaSectors = n.fileAcl ? bs / 512 : 0;
+    const eaSectors = n.fileAcl ? this.vol.sb.clusterSize / 512 : 0; // an xattr block takes a whole cluster
     if (!(n.flags & EXT4_INLINE_DATA_FL) && sectors - eaSectors <= 0 && n.size <= n.iBlock.length) return n.iBlock.slice(0, n.size);
     const data = new InodeData(this.vol, n);
     const buf = new Uint8Array(n.size);

@@ -44,6 +44,8 @@ export interface Superblock {
   readonly blocksCount: number;
   readonly firstDataBlock: number;
   readonly blockSize: number;
+  /** Bytes per allocation cluster: the block size, or 2^s_log_cluster_size KiB under bigalloc. */
+  readonly clusterSize: number;
   readonly blocksPerGroup: number;
   readonly inodesPerGroup: number;
   readonly groupCount: number;
@@ -125,6 +127,7 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
     blocksCount,
     firstDataBlock,
     blockSize,
+    clusterSize: blockSize * clusterRatio,
     blocksPerGroup,
     inodesPerGroup,
     groupCount,

@@ -121,6 +121,11 @@ describe("the fixtures exercise what they claim (debugfs stat)", () => {
     // meta_bg: inodes past group 15 (64 per group) sit in groups whose descriptors are in the second meta group
     expect(dumpe2fs("metabg").get("Filesystem features")).toMatch(/meta_bg/);
     expect(Math.max(...findRows("metabg").map((r) => r.ino))).toBeGreaterThan(16 * Number(dumpe2fs("metabg").get("Inodes per group")));
+    // revision 0: no features, so no filetype in entries
+    expect(dumpe2fs("rev0").get("Filesystem revision #")).toMatch(/^0 /);
     expect(dumpe2fs("rev0").get("Filesystem features")).toBe("(none)");
+    // a fast symlink owning an xattr block
+    expect(debugfsStats("ext2").get("/xattr-link")).toMatch(/File ACL: [1-9]/);
+    expect(debugfsStats("bigalloc").get("/xattr-link")).toMatch(/Blockcount: 32\b/);
   });
 });
