@@ -136,6 +136,14 @@ printf 'tail of the big file\n' | dd of="$mnt/big-sparse.bin" bs=1 seek=$((5 * 1
 fallocate -l 1M "$mnt/prealloc.bin"
 printf 'written inside a preallocated range\n' | dd of="$mnt/prealloc.bin" bs=4096 seek=100 conv=notrunc status=none
 sync
+# Stale bytes in the unwritten extents' blocks (as a reused disk has): the kernel still reads them as zeros.
+umount "$mnt"
+for r in $(debugfs -R 'stat /prealloc.bin' "$work/ext4.img" 2>/dev/null | grep -o '([0-9-]*\[u\]):[0-9-]*' | sed 's/.*://'); do
+  first=${r%-*}; last=${r#*-}
+  yes 'STALE BYTES OF AN UNWRITTEN EXTENT' | head -c $(((last - first + 1) * 4096)) \
+    | dd of="$work/ext4.img" bs=4096 seek="$first" conv=notrunc status=none
+done
+mount -o loop "$work/ext4.img" "$mnt"
 oracles ext4 "$work/ext4.img"
 
 # ext2: 1 KiB blocks, block maps (direct, indirect, double and triple indirect), 32-byte descriptors,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ext4Type } from "../../../../src/disk/fs/ext4/index.js";
 import type { FileStat, FsBackend } from "../../../../src/fs/types.js";
 import type { Timestamp } from "../../../../src/records/timestamp.js";
-import { debugfsListings, debugfsStats, dumpe2fs, findRows, IMAGES, ranges, sha256s, source } from "./fixtures.js";
+import { debugfsListings, debugfsStats, dumpe2fs, findRows, image, IMAGES, ranges, sha256s, source } from "./fixtures.js";
 
 const FIND_TYPES: Record<string, FileStat["type"]> = { f: "file", d: "dir", l: "symlink", p: "fifo", c: "chardev", b: "blockdev", s: "socket" };
 
@@ -111,7 +111,10 @@ describe("the fixtures exercise what they claim (debugfs stat)", () => {
     const ext4 = debugfsStats("ext4");
     expect(ext4.get("/frag.bin")).toMatch(/\(ETB0\):\d+.*\(ETB0\):\d+/s); // two leaf blocks below the root
     expect(parseInt(/Flags: 0x([0-9a-f]+)/.exec(ext4.get("/many")!)![1]!, 16) & 0x1000).toBeTruthy(); // EXT4_INDEX_FL
-    expect(ext4.get("/prealloc.bin")).toMatch(/\[u\]/); // an unwritten extent
+    expect(ext4.get("/prealloc.bin")).toMatch(/\[u\]/); // an unwritten extent…
+    const [first] = /\(\d+-\d+\[u\]\):(\d+)/.exec(ext4.get("/prealloc.bin")!)!.slice(1);
+    const stale = image("ext4").subarray(Number(first) * 4096, Number(first) * 4096 + 5);
+    expect(new TextDecoder().decode(stale)).toBe("STALE"); // …whose blocks hold stale bytes (read as zeros)
     expect(dumpe2fs("ext4").get("Group descriptor size")).toBe("64");
     expect(debugfsStats("ext2").get("/blockmap.bin")).toMatch(/\(TIND\)/);
     expect(dumpe2fs("ext2").get("Filesystem features")).not.toMatch(/extent/);
