@@ -1,0 +1,165 @@
+// MBR and GPT partition tables made by sfdisk and sgdisk, checked against the tools' own reports and against
+// the SHA-256 of each partition as dd read it (fixtures/disk/volume/volumes.sha256).
+import { describe, expect, it } from "vitest";
+import { BufferSource } from "../../../src/fs/tar/source.js";
+import { readGpt } from "../../../src/disk/volume/gpt.js";
+import { findVolumes } from "../../../src/disk/volume/index.js";
+import { readMbr } from "../../../src/disk/volume/mbr.js";
+import { DiskError } from "../../../src/disk/types.js";
+import { image, report, sha256Of, sums, text } from "./fixtures.js";
+
+interface SfdiskPart {
+  node: string;
+  start: number;
+  size: number;
+  type: string;
+  bootable?: boolean;
+  uuid?: string;
+  name?: string;
+}
+interface Sfdisk {
+  partitiontable: { label: string; id: string; partitions: SfdiskPart[] };
+}
+
+/** XOR one byte of an image. */
+const flip = (b: Uint8Array, at: number, mask: number): void => {
+  b[at] = b[at]! ^ mask;
+};
+
+const partNumber = (node: string): number => Number(/(\d+)$/.exec(node)![1]);
+
+function expectSums(img: string, volumes: { name: string; offset: number | null; size: number; source: BufferSource | import("../../../src/disk/types.js").ByteSource }[], skip: string[] = []): void {
+  const want = sums().filter((s) => s.image === img && !skip.includes(s.volume));
+  expect(want.length).toBeGreaterThan(0);
+  for (const s of want) {
+    const v = volumes.find((x) => x.name === s.volume);
+    expect(v, `${img} ${s.volume}`).toBeDefined();
+    expect(v!.size).toBe(s.size);
+    if (s.offset !== null) expect(v!.offset).toBe(s.offset);
+    expect(sha256Of(v!.source), `${img} ${s.volume}`).toBe(s.sha256);
+  }
+}
+
+describe("MBR (sfdisk)", () => {
+  const sf = report<Sfdisk>("mbr.img.sfdisk.json").partitiontable;
+
+  it("lists the primary and logical partitions as sfdisk does, without the extended container", () => {
+    const disk = new BufferSource(image("mbr.img"));
+    const volumes = findVolumes(disk, "mbr.img");
+    const data = sf.partitions.filter((p) => p.type !== "5");
+    expect(volumes.map((v) => v.name)).toEqual(data.map((p) => `p${partNumber(p.node)}`));
+    for (const p of data) {
+      const v = volumes.find((x) => x.name === `p${partNumber(p.node)}`)!;
+      expect(v.offset).toBe(p.start * 512);
+      expect(v.size).toBe(p.size * 512);
+      expect(v.type.startsWith(`0x${p.type.padStart(2, "0")}`)).toBe(true);
+      expect(v.partUuid).toBe(`${sf.id.slice(2)}-${partNumber(p.node).toString(16).padStart(2, "0")}`);
+    }
+    const table = readMbr(disk, "mbr.img");
+    expect(table.diskSignature).toBe(Number(sf.id));
+    for (const p of sf.partitions) expect(table.entries.find((e) => e.number === partNumber(p.node))!.bootable).toBe(p.bootable === true);
+  });
+
+  it("reads each partition's bytes as dd does", () => {
+    expectSums("mbr.img", findVolumes(new BufferSource(image("mbr.img")), "mbr.img"), ["p3"]);
+  });
+
+  it("refuses an EBR chain that loops back on itself", () => {
+    const b = image("mbr.img");
+    const ext = sf.partitions.find((p) => p.type === "5")!.start;
+    const dv = new DataView(b.buffer);
+    // the second EBR (where the first one links) is made to link back to the first
+    const second = ext + dv.getUint32(ext * 512 + 446 + 16 + 8, true);
+    dv.setUint32(second * 512 + 446 + 16 + 8, 0, true);
+    b[second * 512 + 446 + 16 + 4] = 0x05;
+    dv.setUint32(second * 512 + 446 + 16 + 12, 2048, true);
+    expect(() => findVolumes(new BufferSource(b), "mbr.img")).toThrow(/EBR chain loops back to sector 8192/);
+  });
+
+  it("refuses a partition past the end of a truncated image, naming the entry's byte", () => {
+    const b = image("mbr.img").slice(0, 14 * 1024 * 1024);
+    const err = (() => {
+      try {
+        findVolumes(new BufferSource(b), "mbr.img");
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(DiskError);
+    expect((err as DiskError).offset).toBe(446 + 16 * 3); // entry 4 (sectors 28672+4096) is past 14 MiB; the extended one ends there
+  });
+});
+
+describe("GPT (sgdisk)", () => {
+  const sf = report<Sfdisk>("gpt.img.sfdisk.json").partitiontable;
+  const sgdiskNames = new Map<number, string>();
+  for (const m of text("gpt.img.sgdisk.txt").matchAll(/--- partition (\d+)\nPartition GUID code: [0-9A-F-]+ \(([^)]+)\)/g)) sgdiskNames.set(Number(m[1]), m[2]!);
+
+  function check(volumes: ReturnType<typeof findVolumes>): void {
+    expect(volumes.map((v) => v.name)).toEqual(sf.partitions.map((p) => `p${partNumber(p.node)}`));
+    for (const p of sf.partitions) {
+      const n = partNumber(p.node);
+      const v = volumes.find((x) => x.name === `p${n}`)!;
+      expect(v.offset).toBe(p.start * 512);
+      expect(v.size).toBe(p.size * 512);
+      expect(v.partUuid).toBe(p.uuid!.toLowerCase());
+      expect(v.partLabel).toBe(p.name);
+      expect(v.type).toBe(sgdiskNames.get(n));
+    }
+  }
+
+  it("lists the partitions with their GUIDs, names (UTF-16) and types as sfdisk and sgdisk report them", () => {
+    const disk = new BufferSource(image("gpt.img"));
+    check(findVolumes(disk, "gpt.img"));
+    const t = readGpt(disk, "gpt.img");
+    expect(t.copy).toBe("primary");
+    expect(t.diskGuid).toBe(sf.id.toLowerCase());
+    for (const e of t.entries) expect(e.typeGuid).toBe(sf.partitions.find((p) => partNumber(p.node) === e.number)!.type.toLowerCase());
+  });
+
+  it("reads each partition's bytes as dd does", () => {
+    expectSums("gpt.img", findVolumes(new BufferSource(image("gpt.img")), "gpt.img"));
+  });
+
+  it("uses the backup GPT when the primary header is damaged", () => {
+    const b = image("gpt.img");
+    flip(b, 512 + 60, 0x40); // inside the disk GUID: the header CRC no longer matches
+    const disk = new BufferSource(b);
+    check(findVolumes(disk, "gpt.img"));
+    const t = readGpt(disk, "gpt.img");
+    expect(t.copy).toBe("backup");
+    expect(t.damage).toMatch(/primary GPT at byte 528: header CRC32/);
+  });
+
+  it("uses the backup GPT when the primary header is wiped (the protective MBR says GPT)", () => {
+    const b = image("gpt.img");
+    b.fill(0, 512, 1024);
+    const disk = new BufferSource(b);
+    check(findVolumes(disk, "gpt.img"));
+    expect(readGpt(disk, "gpt.img").damage).toMatch(/primary GPT at byte 512: no "EFI PART" signature/);
+  });
+
+  it("uses the backup GPT when the primary entries are damaged", () => {
+    const b = image("gpt.img");
+    flip(b, 1024 + 128 + 40, 1); // partition 2's EndingLBA
+    const disk = new BufferSource(b);
+    check(findVolumes(disk, "gpt.img"));
+    expect(readGpt(disk, "gpt.img").damage).toMatch(/primary GPT at byte 1024: partition entries CRC32/);
+  });
+
+  it("refuses a disk whose two copies are both damaged", () => {
+    const b = image("gpt.img");
+    flip(b, 512 + 60, 0x40);
+    flip(b, b.length - 512 + 60, 0x40);
+    expect(() => findVolumes(new BufferSource(b), "gpt.img")).toThrow(/no usable GPT: primary GPT at byte 528: .*; backup GPT at byte 16776720: header CRC32/);
+  });
+});
+
+describe("no partition table", () => {
+  it("a bare ext4 is the whole disk", () => {
+    const volumes = findVolumes(new BufferSource(image("bare-ext4.img")), "bare-ext4.img");
+    expect(volumes.map((v) => [v.name, v.offset, v.type])).toEqual([["disk", 0, "none"]]);
+    expectSums("bare-ext4.img", volumes);
+  });
+});
