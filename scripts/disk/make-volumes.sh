@@ -179,6 +179,30 @@ for lv in lv0 lv1; do
 done
 losetup -d "$d"; loops=""
 
+# ---- LVM2 whose newest metadata copy wraps around the end of its (32 KiB, the least lvm2 allows) ring buffer:
+# each lvcreate writes a copy ~330 bytes longer after the last; the 12th runs past the area's end
+fill lvm-wrap.img 8
+d=$(loop lvm-wrap.img 0 8388608)
+devs="--devices $d"
+lvmq pvcreate -q $devs --metadatasize 32k --dataalignment 4k "$d"
+lvmq vgcreate -q $devs -s 256k vgwrap "$d"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do lvmq lvcreate -q $devs -an -Zn -L 256k -n "lv$i" vgwrap; done
+rep="--reportformat json --units b --nosuffix $devs"
+names() { sed -e "s#$d#lvm-wrap.img#g"; }
+pvs $rep -o pv_name,pv_uuid,vg_name,pe_start,pv_mda_size 2>/dev/null | names >"$out/lvm-wrap.img.pvs.json"
+vgs $rep -o vg_name,vg_seqno,lv_count 2>/dev/null | names >"$out/lvm-wrap.img.vgs.json"
+lvs $rep --segments -o lv_name,lv_size,seg_pe_ranges 2>/dev/null | names >"$out/lvm-wrap.img.segs.json"
+# the metadata area header as lvm2 left it (bytes 4096..4607 of the PV): its first raw location wraps
+dd if="$d" bs=512 skip=8 count=1 status=none | od -A d -t x1 >"$out/lvm-wrap.img.mda-header.txt"
+pe=$(pvs --noheadings --units b --nosuffix -o pe_start $devs "$d" 2>/dev/null | tr -d ' ')
+for lv in lv1 lv12; do
+  r=$(lvs --noheadings -o seg_pe_ranges $devs "vgwrap/$lv" 2>/dev/null | tr -d ' ')
+  first=${r#*:}; first=${first%-*}
+  s=$(dd if="$work/lvm-wrap.img" iflag=skip_bytes,count_bytes skip=$((pe + first * 262144)) count=262144 bs=64K status=none | sha256sum | cut -d' ' -f1)
+  echo "$s  lvm-wrap.img vgwrap/$lv - 262144" >>"$sums"
+done
+losetup -d "$d"; loops=""
+
 # ---- a bare filesystem: no partition table, no PV
 truncate -s 4M "$work/bare-ext4.img"
 mkfs.ext4 -q -F -U 0b0e0e0e-1919-4000-8000-000000000004 -L bare "$work/bare-ext4.img"
@@ -191,5 +215,5 @@ for img in mbr.img gpt.img lvm.img; do
   done
 done
 
-for f in mbr.img gpt.img lvm.img lvm-bare.img bare-ext4.img; do gzip -9n <"$work/$f" >"$out/$f.gz"; done
+for f in mbr.img gpt.img lvm.img lvm-bare.img lvm-wrap.img bare-ext4.img; do gzip -9n <"$work/$f" >"$out/$f.gz"; done
 ls -l "$out"

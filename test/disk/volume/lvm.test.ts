@@ -7,7 +7,7 @@ import { findVolumes, partitions, scanVolumes } from "../../../src/disk/volume/i
 import { readPvLabel } from "../../../src/disk/volume/lvm-label.js";
 import { parseVg } from "../../../src/disk/volume/lvm.js";
 import { DiskError } from "../../../src/disk/types.js";
-import { image, report, sha256Of, sums } from "./fixtures.js";
+import { image, report, sha256Of, sums, text } from "./fixtures.js";
 
 interface Report<K extends string, T> {
   report: Record<K, T[]>[];
@@ -124,6 +124,30 @@ describe("LVM2 on a bare disk", () => {
       const v = volumes.find((x) => x.name === s.volume)!;
       expect(v.size).toBe(s.size);
       expect(sha256Of(v.source)).toBe(s.sha256);
+    }
+  });
+});
+
+describe("LVM2 metadata that wraps around its ring buffer", () => {
+  const vg = rows(report<Report<"vg", { vg_name: string; vg_seqno: string; lv_count: string }>>("lvm-wrap.img.vgs.json"), "vg")[0]!;
+  const segs = rows(report<Report<"seg", { lv_name: string; lv_size: string }>>("lvm-wrap.img.segs.json"), "seg");
+
+  it("reads the newest copy across the area's end (lvm2's own checksum of the text agrees)", () => {
+    // the header as lvm2 left it: current copy at 0x7a00, 0xffb bytes, in a 0x8000-byte area
+    const header = text("lvm-wrap.img.mda-header.txt");
+    expect(header).toMatch(/^0000032 00 80 00 00 00 00 00 00 00 7a 00 00/m);
+    const disk = new BufferSource(image("lvm-wrap.img"));
+    const label = readPvLabel(disk, "lvm-wrap.img");
+    expect(label.damage).toEqual([]);
+    const m = label.metadata[0]!;
+    const meta = parseVg(m.text, "lvm-wrap.img", m.offset);
+    expect(meta.seqno).toBe(Number(vg.vg_seqno));
+    expect(meta.lvs).toHaveLength(Number(vg.lv_count));
+    const volumes = findVolumes(disk, "lvm-wrap.img");
+    const lvNames = volumes.slice(1).map((v) => v.name);
+    expect([...lvNames].sort()).toEqual(segs.map((s) => `vgwrap/${s.lv_name}`).sort());
+    for (const s of sums().filter((x) => x.image === "lvm-wrap.img")) {
+      expect(sha256Of(volumes.find((v) => v.name === s.volume)!.source)).toBe(s.sha256);
     }
   });
 });
