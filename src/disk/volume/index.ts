@@ -15,14 +15,17 @@ export interface VolumeScan {
 }
 
 /** Extended partitions hold the EBR chain, not data: listed by the table, not as volumes. */
-const MBR_CONTAINERS = new Set([0x05, 0x0f, 0x85, MBR_PROTECTIVE]);
+const MBR_CONTAINERS = new Set([0x05, 0x0f, 0x85]);
+
+const isProtective = (s0: Uint8Array): boolean => [0, 1, 2, 3].some((i) => s0[446 + 16 * i + 4] === MBR_PROTECTIVE);
 
 /** The partitions of one disk, or the whole disk as the volume "disk". */
 export function partitions(disk: ByteSource, where: string): Volume[] {
   const s0 = disk.size >= 512 ? readSector(disk, where, 0, "sector 0") : null;
-  const mbr = s0 && looksLikeMbr(s0) ? readMbr(disk, where) : null;
   // a protective MBR whose primary GPT header is gone still has the backup at the last LBA
-  if (probeGpt(disk) !== null || mbr?.protective) {
+  const gpt = probeGpt(disk) !== null || (s0 !== null && looksLikeMbr(s0) && isProtective(s0));
+  const mbr = !gpt && s0 && looksLikeMbr(s0) ? readMbr(disk, where) : null;
+  if (gpt) {
     return readGpt(disk, where).entries.map((e) => {
       const name = `p${e.number}`;
       return {

@@ -52,7 +52,7 @@ export interface MbrEntry {
 export interface MbrTable {
   /** The 32-bit disk signature at byte 440 (Windows' disk id; fstab may name PARTUUID=<sig>-<nn>). */
   readonly diskSignature: number;
-  /** Primary entries that are in use (extended ones included), then the logical partitions. */
+  /** Primary entries that are in use (extended ones included, a protective one not), then the logical partitions. */
   readonly entries: readonly MbrEntry[];
   /** Sector 0 holds a protective entry (type 0xEE): the disk is GPT. */
   readonly protective: boolean;
@@ -108,7 +108,11 @@ export function readMbr(disk: ByteSource, where: string): MbrTable {
   let protective = false;
   primaries.forEach((e, i) => {
     if (e.type === 0 || e.sectors === 0) return;
-    if (e.type === MBR_PROTECTIVE) protective = true;
+    // a protective entry covers the disk as the GPT writer saw it (0xFFFFFFFF sectors past 2 TiB): not a volume
+    if (e.type === MBR_PROTECTIVE) {
+      protective = true;
+      return;
+    }
     const p = entry(disk, where, i + 1, e, 0, 446 + 16 * i);
     entries.push(p);
     if (EXTENDED.has(e.type)) extended.push(p);

@@ -140,6 +140,13 @@ describe("GPT (sgdisk)", () => {
     expect(readGpt(disk, "gpt.img").damage).toMatch(/primary GPT at byte 512: no "EFI PART" signature/);
   });
 
+  it("a protective MBR entry that claims more than the disk (0xFFFFFFFF sectors, as past 2 TiB) is no damage", () => {
+    const b = image("gpt.img");
+    expect(b[446 + 4]).toBe(0xee);
+    new DataView(b.buffer).setUint32(446 + 12, 0xffffffff, true);
+    check(findVolumes(new BufferSource(b), "gpt.img"));
+  });
+
   it("uses the backup GPT when the primary entries are damaged", () => {
     const b = image("gpt.img");
     flip(b, 1024 + 128 + 40, 1); // partition 2's EndingLBA
