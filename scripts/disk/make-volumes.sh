@@ -60,6 +60,10 @@ sgdisk -o -U 0f0e0d0c-0b0a-4908-8706-050403020100 \
   -n 3:18432:+2M -t 3:8200 -c 3:swap -u 3:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee \
   -n 4:0:0 -t 4:8e00 -c 4:lvm -u 4:deadbeef-0000-4111-a222-333344445555 \
   "$work/gpt.img" >/dev/null
+# a real swap signature in the swap partition (mkswap on a file of its size, copied in at its offset)
+truncate -s 2M "$work/swap"
+mkswap -q -U 5a5a5a5a-0000-4000-8000-000000000003 -L swap0 "$work/swap"
+dd if="$work/swap" of="$work/gpt.img" bs=512 seek=18432 conv=notrunc status=none
 sgdisk -p "$work/gpt.img" | sed "s#$work/##g" >"$out/gpt.img.sgdisk.txt"
 for i in 1 2 3 4; do echo "--- partition $i"; sgdisk -i "$i" "$work/gpt.img"; done >>"$out/gpt.img.sgdisk.txt"
 sfdisk --json "$work/gpt.img" | sed "s#$work/##g" >"$out/gpt.img.sfdisk.json"
@@ -213,6 +217,17 @@ for img in mbr.img gpt.img lvm.img; do
   layout "$img" | while read -r n start size; do
     sum "$img" "p$n" "$start" "$size"
   done
+done
+
+# what blkid finds on each partition and bare disk (the oracle for naming what a volume holds)
+: >"$out/blkid.txt"
+for img in mbr.img gpt.img lvm.img; do
+  layout "$img" | while read -r n start size; do
+    echo "$img p$n: $(blkid -p -O "$start" -S "$size" -o export "$work/$img" 2>/dev/null | grep -v '^DEVNAME=' | tr '\n' ' ')" >>"$out/blkid.txt"
+  done
+done
+for img in lvm-bare.img lvm-wrap.img bare-ext4.img; do
+  echo "$img disk: $(blkid -p -o export "$work/$img" 2>/dev/null | grep -v '^DEVNAME=' | tr '\n' ' ')" >>"$out/blkid.txt"
 done
 
 for f in mbr.img gpt.img lvm.img lvm-bare.img lvm-wrap.img bare-ext4.img; do gzip -9n <"$work/$f" >"$out/$f.gz"; done
