@@ -68,6 +68,20 @@ sgdisk -p "$work/gpt.img" | sed "s#$work/##g" >"$out/gpt.img.sgdisk.txt"
 for i in 1 2 3 4; do echo "--- partition $i"; sgdisk -i "$i" "$work/gpt.img"; done >>"$out/gpt.img.sgdisk.txt"
 sfdisk --json "$work/gpt.img" | sed "s#$work/##g" >"$out/gpt.img.sfdisk.json"
 
+# ---- GPT with 4096-byte logical sectors (a loop device with -b 4096: sgdisk writes the header at byte 4096)
+fill gpt4k.img 16
+d=$(losetup -f --show -b 4096 "$work/gpt4k.img"); loops="$loops $d"
+sgdisk -o -U 4b4b4b4b-0000-4000-8000-000000004096 \
+  -n 1:256:+4M -t 1:8300 -c 1:four-k -u 1:4b4b4b4b-0000-4000-8000-000000000001 \
+  -n 2:0:+3M -t 2:ef00 -c 2:esp -u 2:4b4b4b4b-0000-4000-8000-000000000002 \
+  "$d" >/dev/null
+sfdisk --json "$d" | sed "s#$d#gpt4k.img#g" >"$out/gpt4k.img.sfdisk.json"
+sgdisk -p "$d" | sed "s#$d#gpt4k.img#g" >"$out/gpt4k.img.sgdisk.txt"
+sfdisk -d "$d" | sed -n 's#^.*p\([0-9]*\) : start= *\([0-9]*\), size= *\([0-9]*\),.*#\1 \2 \3#p' | while read -r n st sz; do
+  sum gpt4k.img "p$n" $((st * 4096)) $((sz * 4096))
+done
+losetup -d "$d"; loops=""
+
 # ---- LVM2: a GPT disk with two LVM partitions, one PV on each, VG vgq with 1 MiB extents
 fill lvm.img 32
 sgdisk -o -U 19191919-0000-4000-8000-000000000019 \
@@ -230,5 +244,5 @@ for img in lvm-bare.img lvm-wrap.img bare-ext4.img; do
   echo "$img disk: $(blkid -p -o export "$work/$img" 2>/dev/null | grep -v '^DEVNAME=' | tr '\n' ' ')" >>"$out/blkid.txt"
 done
 
-for f in mbr.img gpt.img lvm.img lvm-bare.img lvm-wrap.img bare-ext4.img; do gzip -9n <"$work/$f" >"$out/$f.gz"; done
+for f in mbr.img gpt.img gpt4k.img lvm.img lvm-bare.img lvm-wrap.img bare-ext4.img; do gzip -9n <"$work/$f" >"$out/$f.gz"; done
 ls -l "$out"

@@ -10,7 +10,7 @@ import { DiskError } from "../../../src/disk/types.js";
 import { prng } from "../../helpers/prng.js";
 import { image } from "./fixtures.js";
 
-const IMAGES = ["mbr.img", "gpt.img", "lvm.img", "lvm-bare.img", "lvm-wrap.img", "bare-ext4.img"];
+const IMAGES = ["mbr.img", "gpt.img", "gpt4k.img", "lvm.img", "lvm-bare.img", "lvm-wrap.img", "bare-ext4.img"];
 const ROUNDS = 150;
 
 /** Where the tables are: sector 0 and the primary GPT, the backup GPT, every sector ending in 55 AA (EBRs), and each PV's label and metadata area. */

@@ -170,3 +170,27 @@ describe("no partition table", () => {
     expectSums("bare-ext4.img", volumes);
   });
 });
+
+describe("GPT with 4096-byte sectors (sgdisk on a loop device with -b 4096)", () => {
+  const sf = report<Sfdisk & { partitiontable: { sectorsize: number } }>("gpt4k.img.sfdisk.json").partitiontable;
+
+  it("finds the header at byte 4096 and reads the partitions in 4 KiB sectors", () => {
+    const disk = new BufferSource(image("gpt4k.img"));
+    const t = readGpt(disk, "gpt4k.img");
+    expect(t.sectorSize).toBe(sf.sectorsize);
+    expect(t.diskGuid).toBe(sf.id.toLowerCase());
+    const volumes = findVolumes(disk, "gpt4k.img");
+    expect(volumes.map((v) => [v.name, v.offset, v.size, v.partUuid, v.partLabel])).toEqual(
+      sf.partitions.map((p) => [`p${partNumber(p.node)}`, p.start * 4096, p.size * 4096, p.uuid!.toLowerCase(), p.name]),
+    );
+    expectSums("gpt4k.img", volumes);
+  });
+
+  it("uses the backup at the last 4 KiB sector when the primary is damaged", () => {
+    const b = image("gpt4k.img");
+    flip(b, 4096 + 60, 0x40);
+    const t = readGpt(new BufferSource(b), "gpt4k.img");
+    expect(t.copy).toBe("backup");
+    expect(t.entries.map((e) => e.offset)).toEqual(sf.partitions.map((p) => p.start * 4096));
+  });
+});
