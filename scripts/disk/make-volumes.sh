@@ -244,5 +244,10 @@ for img in lvm-bare.img lvm-wrap.img bare-ext4.img; do
   echo "$img disk: $(blkid -p -o export "$work/$img" 2>/dev/null | grep -v '^DEVNAME=' | tr '\n' ' ')" >>"$out/blkid.txt"
 done
 
+# the LVM disk inside a container: volumes read through qcow2 must give the same sums
+qemu-img convert -f raw -O qcow2 "$work/lvm.img" "$work/lvm.qcow2"
+gzip -9n <"$work/lvm.qcow2" >"$out/lvm.qcow2.gz"
+qemu-img info --output=json "$work/lvm.qcow2" | sed "s#$work/##g" >"$out/lvm.qcow2.info.json"
+
 for f in mbr.img gpt.img gpt4k.img lvm.img lvm-bare.img lvm-wrap.img bare-ext4.img; do gzip -9n <"$work/$f" >"$out/$f.gz"; done
 ls -l "$out"
