@@ -197,6 +197,50 @@ for lv in lv0 lv1; do
 done
 losetup -d "$d"; loops=""
 
+# ---- one VG across two disk images (bare PVs): an LV longer than either disk, and a striped one
+fill lvm-a.img 8
+fill lvm-b.img 8
+da=$(loop lvm-a.img 0 8388608)
+db=$(loop lvm-b.img 0 8388608)
+devs="--devices $da --devices $db"
+lvmq pvcreate -q $devs "$da" "$db"
+lvmq vgcreate -q $devs -s 1M vgx "$da" "$db"
+lvmq lvcreate -q $devs -an -Zn -i 2 -I 128k -L 2M -n wide vgx
+lvmq lvcreate -q $devs -an -Zn -L 10M -n long vgx
+rep="--reportformat json --units b --nosuffix $devs"
+names() { sed -e "s#$da#lvm-a.img#g" -e "s#$db#lvm-b.img#g"; }
+lvs $rep --segments -o lv_name,lv_size,seg_start_pe,seg_size_pe,segtype,stripes,stripe_size,seg_pe_ranges 2>/dev/null | names >"$out/lvm-ab.segs.json"
+# the LVs' bytes from the two images at the reported extents (as lvsum, per image)
+pe_a=$(pvs --noheadings --units b --nosuffix -o pe_start $devs "$da" 2>/dev/null | tr -d ' ')
+pe_b=$(pvs --noheadings --units b --nosuffix -o pe_start $devs "$db" 2>/dev/null | tr -d ' ')
+for lv in long wide; do
+  : >"$work/lv"
+  lvs --noheadings --segments --separator '|' -o seg_start_pe,seg_size_pe,stripes,stripe_size,seg_pe_ranges \
+      --units b --nosuffix $devs "vgx/$lv" 2>/dev/null | sort -n | while IFS='|' read -r _ size stripes ssize ranges; do
+    size=$(echo "$size" | tr -d ' '); stripes=$(echo "$stripes" | tr -d ' '); ssize=$(echo "$ssize" | tr -d ' ')
+    i=0
+    for r in $ranges; do
+      dev=${r%%:*}; first=${r#*:}; first=${first%-*}
+      if [ "$dev" = "$da" ]; then img=lvm-a.img; pe=$pe_a; else img=lvm-b.img; pe=$pe_b; fi
+      eval "img_$i=$img; base_$i=$((pe + first * extent))"
+      i=$((i + 1))
+    done
+    if [ "$stripes" -eq 1 ]; then
+      dd if="$work/$img_0" iflag=skip_bytes,count_bytes skip="$base_0" count=$((size * extent)) bs=64K status=none >>"$work/lv"
+    else
+      k=0
+      while [ "$k" -lt $((size * extent / ssize)) ]; do
+        s=$((k % stripes)); row=$((k / stripes))
+        eval "b=\$base_$s; im=\$img_$s"
+        dd if="$work/$im" iflag=skip_bytes,count_bytes skip=$((b + row * ssize)) count="$ssize" bs=64K status=none >>"$work/lv"
+        k=$((k + 1))
+      done
+    fi
+  done
+  echo "$(sha256sum <"$work/lv" | cut -d' ' -f1)  lvm-ab vgx/$lv - $(stat -c %s "$work/lv")" >>"$sums"
+done
+losetup -d "$da"; losetup -d "$db"; loops=""
+
 # ---- LVM2 whose newest metadata copy wraps around the end of its (32 KiB, the least lvm2 allows) ring buffer:
 # each lvcreate writes a copy ~330 bytes longer after the last; the 12th runs past the area's end
 fill lvm-wrap.img 8
@@ -249,5 +293,5 @@ qemu-img convert -f raw -O qcow2 "$work/lvm.img" "$work/lvm.qcow2"
 gzip -9n <"$work/lvm.qcow2" >"$out/lvm.qcow2.gz"
 qemu-img info --output=json "$work/lvm.qcow2" | sed "s#$work/##g" >"$out/lvm.qcow2.info.json"
 
-for f in mbr.img gpt.img gpt4k.img lvm.img lvm-bare.img lvm-wrap.img bare-ext4.img; do gzip -9n <"$work/$f" >"$out/$f.gz"; done
+for f in mbr.img gpt.img gpt4k.img lvm.img lvm-bare.img lvm-wrap.img lvm-a.img lvm-b.img bare-ext4.img; do gzip -9n <"$work/$f" >"$out/$f.gz"; done
 ls -l "$out"

@@ -151,3 +151,36 @@ describe("LVM2 metadata that wraps around its ring buffer", () => {
     }
   });
 });
+
+describe("one VG across two disk images", () => {
+  const segs = rows(report<Report<"seg", Seg & { lv_size: string }>>("lvm-ab.segs.json"), "seg");
+  const disks = () => [
+    { source: new BufferSource(image("lvm-a.img")), where: "lvm-a.img" },
+    { source: new BufferSource(image("lvm-b.img")), where: "lvm-b.img" },
+  ];
+
+  it("scanned together: both PVs, then the LVs that span them, read as dd reads their extents", () => {
+    const scan = scanVolumes(disks());
+    expect(scan.problems).toEqual([]);
+    expect(scan.volumes.map((v) => [v.name, v.type])).toEqual([
+      ["disk", "LVM2 member"],
+      ["disk", "LVM2 member"],
+      ["vgx/long", "LVM2 linear"],
+      ["vgx/wide", "LVM2 striped"],
+    ]);
+    for (const s of sums().filter((x) => x.image === "lvm-ab")) {
+      const v = scan.volumes.find((x) => x.name === s.volume)!;
+      expect(v.size).toBe(Number(segs.find((x) => `vgx/${x.lv_name}` === s.volume)!.lv_size));
+      expect(sha256Of(v.source), s.volume).toBe(s.sha256);
+    }
+  });
+
+  it("one disk alone: its LVs are problems naming the missing PV", () => {
+    const scan = scanVolumes(disks().slice(0, 1));
+    expect(scan.volumes.map((v) => v.name)).toEqual(["disk"]);
+    expect(scan.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^vgx\/long: PV \S+ \(pv1 of VG vgx\) is missing$/),
+      expect.stringMatching(/^vgx\/wide: PV \S+ \(pv1 of VG vgx\) is missing$/),
+    ]);
+  });
+});
