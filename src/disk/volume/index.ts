@@ -22,9 +22,12 @@ const isProtective = (s0: Uint8Array): boolean => [0, 1, 2, 3].some((i) => s0[44
 /** The partitions of one disk, or the whole disk as the volume "disk". */
 export function partitions(disk: ByteSource, where: string): Volume[] {
   const s0 = disk.size >= 512 ? readSector(disk, where, 0, "sector 0") : null;
-  // a protective MBR whose primary GPT header is gone still has the backup at the last LBA
-  const gpt = probeGpt(disk) !== null || (s0 !== null && looksLikeMbr(s0) && isProtective(s0));
-  const mbr = !gpt && s0 && looksLikeMbr(s0) ? readMbr(disk, where) : null;
+  // As Linux decides: a valid MBR without a protective entry is the table, whatever a stale GPT header at
+  // LBA 1 says; a protective MBR means GPT (its backup when the primary header is gone); no MBR at all but a
+  // GPT header (a wiped sector 0) is GPT too.
+  const mbrValid = s0 !== null && looksLikeMbr(s0);
+  const gpt = mbrValid ? isProtective(s0) : probeGpt(disk) !== null;
+  const mbr = !gpt && mbrValid ? readMbr(disk, where) : null;
   if (gpt) {
     return readGpt(disk, where).entries.map((e) => {
       const name = `p${e.number}`;

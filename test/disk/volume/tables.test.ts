@@ -155,6 +155,21 @@ describe("GPT (sgdisk)", () => {
     expect(readGpt(disk, "gpt.img").damage).toMatch(/primary GPT at byte 1024: partition entries CRC32/);
   });
 
+  it("a valid MBR without a protective entry wins over a stale GPT header at LBA 1 (as Linux decides)", () => {
+    const b = image("gpt.img");
+    b.set(image("mbr.img").subarray(0, 512), 0);
+    b.fill(0, 446 + 32, 446 + 48); // without its extended entry: this disk has no EBRs
+    const volumes = findVolumes(new BufferSource(b), "gpt.img");
+    expect(volumes.map((v) => v.name)).toEqual(["p1", "p2", "p4"]);
+    expect(volumes[0]!.type).toBe("0x83 (Linux)");
+  });
+
+  it("a wiped sector 0 with the GPT header still at LBA 1 is GPT", () => {
+    const b = image("gpt.img");
+    b.fill(0, 0, 512);
+    check(findVolumes(new BufferSource(b), "gpt.img"));
+  });
+
   it("refuses a disk whose two copies are both damaged", () => {
     const b = image("gpt.img");
     flip(b, 512 + 60, 0x40);
