@@ -35,6 +35,8 @@ export interface GptTable {
   readonly copy: "primary" | "backup";
   /** Why the primary was not used, when the backup was. */
   readonly damage: string | null;
+  /** Partitions skipped or cut at the end of the disk (a truncated image). */
+  readonly problems: readonly DiskError[];
 }
 
 interface Header {
@@ -78,7 +80,6 @@ function readHeader(disk: ByteSource, where: string, lba: number, ss: number): H
   copy.fill(0, 16, 20);
   const computed = crc32(copy, 0, headerSize);
   if (computed !== stored) return new Damage(at + 16, `header CRC32 0x${stored.toString(16)} does not match 0x${computed.toString(16)}`);
-  const sectors = Math.floor(disk.size / ss);
   let h: Header;
   try {
     h = {
@@ -101,9 +102,8 @@ function readHeader(disk: ByteSource, where: string, lba: number, ss: number): H
   const bytes = h.count * h.entrySize;
   if (bytes > GPT_ENTRIES_MAX) return new Damage(at + 80, `${h.count} entries of ${h.entrySize} bytes exceed the ${GPT_ENTRIES_MAX}-byte cap`);
   if (h.entriesLba * ss + bytes > disk.size || h.entriesLba < 1) return new Damage(at + 72, `partition entries at LBA ${h.entriesLba} (${bytes} bytes) lie outside the disk`);
-  if (h.firstUsable > h.lastUsable + 1 || h.lastUsable >= sectors) {
-    return new Damage(at + 40, `usable LBAs ${h.firstUsable}..${h.lastUsable} do not fit a disk of ${sectors} sectors`);
-  }
+  // LastUsableLBA past the disk is a truncated image (or one grown later), not a damaged header
+  if (h.firstUsable > h.lastUsable + 1) return new Damage(at + 40, `usable LBAs ${h.firstUsable}..${h.lastUsable} are reversed`);
   return h;
 }
 
@@ -117,7 +117,7 @@ function utf16Name(b: Uint8Array, at: number): string {
   return s;
 }
 
-function readEntries(disk: ByteSource, where: string, h: Header, ss: number): GptEntry[] | Damage {
+function readEntries(disk: ByteSource, where: string, h: Header, ss: number, problems: DiskError[]): GptEntry[] | Damage {
   const at = h.entriesLba * ss;
   const b = readExact(disk, where, at, h.count * h.entrySize, "GPT partition entries");
   const computed = crc32(b, 0, b.length);
@@ -131,8 +131,16 @@ function readEntries(disk: ByteSource, where: string, h: Header, ss: number): Gp
     const firstLba = le64(b, e + 32, where, at + e + 32, "StartingLBA");
     const lastLba = le64(b, e + 40, where, at + e + 40, "EndingLBA");
     // the CRC matched, so a bad range is how the table was written: damage that the backup will share
-    if (firstLba > lastLba || lastLba >= sectors || firstLba < 1) {
-      throw new DiskError(where, at + e + 32, `partition ${i + 1} (LBAs ${firstLba}..${lastLba}) does not lie within the disk (${sectors} sectors)`);
+    if (firstLba > lastLba || firstLba < 1) throw new DiskError(where, at + e + 32, `partition ${i + 1} has LBAs ${firstLba}..${lastLba}`);
+    // past the end of the disk: a truncated image; as Linux, skipped or cut there, with a problem
+    if (firstLba >= sectors) {
+      problems.push(new DiskError(where, at + e + 32, `partition ${i + 1} (LBAs ${firstLba}..${lastLba}) starts past the end of the disk (${sectors} sectors; a truncated image?): skipped`));
+      continue;
+    }
+    let end = lastLba;
+    if (lastLba >= sectors) {
+      end = sectors - 1;
+      problems.push(new DiskError(where, at + e + 40, `partition ${i + 1} (LBAs ${firstLba}..${lastLba}) runs past the end of the disk (${sectors} sectors; a truncated image?): cut at LBA ${end}`));
     }
     out.push({
       number: i + 1,
@@ -143,7 +151,7 @@ function readEntries(disk: ByteSource, where: string, h: Header, ss: number): Gp
       firstLba,
       lastLba,
       offset: firstLba * ss,
-      size: (lastLba - firstLba + 1) * ss,
+      size: (end - firstLba + 1) * ss,
     });
   }
   return out;
@@ -157,8 +165,9 @@ export function readGpt(disk: ByteSource, where: string): GptTable {
   let damage: Damage;
   if (primary instanceof Damage) damage = primary;
   else {
-    const entries = readEntries(disk, where, primary, ss);
-    if (!(entries instanceof Damage)) return { diskGuid: primary.diskGuid, sectorSize: ss, entries, copy: "primary", damage: null };
+    const problems: DiskError[] = [];
+    const entries = readEntries(disk, where, primary, ss, problems);
+    if (!(entries instanceof Damage)) return { diskGuid: primary.diskGuid, sectorSize: ss, entries, copy: "primary", damage: null, problems };
     damage = entries;
   }
   // The backup is where a whole primary header says, else at the last LBA.
@@ -171,12 +180,13 @@ export function readGpt(disk: ByteSource, where: string): GptTable {
       reasons.push(`backup GPT at byte ${backup.at}: ${backup.reason}`);
       continue;
     }
-    const entries = readEntries(disk, where, backup, ss);
+    const problems: DiskError[] = [];
+    const entries = readEntries(disk, where, backup, ss, problems);
     if (entries instanceof Damage) {
       reasons.push(`backup GPT at byte ${entries.at}: ${entries.reason}`);
       continue;
     }
-    return { diskGuid: backup.diskGuid, sectorSize: ss, entries, copy: "backup", damage: reasons[0]! };
+    return { diskGuid: backup.diskGuid, sectorSize: ss, entries, copy: "backup", damage: reasons[0]!, problems };
   }
   throw new DiskError(where, damage.at, `no usable GPT: ${reasons.join("; ")}`);
 }

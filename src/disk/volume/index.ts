@@ -19,8 +19,8 @@ const MBR_CONTAINERS = new Set([0x05, 0x0f, 0x85]);
 
 const isProtective = (s0: Uint8Array): boolean => [0, 1, 2, 3].some((i) => s0[446 + 16 * i + 4] === MBR_PROTECTIVE);
 
-/** The partitions of one disk, or the whole disk as the volume "disk". */
-export function partitions(disk: ByteSource, where: string): Volume[] {
+/** The partitions of one disk, or the whole disk as the volume "disk"; partitions cut or skipped at the end of a truncated image are added to `problems`. */
+export function partitions(disk: ByteSource, where: string, problems: DiskError[] = []): Volume[] {
   const s0 = disk.size >= 512 ? readSector(disk, where, 0, "sector 0") : null;
   // As Linux decides: a valid MBR without a protective entry is the table, whatever a stale GPT header at
   // LBA 1 says; a protective MBR means GPT (its backup when the primary header is gone); no MBR at all but a
@@ -29,7 +29,9 @@ export function partitions(disk: ByteSource, where: string): Volume[] {
   const gpt = mbrValid ? isProtective(s0) : probeGpt(disk) !== null;
   const mbr = !gpt && mbrValid ? readMbr(disk, where) : null;
   if (gpt) {
-    return readGpt(disk, where).entries.map((e) => {
+    const table = readGpt(disk, where);
+    problems.push(...table.problems);
+    return table.entries.map((e) => {
       const name = `p${e.number}`;
       return {
         name,
@@ -43,6 +45,7 @@ export function partitions(disk: ByteSource, where: string): Volume[] {
     });
   }
   if (mbr) {
+    problems.push(...mbr.problems);
     const sig = mbr.diskSignature.toString(16).padStart(8, "0");
     return mbr.entries
       .filter((e) => !MBR_CONTAINERS.has(e.type))
@@ -71,7 +74,7 @@ export function scanVolumes(disks: readonly { readonly source: ByteSource; reado
   const problems: DiskError[] = [];
   const pvs: PhysicalVolume[] = [];
   for (const d of disks) {
-    for (const v of partitions(d.source, d.where)) {
+    for (const v of partitions(d.source, d.where, problems)) {
       const where = v.name === "disk" ? d.where : `${d.where} ${v.name}`;
       try {
         const pv = findPhysicalVolume(v.source, where);

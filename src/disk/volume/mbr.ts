@@ -56,6 +56,8 @@ export interface MbrTable {
   readonly entries: readonly MbrEntry[];
   /** Sector 0 holds a protective entry (type 0xEE): the disk is GPT. */
   readonly protective: boolean;
+  /** Partitions skipped or cut at the end of the disk, an EBR chain cut by it. */
+  readonly problems: readonly DiskError[];
 }
 
 interface RawEntry {
@@ -89,22 +91,32 @@ export function looksLikeMbr(sector0: Uint8Array): boolean {
   return entries.some((e) => e.type !== 0 && e.sectors !== 0);
 }
 
-function entry(disk: ByteSource, where: string, number: number, e: RawEntry, baseLba: number, at: number): MbrEntry {
+/**
+ * One entry as a partition. Past the end of the disk (a truncated image) it is not fatal, as in Linux: a
+ * partition starting past the end is skipped, one running past it is cut there, each with a problem.
+ */
+function entry(disk: ByteSource, where: string, number: number, e: RawEntry, baseLba: number, at: number, problems: DiskError[]): MbrEntry | null {
   const offset = (baseLba + e.startLba) * SECTOR;
-  const size = e.sectors * SECTOR;
+  let size = e.sectors * SECTOR;
   if (e.startLba === 0 && baseLba === 0) throw new DiskError(where, at, `partition ${number} starts at sector 0, over the partition table`);
+  if (offset >= disk.size) {
+    problems.push(new DiskError(where, at, `partition ${number} (sectors ${baseLba + e.startLba}+${e.sectors}) starts past the end of the disk (${disk.size} bytes; a truncated image?): skipped`));
+    return null;
+  }
   if (offset + size > disk.size) {
-    throw new DiskError(where, at, `partition ${number} (sectors ${baseLba + e.startLba}+${e.sectors}) runs past the end of the disk (${disk.size} bytes)`);
+    problems.push(new DiskError(where, at, `partition ${number} (sectors ${baseLba + e.startLba}+${e.sectors}) runs past the end of the disk (${disk.size} bytes; a truncated image?): cut to ${disk.size - offset} bytes`));
+    size = disk.size - offset;
   }
   return { number, type: e.type, bootable: e.status === 0x80, offset, size };
 }
 
-/** The partition table of a disk whose sector 0 passed looksLikeMbr; DiskError for entries past the disk or a broken EBR chain. */
+/** The partition table of a disk whose sector 0 passed looksLikeMbr; DiskError for a broken EBR chain. */
 export function readMbr(disk: ByteSource, where: string): MbrTable {
   const s0 = readSector(disk, where, 0, "MBR");
   const primaries = rawEntries(s0);
   const entries: MbrEntry[] = [];
   const extended: MbrEntry[] = [];
+  const problems: DiskError[] = [];
   let protective = false;
   primaries.forEach((e, i) => {
     if (e.type === 0 || e.sectors === 0) return;
@@ -113,17 +125,18 @@ export function readMbr(disk: ByteSource, where: string): MbrTable {
       protective = true;
       return;
     }
-    const p = entry(disk, where, i + 1, e, 0, 446 + 16 * i);
+    const p = entry(disk, where, i + 1, e, 0, 446 + 16 * i, problems);
+    if (!p) return;
     entries.push(p);
     if (EXTENDED.has(e.type)) extended.push(p);
   });
   let next = 5;
-  for (const ext of extended) next = readLogical(disk, where, ext, next, entries);
-  return { diskSignature: le32(s0, 440), entries, protective };
+  for (const ext of extended) next = readLogical(disk, where, ext, next, entries, problems);
+  return { diskSignature: le32(s0, 440), entries, protective, problems };
 }
 
 /** Follows the EBR chain of one extended partition; returns the next logical number. */
-function readLogical(disk: ByteSource, where: string, ext: MbrEntry, number: number, out: MbrEntry[]): number {
+function readLogical(disk: ByteSource, where: string, ext: MbrEntry, number: number, out: MbrEntry[], problems: DiskError[]): number {
   const extLba = ext.offset / SECTOR;
   const seen = new Set<number>();
   let ebrLba = extLba;
@@ -132,13 +145,18 @@ function readLogical(disk: ByteSource, where: string, ext: MbrEntry, number: num
     if (seen.has(ebrLba)) throw new DiskError(where, at, `the extended partition's EBR chain loops back to sector ${ebrLba}`);
     if (links >= MAX_LOGICAL) throw new DiskError(where, at, `the extended partition's EBR chain is longer than ${MAX_LOGICAL} records`);
     seen.add(ebrLba);
+    if (at + SECTOR > disk.size) {
+      problems.push(new DiskError(where, at, `EBR at sector ${ebrLba} lies past the end of the disk (a truncated image?): the logical partitions after it are not read`));
+      return number;
+    }
     if (at + SECTOR > ext.offset + ext.size) throw new DiskError(where, at, `EBR at sector ${ebrLba} lies outside the extended partition`);
     const ebr = readSector(disk, where, ebrLba, "EBR");
     if (!hasBootSignature(ebr)) throw new DiskError(where, at + 510, `EBR at sector ${ebrLba} lacks the 55 AA signature`);
     const [data, link] = rawEntries(ebr) as [RawEntry, RawEntry];
     // The logical partition is relative to its own EBR; an EBR may hold none (an emptied slot keeps the chain).
     if (data.type !== 0 && data.sectors !== 0 && !EXTENDED.has(data.type)) {
-      out.push(entry(disk, where, number, data, ebrLba, at + 446));
+      const p = entry(disk, where, number, data, ebrLba, at + 446, problems);
+      if (p) out.push(p);
       number++;
     }
     // The link is relative to the start of the outermost extended partition.

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { BufferSource } from "../../../src/fs/tar/source.js";
 import { readGpt } from "../../../src/disk/volume/gpt.js";
-import { findVolumes } from "../../../src/disk/volume/index.js";
+import { findVolumes, scanVolumes } from "../../../src/disk/volume/index.js";
 import { readMbr } from "../../../src/disk/volume/mbr.js";
 import { DiskError } from "../../../src/disk/types.js";
 import { image, report, sha256Of, sums, text } from "./fixtures.js";
@@ -76,18 +76,17 @@ describe("MBR (sfdisk)", () => {
     expect(() => findVolumes(new BufferSource(b), "mbr.img")).toThrow(/EBR chain loops back to sector 8192/);
   });
 
-  it("refuses a partition past the end of a truncated image, naming the entry's byte", () => {
-    const b = image("mbr.img").slice(0, 14 * 1024 * 1024);
-    const err = (() => {
-      try {
-        findVolumes(new BufferSource(b), "mbr.img");
-      } catch (e) {
-        return e;
-      }
-      return null;
-    })();
-    expect(err).toBeInstanceOf(DiskError);
-    expect((err as DiskError).offset).toBe(446 + 16 * 3); // entry 4 (sectors 28672+4096) is past 14 MiB; the extended one ends there
+  it("a truncated image: partitions past its end are skipped or cut there, as problems naming the entry's byte", () => {
+    const whole = image("mbr.img");
+    const cut = scanVolumes([{ source: new BufferSource(whole.subarray(0, 15 * 1024 * 1024)), where: "mbr.img" }]);
+    expect(cut.volumes.map((v) => [v.name, v.size])).toEqual(sf.partitions.filter((p) => p.type !== "5").map((p) => [`p${partNumber(p.node)}`, p.type === "c" ? 1024 * 1024 : p.size * 512]));
+    expect(cut.problems.map((p) => [p.offset, p.message])).toEqual([[446 + 16 * 3, expect.stringMatching(/partition 4 \(sectors 28672\+4096\) runs past the end of the disk \(15728640 bytes; a truncated image\?\): cut to 1048576 bytes$/)]]);
+    const inside = sums().filter((x) => x.image === "mbr.img" && x.volume !== "p3" && x.volume !== "p4");
+    for (const s of inside) expect(sha256Of(cut.volumes.find((v) => v.name === s.volume)!.source)).toBe(s.sha256);
+    const shorter = scanVolumes([{ source: new BufferSource(whole.subarray(0, 14 * 1024 * 1024)), where: "mbr.img" }]);
+    expect(shorter.volumes.map((v) => v.name)).toEqual(["p1", "p2", "p5", "p6", "p7"]);
+    expect(shorter.problems.map((p) => p.message)).toEqual([expect.stringMatching(/partition 4 .* starts past the end of the disk .*: skipped$/)]);
+    expect(() => findVolumes(new BufferSource(whole.subarray(0, 14 * 1024 * 1024)), "mbr.img")).toThrow(DiskError);
   });
 });
 
@@ -168,6 +167,18 @@ describe("GPT (sgdisk)", () => {
     const b = image("gpt.img");
     b.fill(0, 0, 512);
     check(findVolumes(new BufferSource(b), "gpt.img"));
+  });
+
+  it("a truncated image: the primary is read, the partition past the end is cut there (the backup is gone with the end)", () => {
+    const b = image("gpt.img").subarray(0, 12 * 1024 * 1024);
+    const scan = scanVolumes([{ source: new BufferSource(b), where: "gpt.img" }]);
+    expect(scan.volumes.map((v) => [v.name, v.offset, v.size])).toEqual(
+      sf.partitions.map((p) => [`p${partNumber(p.node)}`, p.start * 512, Math.min(p.size * 512, b.length - p.start * 512)]),
+    );
+    expect(scan.problems.map((p) => p.message)).toEqual([expect.stringMatching(/partition 4 \(LBAs 22528\.\.32734\) runs past the end of the disk \(24576 sectors; a truncated image\?\): cut at LBA 24575$/)]);
+    for (const s of sums().filter((x) => x.image === "gpt.img" && x.volume !== "p4")) {
+      expect(sha256Of(scan.volumes.find((v) => v.name === s.volume)!.source)).toBe(s.sha256);
+    }
   });
 
   it("refuses a disk whose two copies are both damaged", () => {
