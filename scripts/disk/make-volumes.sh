@@ -203,13 +203,16 @@ fill lvm-b.img 8
 da=$(loop lvm-a.img 0 8388608)
 db=$(loop lvm-b.img 0 8388608)
 devs="--devices $da --devices $db"
-lvmq pvcreate -q $devs "$da" "$db"
+lvmq pvcreate -q $devs "$da"
+# the second PV keeps two metadata areas (the other at its end)
+lvmq pvcreate -q $devs --pvmetadatacopies 2 "$db"
 lvmq vgcreate -q $devs -s 1M vgx "$da" "$db"
 lvmq lvcreate -q $devs -an -Zn -i 2 -I 128k -L 2M -n wide vgx
 lvmq lvcreate -q $devs -an -Zn -L 10M -n long vgx
 rep="--reportformat json --units b --nosuffix $devs"
 names() { sed -e "s#$da#lvm-a.img#g" -e "s#$db#lvm-b.img#g"; }
 lvs $rep --segments -o lv_name,lv_size,seg_start_pe,seg_size_pe,segtype,stripes,stripe_size,seg_pe_ranges 2>/dev/null | names >"$out/lvm-ab.segs.json"
+pvs $rep -o pv_name,pv_uuid,pe_start,pv_mda_count,pv_mda_size 2>/dev/null | names >"$out/lvm-ab.pvs.json"
 # the LVs' bytes from the two images at the reported extents (as lvsum, per image)
 pe_a=$(pvs --noheadings --units b --nosuffix -o pe_start $devs "$da" 2>/dev/null | tr -d ' ')
 pe_b=$(pvs --noheadings --units b --nosuffix -o pe_start $devs "$db" 2>/dev/null | tr -d ' ')

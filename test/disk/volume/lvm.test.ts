@@ -184,3 +184,26 @@ describe("one VG across two disk images", () => {
     ]);
   });
 });
+
+describe("a PV with two metadata areas (pvcreate --pvmetadatacopies 2)", () => {
+  const pvs = rows(report<Report<"pv", Pv & { pv_mda_count: string }>>("lvm-ab.pvs.json"), "pv");
+
+  it("reads both copies; with the first area damaged, the one at the end still describes the VG", () => {
+    const b = image("lvm-b.img");
+    const label = readPvLabel(new BufferSource(b), "lvm-b.img");
+    expect(label.uuid).toBe(pvs.find((p) => p.pv_name === "lvm-b.img")!.pv_uuid);
+    expect(label.metadata).toHaveLength(Number(pvs.find((p) => p.pv_name === "lvm-b.img")!.pv_mda_count));
+    const [first, second] = label.metadata.map((m) => parseVg(m.text, "lvm-b.img", m.offset));
+    expect(second!.seqno).toBe(first!.seqno);
+    expect(label.metadata[1]!.offset).toBeGreaterThan(b.length - 1024 * 1024);
+    b[4096 + 100] = b[4096 + 100]! ^ 1; // the first area's header
+    const damaged = readPvLabel(new BufferSource(b), "lvm-b.img");
+    expect(damaged.metadata).toHaveLength(1);
+    expect(damaged.damage.map((e) => e.message)).toEqual([expect.stringMatching(/^lvm-b\.img at byte 4096: metadata area header checksum/)]);
+    const scan = scanVolumes([
+      { source: new BufferSource(image("lvm-a.img")), where: "lvm-a.img" },
+      { source: new BufferSource(b), where: "lvm-b.img" },
+    ]);
+    expect(scan.volumes.map((v) => v.name)).toEqual(["disk", "disk", "vgx/long", "vgx/wide"]);
+  });
+});
