@@ -1,0 +1,108 @@
+// A disk image (docs/disks.md): the container (raw, qcow2, VMDK, VHD, VHDX) gives the virtual disk, the volume
+// layer its partitions and LVM2 logical volumes, the filesystem readers a backend per volume, and the assembly
+// one root: the filesystem with /etc and /var, the others where its fstab says or at /$fs$/<name>. What could
+// not be read (a LUKS volume, an unknown filesystem, a damaged VG) is a warning; the other volumes still read.
+import fs from "node:fs";
+import path from "node:path";
+import { assemble, openFilesystems, type Assembly, type VolumeContent } from "../src/disk/assemble.js";
+import { openContainer, probeContainer } from "../src/disk/container/index.js";
+import { splitPieces } from "../src/disk/container/raw.js";
+import { FILESYSTEM_TYPES } from "../src/disk/fs/index.js";
+import type { FilesystemType } from "../src/disk/types.js";
+import { scanVolumes } from "../src/disk/volume/index.js";
+import { looksLikeMbr } from "../src/disk/volume/mbr.js";
+import type { LoadedTarget, Loader } from "./types.js";
+
+/** A raw file is taken for a disk only when its start says so: a partition table, a PV, ext or XFS superblock. */
+function rawLooksLikeDisk(p: string): boolean {
+  const head = Buffer.alloc(8192);
+  let n = 0;
+  const fd = fs.openSync(p, "r");
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (n < 2048) return false;
+  const at = (o: number, s: string): boolean => head.toString("latin1", o, o + s.length) === s;
+  return (
+    at(512, "EFI PART") ||
+    at(4096, "EFI PART") ||
+    looksLikeMbr(head.subarray(0, 512)) ||
+    [0, 512, 1024, 1536].some((o) => at(o, "LABELONE")) ||
+    at(0, "XFSB") ||
+    (head[1080] === 0x53 && head[1081] === 0xef)
+  );
+}
+
+function isImageFile(p: string): boolean {
+  try {
+    if (!fs.statSync(p).isFile()) return false;
+    return probeContainer(p) !== null || splitPieces(p) !== null || rawLooksLikeDisk(p);
+  } catch {
+    return false;
+  }
+}
+
+/** One line per volume for target-info: name, size, what it holds. */
+export function describeContents(contents: readonly VolumeContent[]): string[] {
+  return contents.map((c) => {
+    const v = c.volume;
+    const head = `${c.disk} ${v.name} (${v.type}, ${v.size} bytes${v.offset === null ? "" : ` at ${v.offset}`})`;
+    switch (c.kind) {
+      case "filesystem":
+        return `${head}: ${c.fs.type}${c.fs.uuid ? ` UUID=${c.fs.uuid}` : ""}${c.fs.label ? ` LABEL=${c.fs.label}` : ""}`;
+      case "lvm":
+      case "swap":
+        return `${head}: ${c.name}`;
+      default:
+        return `${head}: ${c.message}`;
+    }
+  });
+}
+
+export interface LoadedDisk extends LoadedTarget {
+  readonly contents: readonly VolumeContent[];
+  readonly assembly: Assembly;
+  readonly container: string;
+}
+
+/** Opens an image with the given filesystem readers (the loader uses FILESYSTEM_TYPES). */
+export function loadDisk(p: string, types: readonly FilesystemType[]): LoadedDisk {
+  const disk = path.basename(p);
+  const opened = openContainer(p);
+  try {
+    const scan = scanVolumes([{ source: opened.source, where: disk }]);
+    const contents = openFilesystems(scan.volumes.map((volume) => ({ disk, volume })), types);
+    const assembly = assemble(contents);
+    const warnings = [
+      ...scan.problems.map((e) => e.message),
+      ...contents.flatMap((c) => (c.kind === "error" || c.kind === "unsupported" || c.kind === "unknown" ? [c.message] : [])),
+      ...assembly.notes,
+    ];
+    if (assembly.mounts.length === 0) {
+      throw new Error(`${disk}: no filesystem could be opened (${contents.length} volumes: ${describeContents(contents).join("; ") || "none"})`);
+    }
+    return {
+      fs: assembly.fs,
+      warnings,
+      contents,
+      assembly,
+      container: opened.type,
+      close: () => {
+        assembly.fs.close();
+        opened.source.close();
+      },
+    };
+  } catch (e) {
+    opened.source.close();
+    throw e;
+  }
+}
+
+export const diskLoader: Loader = {
+  name: "disk",
+  description: "a disk image (raw/dd/split .001, qcow2, VMDK, VHD, VHDX): MBR/GPT/LVM2 volumes, ext4 and XFS",
+  detect: isImageFile,
+  load: (p) => loadDisk(p, FILESYSTEM_TYPES),
+};

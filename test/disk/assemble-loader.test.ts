@@ -1,0 +1,90 @@
+// The disk loader's plumbing on real fixture images: container → volumes → filesystems → assembly. The
+// filesystem readers are fakes here (the ext4 and XFS readers live in their own branches): one claims an ext
+// superblock and serves a small tree, so what is checked is the wiring, the warnings and the refusals.
+import fs from "node:fs";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { openContainer } from "../../src/disk/container/index.js";
+import type { FilesystemType } from "../../src/disk/types.js";
+import { scanVolumes } from "../../src/disk/volume/index.js";
+import { MemoryBackend } from "../../src/fs/memory.js";
+import { describeContents, diskLoader, loadDisk } from "../../loaders/disk.js";
+import { tmpdir } from "../helpers/tmp.js";
+import { sha256Of, sums } from "./volume/fixtures.js";
+
+const FIXTURES = path.resolve("fixtures/disk/volume");
+
+function unpack(name: string): string {
+  const out = path.join(tmpdir("quarry-disk-"), name);
+  fs.writeFileSync(out, gunzipSync(fs.readFileSync(path.join(FIXTURES, `${name}.gz`))));
+  return out;
+}
+
+/** Claims a volume with the ext magic at byte 1080; serves an OS-like tree. */
+const fakeExt: FilesystemType = {
+  name: "fake-ext",
+  probe(v) {
+    const b = new Uint8Array(2);
+    return v.read(b, 0, 2, 1080) === 2 && b[0] === 0x53 && b[1] === 0xef;
+  },
+  open: (v) => ({
+    type: "ext4",
+    uuid: null,
+    label: null,
+    size: v.size,
+    backend: new MemoryBackend({ "/etc/hostname": "bare\n", "/var/log/x": "" }),
+  }),
+};
+
+describe("disk loader", () => {
+  it("detects images by container magic or by a partition table, PV or superblock at the start", () => {
+    for (const n of ["gpt.img", "mbr.img", "lvm-bare.img", "bare-ext4.img", "lvm.qcow2"]) expect(diskLoader.detect(unpack(n)), n).toBe(true);
+    const text = path.join(tmpdir(), "notes.txt");
+    fs.writeFileSync(text, "not a disk\n".repeat(1000));
+    expect(diskLoader.detect(text)).toBe(false);
+    expect(diskLoader.detect(path.dirname(text))).toBe(false);
+  });
+
+  it("a bare filesystem image becomes the root", () => {
+    const t = loadDisk(unpack("bare-ext4.img"), [fakeExt]);
+    try {
+      expect(t.container).toBe("raw");
+      expect(t.fs.readText("/etc/hostname")).toBe("bare\n");
+      expect(t.assembly.mounts.map((m) => [m.point, m.by])).toEqual([["/", "root (has /etc and /var)"]]);
+      expect(t.warnings).toEqual([]);
+    } finally {
+      t.close?.();
+    }
+  });
+
+  it("an image with no filesystem any reader opens is refused, naming what each volume holds", () => {
+    expect(() => loadDisk(unpack("gpt.img"), [fakeExt])).toThrow(
+      /gpt\.img: no filesystem could be opened \(4 volumes: gpt\.img p1 \(EFI system partition, 3145728 bytes at 1048576\): gpt\.img p1: unknown filesystem, first bytes .*gpt\.img p3 \(Linux swap, 2097152 bytes at 9437184\): swap;/,
+    );
+  });
+
+  it("LVs read through a qcow2 container match the dd sums of the raw disk", () => {
+    const c = openContainer(unpack("lvm.qcow2"));
+    try {
+      expect(c.type).toBe("qcow2");
+      const scan = scanVolumes([{ source: c.source, where: "lvm.qcow2" }]);
+      expect(scan.problems).toEqual([]);
+      for (const s of sums().filter((x) => x.image === "lvm.img")) {
+        const v = scan.volumes.find((x) => x.name === s.volume)!;
+        expect(sha256Of(v.source), s.volume).toBe(s.sha256);
+      }
+    } finally {
+      c.source.close();
+    }
+  });
+
+  it("describes each volume for target-info", () => {
+    const t = loadDisk(unpack("bare-ext4.img"), [fakeExt]);
+    try {
+      expect(describeContents(t.contents)).toEqual(["bare-ext4.img disk (none, 4194304 bytes at 0): ext4"]);
+    } finally {
+      t.close?.();
+    }
+  });
+});
