@@ -77,7 +77,8 @@ describe("tar index and reads", () => {
   it("v7 directories (type '0' with a trailing slash)", async () => {
     const t = await open(tar(entry({ name: "olddir/", data: "" }), entry({ name: "olddir/f", data: "f" })));
     expect(t.fs.stat("/olddir").type).toBe("dir");
-    expect(t.warnings).toEqual([]);
+    // nothing about the members (the root being no system root is said, as for every such archive)
+    expect(t.warnings.filter((w) => !w.startsWith("no collection layout fits"))).toEqual([]);
     t.close();
   });
 
