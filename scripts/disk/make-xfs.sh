@@ -1,0 +1,107 @@
+#!/bin/sh
+# XFS fixture (docs/disks/xfs.md): a 64 MiB v5 filesystem (crc, finobt, sparse inodes, reflink, bigtime,
+# ftype; 4 allocation groups so inode numbers carry different AG numbers) made by mkfs.xfs 6.1, mounted on a
+# loop device and filled with every directory form, sparse, fragmented (B+tree extent map) and unwritten
+# files, local and remote symlinks, a hard link, a fifo and a device node. Beside the gzipped image, the
+# oracles: `find -printf` of the mounted tree (inode, type, mode, owner, links, size, times with nanoseconds,
+# link target), sha256sum of every non-empty regular file, `ls -lniR`, and `xfs_db` prints of the
+# superblock and of selected inodes (their di_format: local/extents/btree). Needs root, xfsprogs, gzip.
+# mkfs.xfs refuses filesystems under 300 MB unless it believes it runs under fstests (TEST_DIR/TEST_DEV/
+# QA_CHECK_FS set): the small size is only for the fixture. Run from the repository root.
+set -eu
+out=$(pwd)/fixtures/disk/fs/xfs
+mkdir -p "$out"
+work=$(mktemp -d)
+mnt=$work/mnt
+img=$work/xfs.img
+# never rm -rf a mounted tree
+cleanup() { cd /; if mountpoint -q "$mnt"; then umount "$mnt"; fi; mountpoint -q "$mnt" || rm -rf "$work"; }
+trap cleanup EXIT
+mkdir "$mnt"
+truncate -s 64M "$img"
+TEST_DIR=/tmp TEST_DEV=/dev/null QA_CHECK_FS=1 mkfs.xfs -q -f -L quarryxfs \
+  -m uuid=5e1f0c2a-9b7d-4c3e-8a11-0123456789ab -d agcount=4 "$img"
+mount -o loop "$img" "$mnt"
+cd "$mnt"
+
+# plain files with known contents
+mkdir -p etc var/log
+printf 'xfshost\n' >etc/hostname
+yes 'root:x:0:0:root:/root:/bin/bash' | head -n 40 >etc/passwd
+printf '' >var/log/empty
+# a file of 300 KiB of seeded pseudo-random bytes (several blocks, one extent)
+openssl enc -aes-128-ctr -K 000102030405060708090a0b0c0d0e0f -iv 0 -nosalt </dev/zero 2>/dev/null \
+  | head -c 307201 >var/log/random.bin
+
+# nested directories
+mkdir -p a/b/c/d/e
+printf 'deep\n' >a/b/c/d/e/leaf.txt
+
+# shortform directory: a few short names (fits in the inode's literal area)
+mkdir short
+for n in one two three; do printf '%s\n' "$n" >short/$n; done
+mkdir short/sub
+
+# block directory: too many for shortform, few enough for one directory block
+mkdir blockdir
+i=0; while [ $i -lt 60 ]; do printf 'b%d\n' $i >blockdir/entry-name-$i; i=$((i+1)); done
+
+# leaf directory: several data blocks, one leaf block
+mkdir leafdir
+i=0; while [ $i -lt 400 ]; do : >leafdir/leaf-entry-with-a-longer-name-$i; i=$((i+1)); done
+
+# node directory: thousands of entries (several leaf blocks, a node block); some removed afterwards so the
+# data blocks hold unused (free) entries that a reader must skip
+mkdir nodedir
+i=0; while [ $i -lt 5000 ]; do : >nodedir/node-entry-$i.dat; i=$((i+1)); done
+i=0; while [ $i -lt 5000 ]; do rm nodedir/node-entry-$i.dat; i=$((i+97)); done
+mkdir nodedir/subdir-in-node
+
+# sparse file: 16 MiB long, data at three places, holes elsewhere
+xfs_io -f -c 'pwrite -S 0x41 0 4096' -c 'pwrite -S 0x42 5m 10000' -c 'pwrite -S 0x43 16777200 16' sparse.bin >/dev/null
+# fragmented file: 300 single-block extents separated by holes (more than the inode's literal area can list,
+# so the extent map becomes a B+tree)
+cmd=''
+i=0; while [ $i -lt 300 ]; do cmd="$cmd -c 'pwrite -S $((i % 200 + 16)) $((i * 8192)) 4096'"; i=$((i+1)); done
+eval xfs_io -f -d $cmd fragmented.bin >/dev/null
+# unwritten extents: 1 MiB preallocated, 8 KiB written in the middle; the rest reads as zeros
+xfs_io -f -c 'falloc 0 1m' -c 'pwrite -S 0x55 300k 8k' -c 'fsync' unwritten.bin >/dev/null
+
+# links and special files
+ln -s etc/hostname link-local
+long=$(printf 'long/%s' $(seq 1 120) | head -c 700)
+ln -s "$long" link-remote
+ln etc/passwd hardlink-passwd
+mkfifo fifo
+mknod chardev c 1 3
+
+# owners, modes, times (before 1970 and after 2038: bigtime)
+chown 1000:1001 etc/hostname
+chmod 4750 etc/hostname
+touch -h -d '2001-02-03 04:05:06.123456789 UTC' etc/passwd
+touch -d '1960-05-06 07:08:09.5 UTC' short/one
+touch -d '2100-01-02 03:04:05.000000007 UTC' short/two
+chmod 1777 a
+cd /
+sync
+umount "$mnt"
+mount -o loop,ro "$img" "$mnt"
+cd "$mnt"
+# oracles of the mounted tree
+find . -printf '%i\t%y\t%m\t%U\t%G\t%n\t%s\t%T@\t%A@\t%C@\t%p\t%l\n' | LC_ALL=C sort -t "$(printf '\t')" -k11 \
+  >"$out/find.tsv"
+find . -type f -size +0 -print0 | LC_ALL=C sort -z | xargs -0 sha256sum >"$out/sha256sum.txt"
+# (the many empty files of leafdir and nodedir are in find.tsv; ls shows the rest)
+ls -lniR --time-style=full-iso --ignore=leafdir --ignore=nodedir . >"$out/ls-lniR.txt"
+cd /
+umount "$mnt"
+xfs_db -r -c 'sb 0' -c print "$img" >"$out/xfs_db-sb.txt"
+: >"$out/xfs_db-inodes.txt"
+for p in . ./etc/hostname ./short ./blockdir ./leafdir ./nodedir ./sparse.bin ./fragmented.bin ./unwritten.bin \
+  ./link-local ./link-remote ./fifo ./chardev; do
+  ino=$(awk -F '\t' -v p="$p" '$11 == p {print $1}' "$out/find.tsv")
+  { echo "== $p inode $ino"; xfs_db -r -c "inode $ino" -c print "$img"; } >>"$out/xfs_db-inodes.txt"
+  { echo "== $p inode $ino bmap"; xfs_db -r -c "inode $ino" -c "bmap" "$img"; } >>"$out/xfs_db-inodes.txt"
+done
+gzip -9 -n -c "$img" >"$out/xfs.img.gz"
+ls -l "$out"
