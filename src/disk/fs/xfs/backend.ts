@@ -1,0 +1,137 @@
+// An XFS filesystem as an FsBackend: paths are looked up from the root inode one directory at a time (each
+// directory read whole, whatever its form, and kept in a small cache), links are never followed, and files
+// are read through their extent map with holes and unwritten extents as zeros.
+import { components } from "../../../fs/path.js";
+import { FsError, type DirEntry, type FileHandle, type FileStat, type FsBackend } from "../../../fs/types.js";
+import { DiskError, type ByteSource } from "../../types.js";
+import { inodeExtents, readMapped, type Extent } from "./bmap.js";
+import { readDirectory, type XfsDirEntry } from "./dir.js";
+import { readInode, type Inode } from "./inode.js";
+import type { Superblock } from "./superblock.js";
+import { readSymlink } from "./symlink.js";
+
+/** Directories kept parsed (by inode number), and the entries they may hold in all: a bound on memory. */
+const DIR_CACHE_DIRS = 64;
+const DIR_CACHE_ENTRIES = 500_000;
+
+export class XfsBackend implements FsBackend {
+  readonly kind = "xfs";
+  private readonly dirs = new Map<bigint, Map<string, XfsDirEntry>>();
+  private cachedEntries = 0;
+
+  constructor(
+    private readonly volume: ByteSource,
+    private readonly sb: Superblock,
+    private readonly where: string,
+  ) {}
+
+  lstat(path: string): FileStat | null {
+    const inode = this.lookup(path);
+    return inode ? toStat(inode) : null;
+  }
+
+  readdir(path: string): DirEntry[] {
+    const inode = this.existing(path);
+    if (inode.type !== "dir") throw new FsError("ENOTDIR", path);
+    const out: DirEntry[] = [];
+    for (const e of this.entries(inode).values()) {
+      out.push({ name: e.name, type: e.type ?? this.inode(e.ino).type });
+    }
+    return out;
+  }
+
+  readlink(path: string): string {
+    const inode = this.existing(path);
+    if (inode.type !== "symlink") throw new FsError("EINVAL", path, "not a symbolic link");
+    return readSymlink(this.volume, this.sb, inode, this.extents(inode), this.where);
+  }
+
+  open(path: string): FileHandle {
+    const inode = this.existing(path);
+    if (inode.type === "dir") throw new FsError("EISDIR", path);
+    if (inode.type !== "file") throw new FsError("EINVAL", path, `not a regular file (${inode.type})`);
+    const extents = this.extents(inode);
+    const { volume, sb, where } = this;
+    const size = inode.size;
+    let closed = false;
+    return {
+      size,
+      read(buf, offset, length, position) {
+        if (closed) throw new FsError("EINVAL", path, "file is closed");
+        if (position >= size || length <= 0) return 0;
+        const n = Math.min(length, size - position, buf.length - offset);
+        readMapped(volume, sb, extents, buf, offset, n, position, where);
+        return n;
+      },
+      close() {
+        closed = true;
+      },
+    };
+  }
+
+  private existing(path: string): Inode {
+    const inode = this.lookup(path);
+    if (!inode) throw new FsError("ENOENT", path);
+    return inode;
+  }
+
+  /** The inode at `path` (the last component not followed), or null when a component does not exist. */
+  private lookup(path: string): Inode | null {
+    let inode = this.inode(this.sb.rootIno);
+    for (const name of components(path)) {
+      if (inode.type !== "dir") throw new FsError("ENOTDIR", path);
+      const e = this.entries(inode).get(name);
+      if (!e) return null;
+      inode = this.inode(e.ino);
+    }
+    return inode;
+  }
+
+  private inode(ino: bigint): Inode {
+    return readInode(this.volume, this.sb, ino, this.where);
+  }
+
+  private extents(inode: Inode): Extent[] {
+    return inodeExtents(this.volume, this.sb, inode, this.where);
+  }
+
+  private entries(dir: Inode): Map<string, XfsDirEntry> {
+    const hit = this.dirs.get(dir.ino);
+    if (hit) {
+      // Most recently used last: the eviction below takes the oldest.
+      this.dirs.delete(dir.ino);
+      this.dirs.set(dir.ino, hit);
+      return hit;
+    }
+    const map = new Map<string, XfsDirEntry>();
+    for (const e of readDirectory(this.volume, this.sb, dir, this.extents(dir), this.where)) {
+      if (map.has(e.name)) throw new DiskError(this.where, dir.offset, `XFS directory inode ${dir.ino} holds "${e.name}" twice`);
+      map.set(e.name, e);
+    }
+    this.dirs.set(dir.ino, map);
+    this.cachedEntries += map.size;
+    for (const [ino, m] of this.dirs) {
+      if (this.dirs.size <= DIR_CACHE_DIRS && this.cachedEntries <= DIR_CACHE_ENTRIES) break;
+      if (ino === dir.ino) break;
+      this.dirs.delete(ino);
+      this.cachedEntries -= m.size;
+    }
+    return map;
+  }
+}
+
+function toStat(inode: Inode): FileStat {
+  return {
+    type: inode.type,
+    size: inode.type === "file" || inode.type === "dir" || inode.type === "symlink" ? inode.size : 0,
+    mode: inode.perm,
+    uid: inode.uid,
+    gid: inode.gid,
+    mtime: inode.mtime,
+    atime: inode.atime,
+    ctime: inode.ctime,
+    btime: inode.crtime,
+    nlink: inode.nlink,
+    ino: inode.ino <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(inode.ino) : inode.ino,
+  };
+}
