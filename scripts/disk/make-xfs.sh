@@ -1,6 +1,7 @@
 #!/bin/sh
-# XFS fixture (docs/disks/xfs.md): a 64 MiB v5 filesystem (crc, finobt, sparse inodes, reflink, bigtime,
-# ftype; 4 allocation groups so inode numbers carry different AG numbers) made by mkfs.xfs 6.1, mounted on a
+# XFS fixture (docs/disks/xfs.md): a 72 MiB v5 filesystem (crc, finobt, sparse inodes, reflink, bigtime,
+# ftype; 4 allocation groups of 4608 blocks, not a power of two, so inode and block numbers, which encode
+# the AG in the bits above sb_agblklog, differ from linear block numbers) made by mkfs.xfs 6.1, mounted on a
 # loop device and filled with every directory form, sparse, fragmented (B+tree extent map) and unwritten
 # files, local and remote symlinks, a hard link, a fifo and a device node. Beside the gzipped image, the
 # oracles: `find -printf` of the mounted tree (inode, type, mode, owner, links, size, times with nanoseconds,
@@ -18,7 +19,7 @@ img=$work/xfs.img
 cleanup() { cd /; if mountpoint -q "$mnt"; then umount "$mnt"; fi; mountpoint -q "$mnt" || rm -rf "$work"; }
 trap cleanup EXIT
 mkdir "$mnt"
-truncate -s 64M "$img"
+truncate -s 72M "$img"
 TEST_DIR=/tmp TEST_DEV=/dev/null QA_CHECK_FS=1 mkfs.xfs -q -f -L quarryxfs \
   -m uuid=5e1f0c2a-9b7d-4c3e-8a11-0123456789ab -d agcount=4 "$img"
 mount -o loop "$img" "$mnt"

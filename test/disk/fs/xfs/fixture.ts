@@ -8,7 +8,7 @@ export const FIXTURES = path.resolve("fixtures/disk/fs/xfs");
 
 let image: Uint8Array | null = null;
 
-/** The raw filesystem image (64 MiB; callers must not modify it: they slice a copy). */
+/** The raw filesystem image (72 MiB; callers must not modify it: they slice a copy). */
 export function xfsImage(): Uint8Array {
   image ??= new Uint8Array(gunzipSync(fs.readFileSync(path.join(FIXTURES, "xfs.img.gz"))));
   return image;
@@ -83,4 +83,40 @@ export function superblockPrint(): Map<string, string> {
 export function findTime(t: string): { seconds: number; micros: number } {
   const [s, frac = ""] = t.split(".");
   return { seconds: Number(s), micros: Math.floor(Number(frac.padEnd(9, "0").slice(0, 9)) / 1000) };
+}
+
+/** The image with some bytes replaced and maybe cut short, without copying its 72 MiB. */
+export class PatchedSource {
+  private readonly patches: [number, number][];
+  readonly size: number;
+
+  constructor(
+    private readonly base: Uint8Array,
+    patches: Iterable<[number, number]> = [],
+    size = base.length,
+  ) {
+    this.patches = [...patches];
+    this.size = Math.min(size, base.length);
+  }
+
+  read(buf: Uint8Array, offset: number, length: number, position: number): number {
+    if (position >= this.size || length <= 0) return 0;
+    const n = Math.min(length, this.size - position);
+    buf.set(this.base.subarray(position, position + n), offset);
+    for (const [at, v] of this.patches) if (at >= position && at < position + n) buf[offset + at - position] = v;
+    return n;
+  }
+
+  close(): void {}
+}
+
+/** Patches that write `bytes` big-endian at `at`. */
+export function be(at: number, value: bigint | number, bytes: number): [number, number][] {
+  const out: [number, number][] = [];
+  let v = BigInt(value);
+  for (let i = bytes - 1; i >= 0; i--) {
+    out.push([at + i, Number(v & 0xffn)]);
+    v >>= 8n;
+  }
+  return out;
 }

@@ -127,6 +127,15 @@ describe("XFS fixture against the mounted filesystem", () => {
     for (const r of rows.filter((x) => x.y === "f" && x.size === 0)) expect(b.open(r.path).size).toBe(0);
   });
 
+  it("the creation time is xfs_db's v3.crtime", () => {
+    // xfs_db prints "v3.crtime.sec = Thu Dec  3 09:16:01 2026" in the generating machine's zone (UTC).
+    const text = fs.readFileSync(path.join(FIXTURES, "xfs_db-inodes.txt"), "utf8");
+    const m = /== \.\/fragmented\.bin inode \d+\n(?:.*\n)*?v3\.crtime\.sec = (.*)\nv3\.crtime\.nsec = (\d+)/.exec(text)!;
+    const btime = b.lstat("/fragmented.bin")!.btime!;
+    expect(btime.seconds).toBe(Date.parse(`${m[1]} UTC`) / 1000);
+    expect(btime.micros).toBe(Math.floor(Number(m[2]) / 1000));
+  });
+
   it("a hard link is the same inode", () => {
     expect(b.lstat("/hardlink-passwd")!.ino).toBe(b.lstat("/etc/passwd")!.ino);
     expect(b.lstat("/etc/passwd")!.nlink).toBe(2);
