@@ -93,12 +93,19 @@ function dataBlock(b: Uint8Array, sb: Superblock, inode: Inode, abs: number, fir
     bad(0, `magic 0x${magic.toString(16)} (neither XDB3 nor XDD3)`);
   }
   if (dv.getBigUint64(40) !== inode.ino) bad(40, `owned by inode ${dv.getBigUint64(40)}`);
+  // Every entry and unused region ends with a tag holding its own offset in the block: a check that the
+  // lengths walked so far are the ones the filesystem wrote.
+  const tag = (at: number, size: number): void => {
+    const t = dv.getUint16(at + size - 2);
+    if (t !== at) bad(at, `entry's tag ${t} is not its offset ${at} in the block`);
+  };
   let at = DIR3_DATA_HDR;
   while (at < end) {
     if (at + 8 > end) bad(at, "entry runs past the data area");
     if (dv.getUint16(at) === FREE_TAG) {
       const len = dv.getUint16(at + 2);
       if (len < 8 || len % 8 !== 0 || at + len > end) bad(at, `unused region of ${len} bytes`);
+      tag(at, len);
       at += len;
       continue;
     }
@@ -108,6 +115,7 @@ function dataBlock(b: Uint8Array, sb: Superblock, inode: Inode, abs: number, fir
     // inumber, namelen, name, ftype, tag (u16), padded to 8 bytes.
     const size = (8 + 1 + namelen + (sb.ftype ? 1 : 0) + 2 + 7) & ~7;
     if (namelen === 0 || at + size > end) bad(at, `entry with a name of ${namelen} bytes runs past the data area`);
+    tag(at, size);
     const name = decodeLenient(b, nameAt, typeAt);
     if (name !== "." && name !== "..") {
       out.push({ name, ino: dv.getBigUint64(at), type: sb.ftype ? ftypeOf(b[typeAt]!) : null });

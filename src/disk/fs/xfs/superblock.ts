@@ -3,7 +3,7 @@
 // Only v5 (CRC) filesystems are read, what mkfs.xfs has made since 3.2.3; every field used later is bounded
 // here so the readers can trust the geometry and need only check the offsets they compute against the volume.
 import { DiskError, type ByteSource } from "../../types.js";
-import { readExact } from "./read.js";
+import { readExact, view } from "./read.js";
 
 export const XFS_SB_MAGIC = 0x58465342; // "XFSB"
 
@@ -83,8 +83,10 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
   if (blockLog + dirBlockLog > 16) bad(192, `directory block log ${dirBlockLog}`);
   const incompat = dv.getUint32(216);
   if (incompat & ~INCOMPAT_KNOWN) bad(216, `unknown incompatible features 0x${(incompat & ~INCOMPAT_KNOWN).toString(16)}`);
+  const sectSize = dv.getUint16(102);
+  if (sectSize < 512 || sectSize > blockSize || (sectSize & (sectSize - 1)) !== 0) bad(102, `sector size ${sectSize}`);
   const rootIno = dv.getBigUint64(56);
-  return {
+  const sb: Superblock = {
     blockSize,
     blockLog,
     dataBlocks,
@@ -101,6 +103,28 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
     bigtime: (incompat & INCOMPAT_BIGTIME) !== 0,
     incompat,
   };
+  checkAgHeaders(volume, sb, sectSize, where);
+  return sb;
+}
+
+const AGF_MAGIC = 0x58414746; // "XAGF"
+
+/**
+ * The AGF (second sector of each AG) of the second and of the last AG must be where the geometry puts them,
+ * numbered as that AG and as long: a superblock whose AG size or count was damaged fails here, not later as
+ * inodes and blocks read from the wrong places. An AG beyond the end of a truncated volume is not checked.
+ */
+function checkAgHeaders(volume: ByteSource, sb: Superblock, sectSize: number, where: string): void {
+  for (const agno of new Set([1, sb.agCount - 1])) {
+    if (agno < 1 || agno >= sb.agCount) continue;
+    const at = agno * sb.agBlocks * sb.blockSize + sectSize;
+    if (at + 16 > volume.size) continue;
+    const dv = view(readExact(volume, at, 16, where, `AGF of allocation group ${agno}`));
+    const length = Math.min(sb.agBlocks, sb.dataBlocks - agno * sb.agBlocks);
+    if (dv.getUint32(0) !== AGF_MAGIC || dv.getUint32(8) !== agno || dv.getUint32(12) !== length) {
+      throw new DiskError(where, at, `XFS: no AGF of allocation group ${agno} (${length} blocks) where the superblock's geometry puts it`);
+    }
+  }
 }
 
 function formatUuid(u: Uint8Array): string {
