@@ -105,4 +105,53 @@ for p in . ./etc/hostname ./short ./blockdir ./leafdir ./nodedir ./sparse.bin ./
   { echo "== $p inode $ino bmap"; xfs_db -r -c "inode $ino" -c "bmap" "$img"; } >>"$out/xfs_db-inodes.txt"
 done
 gzip -9 -n -c "$img" >"$out/xfs.img.gz"
-ls -l "$out"
+
+# A v4 filesystem (no CRCs, version 2 inodes of 256 bytes, no ftype, 8 KiB directory blocks), as RHEL 5-7
+# made them. This kernel refuses to mount v4, so mkfs.xfs fills it from a protofile (-p) and xfs_db is the
+# oracle of its names and inodes; the file contents are the staged source files, hashed.
+v4=$out/v4
+mkdir -p "$v4"
+src=$work/v4src
+mkdir -p "$src"
+printf 'xfsv4host\n' >"$src/hostname"
+yes 'root:x:0:0:root:/root:/bin/sh' | head -n 40 >"$src/passwd"
+openssl enc -aes-128-ctr -K 0f0e0d0c0b0a09080706050403020100 -iv 0 -nosalt </dev/zero 2>/dev/null \
+  | head -c 300001 >"$src/random.bin"
+printf 'deep\n' >"$src/leaf.txt"
+: >"$src/empty"
+long=$(printf 'v4/%s' $(seq 1 150) | head -c 600)
+{
+  echo quarry-xfs-v4; echo '0 0'; echo 'd--755 0 0'
+  echo 'etc d--755 0 0'
+  echo "hostname -u-750 1000 1001 $src/hostname"
+  echo "passwd ---644 0 0 $src/passwd"
+  echo '$'
+  echo "random.bin ---600 0 0 $src/random.bin"
+  echo 'a d--1777 0 0'; echo 'b d--755 0 0'; echo 'c d--755 0 0'; echo "leaf.txt ---644 0 0 $src/leaf.txt"
+  echo '$'; echo '$'; echo '$'
+  echo 'short d--755 0 0'; for n in one two three; do echo "$n ---644 0 0 $src/empty"; done; echo '$'
+  echo 'blockdir d--755 0 0'; for i in $(seq 0 99); do echo "entry-name-$i ---644 0 0 $src/empty"; done; echo '$'
+  echo 'leafdir d--755 0 0'; for i in $(seq 0 599); do echo "leaf-entry-with-a-longer-name-$i ---644 0 0 $src/empty"; done; echo '$'
+  echo 'nodedir d--755 0 0'; for i in $(seq 0 2999); do echo "node-entry-$i.dat ---644 0 0 $src/empty"; done; echo '$'
+  echo 'link-local l--777 0 0 etc/hostname'
+  echo "link-remote l--777 0 0 $long"
+  echo 'fifo p--600 0 0'
+  echo 'chardev c--600 0 0 1 3'
+  echo '$'
+} >"$work/proto"
+sed "s|$src/|SRC/|" "$work/proto" >"$v4/proto"
+truncate -s 40M "$work/v4.img"
+TEST_DIR=/tmp TEST_DEV=/dev/null QA_CHECK_FS=1 mkfs.xfs -q -f -L quarryv4 -m crc=0,uuid=0b4a9c7e-1d2f-4e3a-9b8c-7d6e5f4a3b2c \
+  -n ftype=0,size=8192 -i size=256 -d agcount=2 -p "$work/proto" "$work/v4.img" 2>&1 | grep -v deprecated || true
+(cd "$src" && sha256sum hostname passwd random.bin leaf.txt) >"$v4/sha256sum.txt"
+xfs_db -r -c 'sb 0' -c print "$work/v4.img" >"$v4/xfs_db-sb.txt"
+ls_cmds=''
+for d in / /etc /a /a/b /a/b/c /short /blockdir /leafdir /nodedir; do ls_cmds="$ls_cmds -c 'ls $d'"; done
+eval xfs_db -r $ls_cmds '"$work/v4.img"' >"$v4/xfs_db-ls.txt"
+: >"$v4/xfs_db-inodes.txt"
+for p in / /etc/hostname /etc/passwd /random.bin /a /a/b/c/leaf.txt /short /blockdir /leafdir /nodedir /link-local \
+  /link-remote /fifo /chardev; do
+  { echo "== $p"; xfs_db -r -c "path $p" -c print "$work/v4.img"; } >>"$v4/xfs_db-inodes.txt"
+done
+gzip -9 -n -c "$work/v4.img" >"$v4/xfs-v4.img.gz"
+ls -l "$out" "$v4"

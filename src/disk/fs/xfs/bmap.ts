@@ -21,7 +21,9 @@ export interface Extent {
 }
 
 const BMAP_CRC_MAGIC = 0x424d4133; // "BMA3"
+const BMAP_MAGIC = 0x424d4150; // "BMAP" (v4)
 const LBLOCK_CRC_HDR = 72; // long-form btree block header of a v5 filesystem
+const LBLOCK_HDR = 24; // v4: magic, level, numrecs, left and right siblings
 const MAX_BMBT_LEVELS = 9;
 const REC = 16;
 
@@ -102,22 +104,23 @@ function child(w: Walk, ptr: bigint, level: number, ptrAt: number): void {
   const bad = (at: number, detail: string): never => {
     throw new DiskError(where, offset + at, `XFS inode ${inode.ino} B+tree block ${ptr}: ${detail}`);
   };
-  if (dv.getUint32(0) !== BMAP_CRC_MAGIC) bad(0, "no BMA3 magic");
+  const hdr = sb.crc ? LBLOCK_CRC_HDR : LBLOCK_HDR;
+  if (dv.getUint32(0) !== (sb.crc ? BMAP_CRC_MAGIC : BMAP_MAGIC)) bad(0, `no ${sb.crc ? "BMA3" : "BMAP"} magic`);
   if (dv.getUint16(4) !== level) bad(4, `level ${dv.getUint16(4)} where ${level} was expected`);
-  if (dv.getBigUint64(56) !== inode.ino) bad(56, `owned by inode ${dv.getBigUint64(56)}`);
+  if (sb.crc && dv.getBigUint64(56) !== inode.ino) bad(56, `owned by inode ${dv.getBigUint64(56)}`);
   const numrecs = dv.getUint16(6);
-  const maxrecs = Math.floor((sb.blockSize - LBLOCK_CRC_HDR) / REC);
+  const maxrecs = Math.floor((sb.blockSize - hdr) / REC);
   if (numrecs > maxrecs) bad(6, `${numrecs} records (at most ${maxrecs} fit)`);
   if (level === 0) {
     if (w.out.length + numrecs > w.inode.nextents) bad(6, `more extents than di_nextents (${w.inode.nextents})`);
     for (let i = 0; i < numrecs; i++) {
-      const at = LBLOCK_CRC_HDR + i * REC;
+      const at = hdr + i * REC;
       w.out.push(decode(w.volume, sb, b, at, offset + at, where));
     }
     return;
   }
   for (let i = 0; i < numrecs; i++) {
-    const at = LBLOCK_CRC_HDR + maxrecs * 8 + i * 8;
+    const at = hdr + maxrecs * 8 + i * 8;
     child(w, dv.getBigUint64(at), level - 1, offset + at);
   }
 }

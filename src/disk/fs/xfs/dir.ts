@@ -22,6 +22,9 @@ export interface XfsDirEntry {
 const DIR3_BLOCK_MAGIC = 0x58444233; // "XDB3": a single-block directory
 const DIR3_DATA_MAGIC = 0x58444433; // "XDD3": a data block of a leaf or node directory
 const DIR3_DATA_HDR = 64; // xfs_dir3_data_hdr: block header (magic, crc, blkno, lsn, uuid, owner) + bestfree
+const DIR2_BLOCK_MAGIC = 0x58443242; // "XD2B" (v4)
+const DIR2_DATA_MAGIC = 0x58443244; // "XD2D" (v4)
+const DIR2_DATA_HDR = 16; // v4: magic + bestfree
 const LEAF_OFFSET = 2 ** 35;
 const FREE_TAG = 0xffff;
 
@@ -83,23 +86,24 @@ function dataBlock(b: Uint8Array, sb: Superblock, inode: Inode, abs: number, fir
     throw new DiskError(where, abs + at, `XFS directory block (inode ${inode.ino}): ${detail}`);
   };
   const magic = dv.getUint32(0);
+  const [blockMagic, dataMagic, hdr] = sb.crc ? [DIR3_BLOCK_MAGIC, DIR3_DATA_MAGIC, DIR3_DATA_HDR] : [DIR2_BLOCK_MAGIC, DIR2_DATA_MAGIC, DIR2_DATA_HDR];
   let end = b.length;
-  if (magic === DIR3_BLOCK_MAGIC && first) {
+  if (magic === blockMagic && first) {
     // Single-block form: the hash leaf array and its tail (count, stale) close the block.
     const leafCount = dv.getUint32(b.length - 8);
-    if (leafCount > (b.length - DIR3_DATA_HDR - 8) / 8) bad(b.length - 8, `${leafCount} leaf entries`);
+    if (leafCount > (b.length - hdr - 8) / 8) bad(b.length - 8, `${leafCount} leaf entries`);
     end = b.length - 8 - leafCount * 8;
-  } else if (magic !== DIR3_DATA_MAGIC) {
-    bad(0, `magic 0x${magic.toString(16)} (neither XDB3 nor XDD3)`);
+  } else if (magic !== dataMagic) {
+    bad(0, `magic 0x${magic.toString(16)} (not a directory ${first ? "block or " : ""}data block)`);
   }
-  if (dv.getBigUint64(40) !== inode.ino) bad(40, `owned by inode ${dv.getBigUint64(40)}`);
+  if (sb.crc && dv.getBigUint64(40) !== inode.ino) bad(40, `owned by inode ${dv.getBigUint64(40)}`);
   // Every entry and unused region ends with a tag holding its own offset in the block: a check that the
   // lengths walked so far are the ones the filesystem wrote.
   const tag = (at: number, size: number): void => {
     const t = dv.getUint16(at + size - 2);
     if (t !== at) bad(at, `entry's tag ${t} is not its offset ${at} in the block`);
   };
-  let at = DIR3_DATA_HDR;
+  let at = hdr;
   while (at < end) {
     if (at + 8 > end) bad(at, "entry runs past the data area");
     if (dv.getUint16(at) === FREE_TAG) {

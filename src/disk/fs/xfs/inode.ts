@@ -1,4 +1,5 @@
-// The v3 on-disk inode (xfs_dinode, 176-byte core, big-endian) and its data fork: di_format says whether the
+// The on-disk inode (xfs_dinode, big-endian: a 176-byte core in version 3, 100 bytes in versions 1 and 2 of
+// v4 filesystems) and its data fork: di_format says whether the
 // fork holds the bytes themselves (local: short-form directory, short symlink), a list of extents, or the root
 // of a B+tree of extents. Timestamps are seconds + nanoseconds, or with bigtime nanoseconds since 1901-12-13.
 import { Timestamp } from "../../../records/timestamp.js";
@@ -9,6 +10,7 @@ import { inodeOffset, type Superblock } from "./superblock.js";
 
 const DINODE_MAGIC = 0x494e; // "IN"
 const V3_CORE = 176;
+const V2_CORE = 100; // versions 1 and 2 (v4 filesystems)
 
 export const FORMAT_DEV = 0;
 export const FORMAT_LOCAL = 1;
@@ -72,18 +74,21 @@ export function readInode(volume: ByteSource, sb: Superblock, ino: bigint, where
     throw new DiskError(where, offset + at, `XFS inode ${ino}: ${detail}`);
   };
   if (dv.getUint16(0) !== DINODE_MAGIC) bad(0, "no IN magic (not an allocated inode)");
-  if (dv.getUint8(4) !== 3) bad(4, `inode version ${dv.getUint8(4)} on a v5 filesystem`);
-  if (dv.getBigUint64(152) !== ino) bad(152, `records itself as inode ${dv.getBigUint64(152)}`);
+  const version = dv.getUint8(4);
+  if (sb.crc ? version !== 3 : version !== 1 && version !== 2) bad(4, `inode version ${version} on a v${sb.crc ? 5 : 4} filesystem`);
+  if (version === 3 && dv.getBigUint64(152) !== ino) bad(152, `records itself as inode ${dv.getBigUint64(152)}`);
   const mode = dv.getUint16(2);
   if (mode === 0) bad(2, "mode 0 (a free inode)");
-  const flags2 = dv.getBigUint64(120);
+  // di_flags2 and the fields after it exist only in version 3 inodes.
+  const flags2 = version === 3 ? dv.getBigUint64(120) : 0n;
   const bigtime = (flags2 & BigInt(DIFLAG2_BIGTIME)) !== 0n;
   const size = dv.getBigUint64(56);
   if (size > BigInt(Number.MAX_SAFE_INTEGER)) bad(56, `size ${size}`);
   const nextents = flags2 & BigInt(DIFLAG2_NREXT64) ? dv.getBigUint64(24) : BigInt(dv.getUint32(76));
   // Each extent maps at least one block: more extents than the filesystem has blocks is damage.
   if (nextents > BigInt(sb.dataBlocks)) bad(76, `${nextents} extents in a filesystem of ${sb.dataBlocks} blocks`);
-  const literal = sb.inodeSize - V3_CORE;
+  const core = version === 3 ? V3_CORE : V2_CORE;
+  const literal = sb.inodeSize - core;
   const forkoff = dv.getUint8(82) * 8;
   if (forkoff > literal) bad(82, `attribute fork offset ${forkoff} past the literal area (${literal} bytes)`);
   const forkSize = forkoff === 0 ? literal : forkoff;
@@ -96,15 +101,16 @@ export function readInode(volume: ByteSource, sb: Superblock, ino: bigint, where
     format: dv.getUint8(5),
     uid: dv.getUint32(8),
     gid: dv.getUint32(12),
-    nlink: dv.getUint32(16),
+    // Version 1 inodes keep a 16-bit link count in di_onlink.
+    nlink: version === 1 ? dv.getUint16(6) : dv.getUint32(16),
     size: Number(size),
     atime: time(32),
     mtime: time(40),
     ctime: time(48),
-    crtime: time(144),
+    crtime: version === 3 ? time(144) : null,
     nextents: Number(nextents),
-    fork: b.subarray(V3_CORE, V3_CORE + forkSize),
-    forkOffset: offset + V3_CORE,
+    fork: b.subarray(core, core + forkSize),
+    forkOffset: offset + core,
   };
 }
 

@@ -1,7 +1,8 @@
 // The XFS superblock (sector 0 of allocation group 0, big-endian) and the geometry it gives: how an inode
 // number and a filesystem block number (both encode the allocation group) become byte offsets in the volume.
-// Only v5 (CRC) filesystems are read, what mkfs.xfs has made since 3.2.3; every field used later is bounded
-// here so the readers can trust the geometry and need only check the offsets they compute against the volume.
+// v5 (CRC) filesystems, what mkfs.xfs has made since 3.2.3, and v4 ones with version 2 directories (RHEL 5-7
+// era); every field used later is bounded here so the readers can trust the geometry and need only check the
+// offsets they compute against the volume.
 import { DiskError, type ByteSource } from "../../types.js";
 import { readExact, view } from "./read.js";
 
@@ -15,6 +16,10 @@ export const INCOMPAT_BIGTIME = 0x8;
 export const INCOMPAT_NEEDSREPAIR = 0x10;
 export const INCOMPAT_NREXT64 = 0x20;
 const INCOMPAT_KNOWN = 0x3f;
+/** sb_versionnum and (v4) sb_features2 bits. */
+const VERSION_DIRV2BIT = 0x2000;
+const VERSION_MOREBITSBIT = 0x8000;
+const VERSION2_FTYPE = 0x200;
 
 export interface Superblock {
   blockSize: number;
@@ -32,6 +37,8 @@ export interface Superblock {
   dirBlockSize: number;
   uuid: string;
   label: string | null;
+  /** v5: metadata blocks carry headers with CRC, owner and UUID; inodes are version 3. */
+  crc: boolean;
   /** Directory entries carry a file type byte. */
   ftype: boolean;
   bigtime: boolean;
@@ -54,14 +61,19 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
     throw new DiskError(where, off, `XFS superblock: ${detail}`);
   };
   if (dv.getUint32(0) !== XFS_SB_MAGIC) bad(0, "no XFSB magic");
-  const version = dv.getUint16(100) & 0xf;
-  if (version !== 5) bad(100, `version ${version} filesystem (only v5, CRC-enabled XFS is read)`);
+  const versionnum = dv.getUint16(100);
+  const version = versionnum & 0xf;
+  if (version !== 4 && version !== 5) bad(100, `version ${version} filesystem (XFS v4 and v5 are read)`);
+  // v4 directories are version 2 only when this bit says so; version 1 directories predate 2001.
+  if (version === 4 && !(versionnum & VERSION_DIRV2BIT)) bad(100, "version 1 directories");
+  const crc = version === 5;
   const blockSize = dv.getUint32(4);
   const blockLog = dv.getUint8(120);
   if (blockLog < 9 || blockLog > 16 || blockSize !== 1 << blockLog) bad(4, `block size ${blockSize} (log ${blockLog})`);
   const inodeSize = dv.getUint16(104);
   const inodeLog = dv.getUint8(122);
-  if (inodeLog < 9 || inodeLog > 11 || inodeSize !== 1 << inodeLog) bad(104, `inode size ${inodeSize}`);
+  // 256 to 2048 bytes; v5 inodes need at least 512.
+  if (inodeLog < (crc ? 9 : 8) || inodeLog > 11 || inodeSize !== 1 << inodeLog) bad(104, `inode size ${inodeSize}`);
   if (inodeSize > blockSize) bad(104, `inode size ${inodeSize} above the block size ${blockSize}`);
   const inopblock = dv.getUint16(106);
   const inopblog = dv.getUint8(123);
@@ -81,8 +93,10 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
   }
   const dirBlockLog = dv.getUint8(192);
   if (blockLog + dirBlockLog > 16) bad(192, `directory block log ${dirBlockLog}`);
-  const incompat = dv.getUint32(216);
+  // The feature words past sb_features2 exist only on v5; a v4 filesystem says ftype in sb_features2.
+  const incompat = crc ? dv.getUint32(216) : 0;
   if (incompat & ~INCOMPAT_KNOWN) bad(216, `unknown incompatible features 0x${(incompat & ~INCOMPAT_KNOWN).toString(16)}`);
+  const features2 = versionnum & VERSION_MOREBITSBIT ? dv.getUint32(200) : 0;
   const sectSize = dv.getUint16(102);
   if (sectSize < 512 || sectSize > blockSize || (sectSize & (sectSize - 1)) !== 0) bad(102, `sector size ${sectSize}`);
   const rootIno = dv.getBigUint64(56);
@@ -99,7 +113,8 @@ export function readSuperblock(volume: ByteSource, where: string): Superblock {
     dirBlockSize: blockSize << dirBlockLog,
     uuid: formatUuid(b.subarray(32, 48)),
     label: label(b.subarray(108, 120)),
-    ftype: (incompat & INCOMPAT_FTYPE) !== 0,
+    crc,
+    ftype: crc ? (incompat & INCOMPAT_FTYPE) !== 0 : (features2 & VERSION2_FTYPE) !== 0,
     bigtime: (incompat & INCOMPAT_BIGTIME) !== 0,
     incompat,
   };

@@ -64,8 +64,9 @@ describe("hostile XFS superblocks", () => {
     expect(refuse(() => open(patched(be(216, 0x80, 4))), /unknown incompatible features 0x80/).offset).toBe(216);
   });
 
-  it("refuses a v4 filesystem and a volume too short for the superblock", () => {
-    expect(refuse(() => open(patched(be(100, 0xb4b4, 2))), /version 4 filesystem/).offset).toBe(100);
+  it("refuses version 1 directories, an unknown version and a volume too short for the superblock", () => {
+    expect(refuse(() => open(patched(be(100, 0x94b4, 2))), /version 1 directories/).offset).toBe(100);
+    expect(refuse(() => open(patched(be(100, 0xb4b6, 2))), /version 6 filesystem/).offset).toBe(100);
     expect(xfsType.probe(patched([], 100))).toBe(false);
     refuse(() => open(patched([], 100)), /run past the end of the volume/);
   });

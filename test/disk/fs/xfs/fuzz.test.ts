@@ -9,31 +9,54 @@ import { xfsType } from "../../../../src/disk/fs/xfs/index.js";
 import { DiskError, type ByteSource } from "../../../../src/disk/types.js";
 import { FsError, type FsBackend } from "../../../../src/fs/types.js";
 import { FIXTURES, PatchedSource, superblockPrint, xfsImage } from "./fixture.js";
+import { gunzipSync } from "node:zlib";
 
-const sb = superblockPrint();
-const BS = Number(sb.get("blocksize"));
-const AGBLOCKS = Number(sb.get("agblocks"));
-const AGBLKLOG = Number(sb.get("agblklog"));
-const INOPBLOG = Number(sb.get("inopblog"));
-const ISIZE = Number(sb.get("inodesize"));
+interface Geometry {
+  bs: number;
+  agblocks: number;
+  agblklog: number;
+  inopblog: number;
+  isize: number;
+}
 
-const fsbAt = (fsb: number): number => (Math.floor(fsb / 2 ** AGBLKLOG) * AGBLOCKS + (fsb % 2 ** AGBLKLOG)) * BS;
+function geometry(sb: Map<string, string>): Geometry {
+  const n = (k: string) => Number(sb.get(k));
+  return { bs: n("blocksize"), agblocks: n("agblocks"), agblklog: n("agblklog"), inopblog: n("inopblog"), isize: n("inodesize") };
+}
 
-/** [offset, length] of the metadata worth damaging. */
+const fsbAt = (g: Geometry, fsb: number): number => (Math.floor(fsb / 2 ** g.agblklog) * g.agblocks + (fsb % 2 ** g.agblklog)) * g.bs;
+const inodeAt = (g: Geometry, ino: number): number => fsbAt(g, Math.floor(ino / 2 ** g.inopblog)) + (ino % 2 ** g.inopblog) * g.isize;
+
+/** [offset, length] of the metadata worth damaging in the v5 fixture, from xfs_db's inode and bmap prints. */
 function regions(): [number, number][] {
+  const g = geometry(superblockPrint());
   const text = fs.readFileSync(path.join(FIXTURES, "xfs_db-inodes.txt"), "utf8");
   const out: [number, number][] = [[0, 512]];
-  for (const m of text.matchAll(/^== \S+ inode (\d+)$/gm)) {
-    const ino = Number(m[1]);
-    out.push([fsbAt(ino >> INOPBLOG) + (ino & (2 ** INOPBLOG - 1)) * ISIZE, ISIZE]);
-  }
+  for (const m of text.matchAll(/^== \S+ inode (\d+)$/gm)) out.push([inodeAt(g, Number(m[1])), g.isize]);
   // The first blocks of each mapping (directory data and leaf blocks, the remote symlink, file data).
   for (const m of text.matchAll(/startblock \d+ \((\d+)\/(\d+)\) count (\d+)/g)) {
-    out.push([(Number(m[1]) * AGBLOCKS + Number(m[2])) * BS, BS]);
+    out.push([(Number(m[1]) * g.agblocks + Number(m[2])) * g.bs, g.bs]);
   }
   // BMBT blocks below the roots: "u3.bmbt.ptrs[1-2] = 1:721 2:723".
-  for (const m of text.matchAll(/^u3\.bmbt\.ptrs\[[^\]]*\] = (.*)$/gm)) {
-    for (const p of m[1]!.split(" ")) out.push([fsbAt(Number(p.split(":")[1])), BS]);
+  for (const m of text.matchAll(/^u3?\.bmbt\.ptrs\[[^\]]*\] = (.*)$/gm)) {
+    for (const p of m[1]!.split(" ")) out.push([fsbAt(g, Number(p.split(":").at(-1))), g.bs]);
+  }
+  return out;
+}
+
+/** The same for the v4 fixture: inodes by the numbers `xfs_db ls` gives, blocks from "u.bmx" extent lines. */
+function regionsV4(): [number, number][] {
+  const v4 = path.join(FIXTURES, "v4");
+  const sb = new Map(fs.readFileSync(path.join(v4, "xfs_db-sb.txt"), "utf8").split("\n").filter((l) => l.includes(" = ")).map((l) => l.split(" = ") as [string, string]));
+  const g = geometry(sb);
+  const out: [number, number][] = [[0, 512]];
+  for (const m of fs.readFileSync(path.join(v4, "xfs_db-ls.txt"), "utf8").matchAll(/^\d+\s+(\d+)\s+\S+\s+0x[0-9a-f]+\s+\d+ (\S+) \(good\)$/gm)) {
+    if (!m[2]!.startsWith("node-entry-") && !m[2]!.startsWith("leaf-entry-") && !m[2]!.startsWith("entry-name-")) out.push([inodeAt(g, Number(m[1])), g.isize]);
+  }
+  const text = fs.readFileSync(path.join(v4, "xfs_db-inodes.txt"), "utf8");
+  for (const m of text.matchAll(/^\d+:\[\d+,(\d+),(\d+),\d\]/gm)) out.push([fsbAt(g, Number(m[1])), g.bs * Math.min(2, Number(m[2]))]);
+  for (const m of text.matchAll(/^u\.bmbt\.ptrs\[[^\]]*\] = (.*)$/gm)) {
+    for (const p of m[1]!.split(" ")) out.push([fsbAt(g, Number(p.split(":").at(-1))), g.bs]);
   }
   return out;
 }
@@ -50,10 +73,9 @@ function rng(seed: number): () => number {
   };
 }
 
-function damaged(seed: number, targets: [number, number][]): ByteSource {
+function damaged(image: Uint8Array, seed: number, targets: [number, number][]): ByteSource {
   const r = rng(seed);
   const pick = (n: number) => Math.floor(r() * n);
-  const image = xfsImage();
   if (r() < 0.15) {
     const [at, len] = targets[pick(targets.length)]!;
     return new PatchedSource(image, [], at + pick(len));
@@ -109,23 +131,35 @@ function tolerate(f: () => void): void {
   }
 }
 
+function fuzz(image: Uint8Array, targets: [number, number][], seeds: number): void {
+  seen = { disk: 0, fs: 0, clean: 0 };
+  unexpected.length = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const before = unexpected.length;
+    tolerate(() => {
+      walk(xfsType.open(damaged(image, seed, targets), `fuzz ${seed}`).backend);
+      seen.clean++;
+    });
+    if (unexpected.length > before) unexpected[unexpected.length - 1] = `seed ${seed}: ${unexpected.at(-1)}`;
+  }
+  if (process.env.XFS_FUZZ_SEEDS) console.log(seen);
+  expect(unexpected.slice(0, 3)).toEqual([]);
+  // The damage must reach the reader: many seeds should be refused somewhere.
+  expect(seen.disk).toBeGreaterThan(seeds / 4);
+}
+
+const SEEDS = Number(process.env.XFS_FUZZ_SEEDS ?? 300);
+
 describe("XFS fuzz", () => {
-  it("damaged copies give only DiskError or FsError", () => {
+  it("damaged copies of the v5 fixture give only DiskError or FsError", () => {
     const targets = regions();
     expect(targets.length).toBeGreaterThan(40);
-    seen = { disk: 0, fs: 0, clean: 0 };
-    const seeds = Number(process.env.XFS_FUZZ_SEEDS ?? 400);
-    for (let seed = 1; seed <= seeds; seed++) {
-      const before = unexpected.length;
-      tolerate(() => {
-        walk(xfsType.open(damaged(seed, targets), `fuzz ${seed}`).backend);
-        seen.clean++;
-      });
-      if (unexpected.length > before) unexpected[unexpected.length - 1] = `seed ${seed}: ${unexpected.at(-1)}`;
-    }
-    if (process.env.XFS_FUZZ_SEEDS) console.log(seen);
-    expect(unexpected.slice(0, 3)).toEqual([]);
-    // The damage must reach the reader: most seeds should be refused somewhere.
-    expect(seen.disk).toBeGreaterThan(100);
+    fuzz(xfsImage(), targets, SEEDS);
+  }, 120_000);
+
+  it("damaged copies of the v4 fixture give only DiskError or FsError", () => {
+    const targets = regionsV4();
+    expect(targets.length).toBeGreaterThan(20);
+    fuzz(new Uint8Array(gunzipSync(fs.readFileSync(path.join(FIXTURES, "v4", "xfs-v4.img.gz")))), targets, SEEDS);
   }, 120_000);
 });
