@@ -50,6 +50,7 @@ export class XfsBackend implements FsBackend {
     const inode = this.existing(path);
     if (inode.type === "dir") throw new FsError("EISDIR", path);
     if (inode.type !== "file") throw new FsError("EINVAL", path, `not a regular file (${inode.type})`);
+    if (inode.realtime) throw new DiskError(this.where, inode.offset + 90, `XFS inode ${inode.ino}: its data is on the realtime device, which is not read`);
     const extents = this.extents(inode);
     const { volume, sb, where } = this;
     const size = inode.size;
@@ -60,6 +61,7 @@ export class XfsBackend implements FsBackend {
         if (closed) throw new FsError("EINVAL", path, "file is closed");
         if (position >= size || length <= 0) return 0;
         const n = Math.min(length, size - position, buf.length - offset);
+        if (n <= 0) return 0;
         readMapped(volume, sb, extents, buf, offset, n, position, where);
         return n;
       },

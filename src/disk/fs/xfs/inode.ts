@@ -17,6 +17,7 @@ export const FORMAT_LOCAL = 1;
 export const FORMAT_EXTENTS = 2;
 export const FORMAT_BTREE = 3;
 
+const DIFLAG_REALTIME = 1 << 0;
 const DIFLAG2_BIGTIME = 1 << 3;
 const DIFLAG2_NREXT64 = 1 << 4;
 
@@ -36,6 +37,8 @@ export interface Inode {
   mtime: Timestamp | null;
   ctime: Timestamp | null;
   crtime: Timestamp | null;
+  /** di_flags XFS_DIFLAG_REALTIME: the data lives on the realtime device, which an image of the data device lacks. */
+  realtime: boolean;
   /** Data fork extent count (di_nextents, or di_big_nextents with nrext64). */
   nextents: number;
   /** The data fork's bytes within the inode (the literal area up to di_forkoff). */
@@ -108,6 +111,7 @@ export function readInode(volume: ByteSource, sb: Superblock, ino: bigint, where
     mtime: time(40),
     ctime: time(48),
     crtime: version === 3 ? time(144) : null,
+    realtime: (dv.getUint16(90) & DIFLAG_REALTIME) !== 0,
     nextents: Number(nextents),
     fork: b.subarray(core, core + forkSize),
     forkOffset: offset + core,

@@ -92,6 +92,13 @@ describe("hostile XFS inodes and extent maps", () => {
     expect(refuse(() => open(patched(be(at + 56, 2n ** 62n, 8))).backend.lstat("/etc/hostname"), /size/).offset).toBe(at + 56);
   });
 
+  it("a file on the realtime device is refused, not read from the data device", () => {
+    const at = inodeAt(ino("/etc/hostname"));
+    const b = open(patched(be(at + 90, 1, 2))).backend;
+    expect(b.lstat("/etc/hostname")!.size).toBe(8);
+    expect(refuse(() => b.open("/etc/hostname"), /realtime device/).offset).toBe(at + 90);
+  });
+
   it("an extent past the volume", () => {
     const at = inodeAt(ino("/etc/hostname")) + FORK;
     // startblock's low 43 bits are the top of the second word: AG 3, block 4000 (inside the AG, past the end).
