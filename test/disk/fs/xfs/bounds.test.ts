@@ -1,13 +1,14 @@
 // Hand-made damage to the fixture: each patch makes a field claim something past the filesystem, the volume
 // or its own structure, and must come out as a DiskError naming the byte offset of the field, before anything
 // of the claimed size is read or allocated. Offsets are computed from xfs_db's prints, not by the reader.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { xfsType } from "../../../../src/disk/fs/xfs/index.js";
 import { DiskError, type ByteSource } from "../../../../src/disk/types.js";
 import { readAll } from "../../../../src/fs/read.js";
-import { FIXTURES, PatchedSource, be, findRows, superblockPrint, xfsImage } from "./fixture.js";
+import { FIXTURES, PatchedSource, be, findRows, sha256s, superblockPrint, xfsImage } from "./fixture.js";
 
 const sb = superblockPrint();
 const BS = Number(sb.get("blocksize"));
@@ -147,3 +148,25 @@ describe("hostile XFS directories and symlinks", () => {
     expect(refuse(() => open(patched(be(at + 56, 5000, 8))).backend.readlink("/link-remote"), /target of 5000 bytes/).offset).toBe(at + 56);
   });
 });
+
+describe("XFS unwritten extents", () => {
+  it("read as zeros whatever their blocks hold; a written extent reads its blocks", () => {
+    // xfs_db bmap: "data offset 0 startblock 1313 (0/1313) count 75 flag 1", then a written extent (flag 0).
+    const text = fs.readFileSync(path.join(FIXTURES, "xfs_db-inodes.txt"), "utf8");
+    const map = /== \.\/unwritten\.bin inode \d+ bmap\n((?:data .*\n)+)/.exec(text)![1]!;
+    const lines = [...map.matchAll(/data offset (\d+) startblock \d+ \((\d+)\/(\d+)\) count (\d+) flag (\d)/g)];
+    const unwritten = lines.find((m) => m[5] === "1")!;
+    const written = lines.find((m) => m[5] === "0")!;
+    const phys = (m: RegExpMatchArray) => (Number(m[2]) * AGBLOCKS + Number(m[3])) * BS;
+    const junk = (at: number): [number, number][] => Array.from({ length: 64 }, (_, i) => [at + i * 61, 0xaa] as [number, number]);
+    const sha = (src: ByteSource) => crypto.createHash("sha256").update(readAll(open(src).backend.open("/unwritten.bin"))).digest("hex");
+    const want = sha256s().get("/unwritten.bin");
+    expect(sha(patched(junk(phys(unwritten))))).toBe(want);
+    expect(sha(patched(junk(phys(written))))).not.toBe(want);
+    const h = open(patched(junk(phys(unwritten)))).backend.open("/unwritten.bin");
+    const buf = new Uint8Array(4096);
+    h.read(buf, 0, 4096, Number(unwritten[1]) * BS);
+    expect(buf.every((x) => x === 0)).toBe(true);
+  });
+});
+
