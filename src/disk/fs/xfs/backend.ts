@@ -13,11 +13,14 @@ import { readSymlink } from "./symlink.js";
 /** Directories kept parsed (by inode number), and the entries they may hold in all: a bound on memory. */
 const DIR_CACHE_DIRS = 64;
 const DIR_CACHE_ENTRIES = 500_000;
+/** Inodes kept parsed (oldest inserted dropped first). */
+const INODE_CACHE = 4096;
 
 export class XfsBackend implements FsBackend {
   readonly kind = "xfs";
   private readonly dirs = new Map<bigint, Map<string, XfsDirEntry>>();
   private cachedEntries = 0;
+  private readonly inodes = new Map<bigint, Inode>();
 
   constructor(
     private readonly volume: ByteSource,
@@ -90,7 +93,13 @@ export class XfsBackend implements FsBackend {
   }
 
   private inode(ino: bigint): Inode {
-    return readInode(this.volume, this.sb, ino, this.where);
+    // Every lookup starts at the root and re-reads the directories on the way: keep their inodes.
+    const hit = this.inodes.get(ino);
+    if (hit) return hit;
+    const inode = readInode(this.volume, this.sb, ino, this.where);
+    if (this.inodes.size >= INODE_CACHE) this.inodes.delete(this.inodes.keys().next().value!);
+    this.inodes.set(ino, inode);
+    return inode;
   }
 
   private extents(inode: Inode): Extent[] {
