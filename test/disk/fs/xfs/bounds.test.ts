@@ -100,6 +100,18 @@ describe("hostile XFS inodes and extent maps", () => {
     expect(refuse(() => b.open("/etc/hostname"), /realtime device/).offset).toBe(at + 90);
   });
 
+  it("nrext64: the extent count is di_big_nextents (a 64-bit field at byte 24) when di_flags2 says so", () => {
+    const at = inodeAt(ino("/fragmented.bin"));
+    const count = new DataView(xfsImage().buffer, xfsImage().byteOffset).getUint32(at + 76);
+    const flags2 = new DataView(xfsImage().buffer, xfsImage().byteOffset).getBigUint64(at + 120);
+    const moved = [...be(at + 24, count, 8), ...be(at + 76, 0, 4), ...be(at + 120, flags2 | 0x10n, 8)];
+    const want = sha256s().get("/fragmented.bin");
+    const sha = (src: ByteSource) => crypto.createHash("sha256").update(readAll(open(src).backend.open("/fragmented.bin"))).digest("hex");
+    expect(sha(patched(moved))).toBe(want);
+    // Without the flag the count at 76 (now 0) is used, and the tree's 300 records are more than it says.
+    refuse(() => sha(patched(moved.slice(0, 12))), /more extents than di_nextents \(0\)/);
+  });
+
   it("an extent past the volume", () => {
     const at = inodeAt(ino("/etc/hostname")) + FORK;
     // startblock's low 43 bits are the top of the second word: AG 3, block 4000 (inside the AG, past the end).
