@@ -18,7 +18,7 @@ const INODE_CACHE = 4096;
 
 export class XfsBackend implements FsBackend {
   readonly kind = "xfs";
-  private readonly dirs = new Map<bigint, Map<string, XfsDirEntry>>();
+  private readonly dirs = new Map<bigint, { entries: Map<string, XfsDirEntry>; parent: bigint | null }>();
   private cachedEntries = 0;
   private readonly inodes = new Map<bigint, Inode>();
 
@@ -29,15 +29,17 @@ export class XfsBackend implements FsBackend {
   ) {}
 
   lstat(path: string): FileStat | null {
-    const inode = this.lookup(path);
-    return inode ? toStat(inode) : null;
+    const found = this.lookup(path);
+    return found ? toStat(found.inode) : null;
   }
 
   readdir(path: string): DirEntry[] {
-    const inode = this.existing(path);
+    const found = this.lookup(path);
+    if (!found) throw new FsError("ENOENT", path);
+    const { inode, parent } = found;
     if (inode.type !== "dir") throw new FsError("ENOTDIR", path);
     const out: DirEntry[] = [];
-    for (const e of this.entries(inode).values()) {
+    for (const e of this.entries(inode, parent).values()) {
       out.push({ name: e.name, type: e.type ?? this.inode(e.ino).type });
     }
     return out;
@@ -75,21 +77,27 @@ export class XfsBackend implements FsBackend {
   }
 
   private existing(path: string): Inode {
-    const inode = this.lookup(path);
-    if (!inode) throw new FsError("ENOENT", path);
-    return inode;
+    const found = this.lookup(path);
+    if (!found) throw new FsError("ENOENT", path);
+    return found.inode;
   }
 
-  /** The inode at `path` (the last component not followed), or null when a component does not exist. */
-  private lookup(path: string): Inode | null {
-    let inode = this.inode(this.sb.rootIno);
+  /**
+   * The inode at `path` (the last component not followed) and the directory holding it, or null when a
+   * component does not exist.
+   */
+  private lookup(path: string): { inode: Inode; parent: bigint } | null {
+    const root = this.sb.rootIno;
+    let inode = this.inode(root);
+    let parent = root;
     for (const name of components(path)) {
       if (inode.type !== "dir") throw new FsError("ENOTDIR", path);
-      const e = this.entries(inode).get(name);
+      const e = this.entries(inode, parent).get(name);
       if (!e) return null;
+      parent = inode.ino;
       inode = this.inode(e.ino);
     }
-    return inode;
+    return { inode, parent };
   }
 
   private inode(ino: bigint): Inode {
@@ -106,28 +114,43 @@ export class XfsBackend implements FsBackend {
     return inodeExtents(this.volume, this.sb, inode, this.where);
   }
 
-  private entries(dir: Inode): Map<string, XfsDirEntry> {
+  /**
+   * A directory's entries by name. `parent` is the directory it was reached from: its ".." must name that
+   * directory. XFS directories have exactly one parent, so an entry leading anywhere else (to the directory
+   * itself, to an ancestor, a second link to a directory) is damage, and a walk can never cycle.
+   */
+  private entries(dir: Inode, parent: bigint): Map<string, XfsDirEntry> {
     const hit = this.dirs.get(dir.ino);
     if (hit) {
       // Most recently used last: the eviction below takes the oldest.
       this.dirs.delete(dir.ino);
       this.dirs.set(dir.ino, hit);
-      return hit;
+      if (hit.parent !== parent) throw this.notParent(dir, hit.parent, parent);
+      return hit.entries;
     }
+    const read = readDirectory(this.volume, this.sb, dir, this.extents(dir), this.where);
+    if (read.parent !== parent) throw this.notParent(dir, read.parent, parent);
     const map = new Map<string, XfsDirEntry>();
-    for (const e of readDirectory(this.volume, this.sb, dir, this.extents(dir), this.where)) {
+    for (const e of read.entries) {
       if (map.has(e.name)) throw new DiskError(this.where, dir.offset, `XFS directory inode ${dir.ino} holds "${e.name}" twice`);
+      if (e.ino === dir.ino || e.ino === this.sb.rootIno) {
+        throw new DiskError(this.where, dir.offset, `XFS directory inode ${dir.ino}: entry "${e.name}" links back to inode ${e.ino}`);
+      }
       map.set(e.name, e);
     }
-    this.dirs.set(dir.ino, map);
+    this.dirs.set(dir.ino, { entries: map, parent: read.parent });
     this.cachedEntries += map.size;
     for (const [ino, m] of this.dirs) {
       if (this.dirs.size <= DIR_CACHE_DIRS && this.cachedEntries <= DIR_CACHE_ENTRIES) break;
       if (ino === dir.ino) break;
       this.dirs.delete(ino);
-      this.cachedEntries -= m.size;
+      this.cachedEntries -= m.entries.size;
     }
     return map;
+  }
+
+  private notParent(dir: Inode, says: bigint | null, reached: bigint): DiskError {
+    return new DiskError(this.where, dir.offset, `XFS directory inode ${dir.ino}: ".." is ${says ?? "missing"}, but it was reached from directory ${reached} (a cross-link or loop)`);
   }
 }
 

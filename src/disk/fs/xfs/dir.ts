@@ -34,10 +34,16 @@ function ftypeOf(v: number): FileType | null {
   return FTYPES[v] ?? null;
 }
 
-/** The entries of a directory, without "." and "..". */
-export function readDirectory(volume: ByteSource, sb: Superblock, inode: Inode, extents: readonly Extent[], where: string): XfsDirEntry[] {
+export interface XfsDirectory {
+  /** Without "." and "..". */
+  entries: XfsDirEntry[];
+  /** The inode ".." names (null if a damaged directory has no ".."). */
+  parent: bigint | null;
+}
+
+export function readDirectory(volume: ByteSource, sb: Superblock, inode: Inode, extents: readonly Extent[], where: string): XfsDirectory {
   if (inode.format === FORMAT_LOCAL) return shortForm(sb, inode, where);
-  const out: XfsDirEntry[] = [];
+  const out: XfsDirectory = { entries: [], parent: null };
   const perDirBlock = sb.dirBlockSize / sb.blockSize;
   const buf = new Uint8Array(sb.dirBlockSize);
   for (const e of extents) {
@@ -53,7 +59,7 @@ export function readDirectory(volume: ByteSource, sb: Superblock, inode: Inode, 
   return out;
 }
 
-function shortForm(sb: Superblock, inode: Inode, where: string): XfsDirEntry[] {
+function shortForm(sb: Superblock, inode: Inode, where: string): XfsDirectory {
   const b = inode.fork;
   const base = inode.forkOffset;
   const bad = (at: number, detail: string): never => {
@@ -64,6 +70,7 @@ function shortForm(sb: Superblock, inode: Inode, where: string): XfsDirEntry[] {
   const count = b[0]!;
   const inoLen = b[1]! > 0 ? 8 : 4;
   const dv = view(b);
+  const parent = inoLen === 8 ? dv.getBigUint64(2) : BigInt(dv.getUint32(2));
   let at = 2 + inoLen;
   const out: XfsDirEntry[] = [];
   for (let i = 0; i < count; i++) {
@@ -77,10 +84,10 @@ function shortForm(sb: Superblock, inode: Inode, where: string): XfsDirEntry[] {
     out.push({ name: decodeLenient(b, nameAt, typeAt), ino, type: sb.ftype ? ftypeOf(b[typeAt]!) : null });
     at = inoAt + inoLen;
   }
-  return out;
+  return { entries: out, parent };
 }
 
-function dataBlock(b: Uint8Array, sb: Superblock, inode: Inode, abs: number, first: boolean, where: string, out: XfsDirEntry[]): void {
+function dataBlock(b: Uint8Array, sb: Superblock, inode: Inode, abs: number, first: boolean, where: string, out: XfsDirectory): void {
   const dv = view(b);
   const bad = (at: number, detail: string): never => {
     throw new DiskError(where, abs + at, `XFS directory block (inode ${inode.ino}): ${detail}`);
@@ -121,9 +128,8 @@ function dataBlock(b: Uint8Array, sb: Superblock, inode: Inode, abs: number, fir
     if (namelen === 0 || at + size > end) bad(at, `entry with a name of ${namelen} bytes runs past the data area`);
     tag(at, size);
     const name = decodeLenient(b, nameAt, typeAt);
-    if (name !== "." && name !== "..") {
-      out.push({ name, ino: dv.getBigUint64(at), type: sb.ftype ? ftypeOf(b[typeAt]!) : null });
-    }
+    if (name === "..") out.parent = dv.getBigUint64(at);
+    else if (name !== ".") out.entries.push({ name, ino: dv.getBigUint64(at), type: sb.ftype ? ftypeOf(b[typeAt]!) : null });
     at += size;
   }
 }

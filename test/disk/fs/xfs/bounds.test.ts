@@ -144,6 +144,18 @@ describe("hostile XFS directories and symlinks", () => {
     expect(refuse(() => open(patched([[at + 6, 250]])).backend.readdir("/short"), /runs past the directory/).offset).toBe(at + 6);
   });
 
+  it("a directory entry leading back to an ancestor or to the root is a loop, refused before a walk can cycle", () => {
+    // /a/b/c/d is short-form with one entry "e": count, i8count, 4-byte parent, namelen, offset (2), "e",
+    // ftype, then its 4-byte inode number at byte 11 of the fork.
+    const at = inodeAt(ino("/a/b/c/d")) + FORK + 11;
+    const toA = open(patched(be(at, ino("/a"), 4))).backend;
+    expect(toA.lstat("/a/b/c/d/e")!.ino).toBe(ino("/a"));
+    expect(refuse(() => toA.readdir("/a/b/c/d/e"), /"\.\." is \d+, but it was reached from directory/).offset).toBe(inodeAt(ino("/a")));
+    const root = Number(sb.get("rootino"));
+    const toRoot = open(patched(be(at, root, 4))).backend;
+    refuse(() => toRoot.readdir("/a/b/c/d"), new RegExp(`entry "e" links back to inode ${root}`));
+  });
+
   it("a directory block with a bad magic, a zero-length unused region, a name longer than its entry", () => {
     const blk = firstBlockAt("/blockdir");
     expect(refuse(() => open(patched(be(blk, 0x41414141, 4))).backend.readdir("/blockdir"), /magic 0x41414141/).offset).toBe(blk);
