@@ -6,7 +6,7 @@ import { FsError, type DirEntry, type FileHandle, type FileStat, type FsBackend 
 import { DiskError, type ByteSource } from "../../types.js";
 import { inodeExtents, readMapped, type Extent } from "./bmap.js";
 import { readDirectory, type XfsDirEntry } from "./dir.js";
-import { readInode, type Inode } from "./inode.js";
+import { FORMAT_BTREE, FORMAT_EXTENTS, readInode, type Inode } from "./inode.js";
 import type { Superblock } from "./superblock.js";
 import { readSymlink } from "./symlink.js";
 
@@ -55,6 +55,9 @@ export class XfsBackend implements FsBackend {
     const inode = this.existing(path);
     if (inode.type === "dir") throw new FsError("EISDIR", path);
     if (inode.type !== "file") throw new FsError("EINVAL", path, `not a regular file (${inode.type})`);
+    if (inode.format !== FORMAT_EXTENTS && inode.format !== FORMAT_BTREE) {
+      throw new DiskError(this.where, inode.offset + 5, `XFS inode ${inode.ino}: a regular file with di_format ${inode.format}`);
+    }
     if (inode.realtime) throw new DiskError(this.where, inode.offset + 90, `XFS inode ${inode.ino}: its data is on the realtime device, which is not read`);
     const extents = this.extents(inode);
     const { volume, sb, where } = this;

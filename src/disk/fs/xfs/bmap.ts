@@ -6,7 +6,7 @@
 // cross-linked block is a DiskError, not a hang.
 import { readFully } from "../../../fs/read.js";
 import { DiskError, type ByteSource } from "../../types.js";
-import { FORMAT_BTREE, FORMAT_EXTENTS, type Inode } from "./inode.js";
+import { FORMAT_BTREE, FORMAT_EXTENTS, FORMAT_LOCAL, type Inode } from "./inode.js";
 import { readExact, view } from "./read.js";
 import { fsblockOffset, type Superblock } from "./superblock.js";
 
@@ -38,6 +38,8 @@ export function inodeExtents(volume: ByteSource, sb: Superblock, inode: Inode, w
   } else if (inode.format === FORMAT_BTREE) {
     walkRoot(volume, sb, inode, where, out);
   } else {
+    // local and device forks map no blocks; anything else (uuid, rmap, …) is not a data fork we know
+    if (inode.format > FORMAT_LOCAL) throw new DiskError(where, inode.offset + 5, `XFS inode ${inode.ino}: di_format ${inode.format}`);
     return out;
   }
   if (out.length !== inode.nextents) {

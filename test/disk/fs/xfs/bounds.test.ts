@@ -93,6 +93,13 @@ describe("hostile XFS inodes and extent maps", () => {
     expect(refuse(() => open(patched(be(at + 56, 2n ** 62n, 8))).backend.lstat("/etc/hostname"), /size/).offset).toBe(at + 56);
   });
 
+  it("a regular file whose fork is not an extent map, and an unknown di_format", () => {
+    const at = inodeAt(ino("/etc/hostname"));
+    expect(refuse(() => open(patched([[at + 5, 1]])).backend.open("/etc/hostname"), /regular file with di_format 1/).offset).toBe(at + 5);
+    const dir = inodeAt(ino("/blockdir"));
+    expect(refuse(() => open(patched([[dir + 5, 7]])).backend.readdir("/blockdir"), /di_format 7/).offset).toBe(dir + 5);
+  });
+
   it("a file on the realtime device is refused, not read from the data device", () => {
     const at = inodeAt(ino("/etc/hostname"));
     const b = open(patched(be(at + 90, 1, 2))).backend;
