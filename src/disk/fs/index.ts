@@ -2,5 +2,6 @@
 // FilesystemType (ext4Type from ./ext4/index.js, xfsType from ./xfs/index.js); they are listed here when merged.
 import type { FilesystemType } from "../types.js";
 import { ext4Type } from "./ext4/index.js";
+import { xfsType } from "./xfs/index.js";
 
-export const FILESYSTEM_TYPES: readonly FilesystemType[] = [ext4Type];
+export const FILESYSTEM_TYPES: readonly FilesystemType[] = [ext4Type, xfsType];
