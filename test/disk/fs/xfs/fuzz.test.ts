@@ -10,6 +10,7 @@ import { DiskError, type ByteSource } from "../../../../src/disk/types.js";
 import { FsError, type FsBackend } from "../../../../src/fs/types.js";
 import { FIXTURES, PatchedSource, superblockPrint, xfsImage } from "./fixture.js";
 import { gunzipSync } from "node:zlib";
+import { prng } from "../../../helpers/prng.js";
 
 interface Geometry {
   bs: number;
@@ -61,20 +62,8 @@ function regionsV4(): [number, number][] {
   return out;
 }
 
-/** mulberry32: a small seeded generator, so a failure names a reproducible seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function damaged(image: Uint8Array, seed: number, targets: [number, number][]): ByteSource {
-  const r = rng(seed);
+  const r = prng(seed);
   const pick = (n: number) => Math.floor(r() * n);
   if (r() < 0.15) {
     const [at, len] = targets[pick(targets.length)]!;
