@@ -5,14 +5,13 @@
 import path from "node:path";
 import { DirectoryBackend } from "./dir.js";
 import { components, normalize } from "./path.js";
+import { DIR_STAT } from "./root.js";
 import { FsError, type DirEntry, type FileHandle, type FileStat, type FsBackend } from "./types.js";
 
 interface Placed {
   dir: DirectoryBackend;
   name: string;
 }
-
-const DIR_STAT: FileStat = { type: "dir", size: 0, mode: 0o755, uid: 0, gid: 0, mtime: null, atime: null, ctime: null };
 
 export class LooseFilesBackend implements FsBackend {
   readonly kind = "direct";

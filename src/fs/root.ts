@@ -302,7 +302,7 @@ export class RootFilesystem {
   };
 }
 
-const DIR_STAT: FileStat = { type: "dir", size: 0, mode: 0o755, uid: 0, gid: 0, mtime: null, atime: null, ctime: null };
+export const DIR_STAT: FileStat = { type: "dir", size: 0, mode: 0o755, uid: 0, gid: 0, mtime: null, atime: null, ctime: null };
 
 /** Read through a RootFilesystem: `maxBytes` bounds a whole-file read. */
 export interface ReadOptions {
