@@ -44,14 +44,16 @@ function isImageFile(p: string): boolean {
   }
 }
 
-/** One line per volume for target-info: name, size, what it holds. */
-export function describeContents(contents: readonly VolumeContent[]): string[] {
+/** One line per volume for target-info: name, size, what it holds, and where it is mounted when it is. */
+export function describeContents(contents: readonly VolumeContent[], mounts: Assembly["mounts"] = []): string[] {
   return contents.map((c) => {
     const v = c.volume;
     const head = `${c.disk} ${v.name} (${v.type}, ${v.size} bytes${v.offset === null ? "" : ` at ${v.offset}`})`;
     switch (c.kind) {
-      case "filesystem":
-        return `${head}: ${c.fs.type}${c.fs.uuid ? ` UUID=${c.fs.uuid}` : ""}${c.fs.label ? ` LABEL=${c.fs.label}` : ""}`;
+      case "filesystem": {
+        const at = mounts.find((m) => m.content === c);
+        return `${head}: ${c.fs.type}${c.fs.uuid ? ` UUID=${c.fs.uuid}` : ""}${c.fs.label ? ` LABEL=${c.fs.label}` : ""}${at ? ` on ${at.point}` : ""}`;
+      }
       case "lvm":
       case "swap":
         return `${head}: ${c.name}`;
@@ -81,11 +83,12 @@ export function loadDisk(p: string, types: readonly FilesystemType[]): LoadedDis
       ...assembly.notes,
     ];
     if (assembly.mounts.length === 0) {
-      throw new Error(`${disk}: no filesystem could be opened (${contents.length} volumes: ${describeContents(contents).join("; ") || "none"})`);
+      throw new Error(`${disk}: no filesystem could be opened (${contents.length} volume${contents.length === 1 ? "" : "s"}: ${describeContents(contents).join("; ") || "none"})`);
     }
     return {
       fs: assembly.fs,
       warnings,
+      layout: [`${disk} (${opened.type}, ${opened.source.size} bytes)`, ...describeContents(contents, assembly.mounts)],
       contents,
       assembly,
       container: opened.type,

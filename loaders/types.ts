@@ -11,6 +11,11 @@ export interface LoadedTarget {
    * won), truncated or corrupt archives, sparse members that could not be expanded. One line each.
    */
   warnings?: string[];
+  /**
+   * What lies beneath the root filesystem, one line each, for target-info: a disk image's container, and each
+   * volume with its type, size, what it holds and where it is mounted.
+   */
+  layout?: readonly string[];
   /** Target path → the host file it shows (--direct): records name the host file, not the place it was put. */
   hostPaths?: ReadonlyMap<string, string>;
   /** Release what the loader holds (file descriptors, temporary files). */

@@ -68,7 +68,8 @@ export function describeUnsupported(p: string): string {
     return `no loader recognises this path (cannot read it: ${(e as Error).message})`;
   }
   const image = imageKind(p, head);
-  if (image) return `this looks like ${image}; disk images are not mounted yet (${READS})`;
+  // the disk loader takes every image it can make sense of; what reaches here has only the magic of one
+  if (image) return `this looks like ${image}, but not one the disk loader can open (no partition in its table, or too short for its headers)`;
   const loose = sniff(head, size, path.basename(p));
   if (loose) return `this looks like ${loose.what}, a loose file, not a target: read it with --direct (target-query --direct -f FUNCTIONS ${p})`;
   return `no loader recognises this path (${READS})`;

@@ -123,6 +123,11 @@ export class Target {
     return this.info.version;
   }
 
+  /** What lies beneath the root filesystem (a disk image's container and volumes), one line each; else empty. */
+  get layout(): readonly string[] {
+    return this.loaded.layout ?? [];
+  }
+
   /** The loader's warnings about the evidence (skipped or duplicate archive members, truncation…), then the OS plugin's. */
   get warnings(): readonly string[] {
     const loaded = this.loaded.warnings ?? [];

@@ -39,6 +39,8 @@ export interface TargetDescription {
   sources: Partial<Record<Property, string>>;
   users: LoginUser[];
   mounts: string[];
+  /** A disk image's container, then its volumes (type, size, contents, mount point); empty for other targets. */
+  layout: string[];
   warnings: string[];
 }
 
@@ -88,6 +90,7 @@ export async function describeTarget(t: Target, registry: Registry, log: Logger)
     sources,
     users,
     mounts: t.fs.mountPoints.map((m) => `${m.point} (${m.kind})`),
+    layout: [...t.layout],
     warnings: [...t.warnings, ...propertyWarnings],
   };
 }

@@ -88,9 +88,12 @@ export function textLines(d: TargetDescription): string[] {
     ["last_activity", from(d.last_activity, d.sources.activity)],
     ["users", d.users.map((u) => `${u.name} (${u.shell})`).join(", ")],
     ["mounts", d.mounts.join(", ")],
-    ["warnings", d.warnings.length ? `${d.warnings.length}` : ""],
   ];
   const lines = rows.map(([k, v]) => `${k.padEnd(WIDTH)}: ${v}`);
+  // a disk image: the container on the row, one volume a line below it
+  const [disk, ...volumes] = d.layout;
+  if (disk !== undefined) lines.push(`${"disk".padEnd(WIDTH)}: ${disk}`, ...volumes.map((v) => `  - ${v}`));
+  lines.push(`${"warnings".padEnd(WIDTH)}: ${d.warnings.length ? `${d.warnings.length}` : ""}`);
   // one warning a line: a fleet's worth of them joined with commas is unreadable
   for (const w of d.warnings) lines.push(`  - ${w}`);
   return lines;

@@ -1,6 +1,6 @@
-// An input quarry does not read says what it looks like and what quarry reads instead, through the installed
-// bins: a disk image, a raw filesystem, a Windows tree or artefact, a loose log (→ --direct); a zip no layout
-// fits opens, with a warning that it is no system root.
+// An input quarry cannot read says what it looks like and what quarry reads instead, through the installed
+// bins: a disk image with no filesystem it reads, a damaged partition table or superblock, a Windows tree or
+// artefact, a loose log (→ --direct); a zip no layout fits opens, with a warning that it is no system root.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -37,11 +37,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("inputs quarry does not read say what they are", () => {
   it.each([
-    ["disk.qcow2", () => gunzipSync(fs.readFileSync(path.join(ROOT, "fixtures/disk/container/disk-2m.qcow2.gz"))), /this looks like a QCOW2 disk image; disk images are not mounted yet/],
-    ["gpt.img", () => withBytes(4096, 512, "EFI PART"), /a raw disk image with a GPT partition table/],
-    ["mbr.img", () => withBytes(4096, 510, [0x55, 0xaa]), /a raw disk image with an MBR partition table/],
-    ["fs.ext4", () => withBytes(4096, 1080, [0x53, 0xef]), /a raw ext2\/3\/4 filesystem image/],
-    ["fs.xfs", () => withBytes(4096, 0, "XFSB"), /a raw XFS filesystem image/],
+    ["disk.qcow2", () => gunzipSync(fs.readFileSync(path.join(ROOT, "fixtures/disk/container/disk-2m.qcow2.gz"))), /disk\.qcow2: no filesystem could be opened \(1 volume: .*unknown filesystem, first bytes 71 75 61 72/],
+    ["gpt.img", () => withBytes(4096, 512, "EFI PART"), /no usable GPT: primary GPT at byte 524: header size 0/],
+    ["mbr.img", () => withBytes(4096, 510, [0x55, 0xaa]), /a raw disk image with an MBR partition table, but not one the disk loader can open/],
+    ["fs.ext4", () => withBytes(4096, 1080, [0x53, 0xef]), /ext superblock: s_blocks_count 0 leaves no blocks/],
+    ["fs.xfs", () => withBytes(4096, 0, "XFSB"), /XFS superblock: version 0 filesystem/],
     ["Security.evtx", () => withBytes(4096, 0, "ElfFile\0"), /a Windows event log \(EVTX\)/],
     ["SYSTEM", () => withBytes(4096, 0, "regf"), /a Windows registry hive/],
     ["wtmp-web01", () => fs.readFileSync(path.join(ROOT, "fixtures/hosts/web01/var/log/wtmp")), /a wtmp file \(utmp records\), a loose file, not a target: read it with --direct/],

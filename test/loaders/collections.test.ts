@@ -139,7 +139,7 @@ describe("acquire", () => {
 
 describe("loader selection", () => {
   it("lists the loaders in detection order with descriptions", () => {
-    expect(LOADERS.map((l) => l.name)).toEqual(["memory", "uac", "acquire", "zip", "tar", "dir"]);
+    expect(LOADERS.map((l) => l.name)).toEqual(["memory", "uac", "acquire", "zip", "tar", "disk", "dir"]);
     for (const l of LOADERS) expect(l.description.length).toBeGreaterThan(10);
   });
 

@@ -1,0 +1,153 @@
+// The sample host as a disk (scripts/disk/make-hosts.sh): fixtures/hosts/web01 written by the real tools as
+// ext4 "/" + ext4 "/var/log" on GPT in a compressed qcow2, and as XFS "/" + ext4 "/var/log" (two LV segments)
+// on LVM2 in a streamOptimized VMDK. Two oracles: the kernel's view of each filesystem (find -printf and
+// sha256sum of the mounted tree, committed beside the images), and the directory tree itself: the image must
+// give the same records and the same listing as fixtures/hosts/web01, through the installed bins.
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { RootFilesystem } from "../../src/fs/root.js";
+import { Target } from "../../src/target.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const HOSTS = path.join(ROOT, "fixtures/disk/hosts");
+const WEB01 = path.join(ROOT, "fixtures/hosts/web01");
+
+/** Each image, and the oracle files of its filesystems by the point they are mounted at. */
+const IMAGES = [
+  { image: "web01-gpt.qcow2", mounts: [["/", "web01-gpt.p1"], ["/var/log", "web01-gpt.p2"]], types: "/ (ext4), /var/log (ext4)" },
+  { image: "web01-lvm.vmdk", mounts: [["/", "web01-lvm.root"], ["/var/log", "web01-lvm.log"]], types: "/ (xfs), /var/log (ext4)" },
+] as const;
+
+const TYPE: Record<string, string> = { file: "f", dir: "d", symlink: "l" };
+
+function bin(name: string, args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, `dist/src/cli/bin/${name}.js`), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The oracle's %T@ (seconds, nine digits of fraction) to the microseconds a Timestamp keeps. */
+const micros = (t: string): string => t.slice(0, t.indexOf(".") + 7);
+
+/** find -printf '%P\t%y\t%m\t%U\t%G\t%s\t%T@\t%l' as quarry sees the tree below `at` (lost+found left out, as in the oracle). */
+function listing(root: RootFilesystem, at: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of root.readdir(dir)) {
+      const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+      if (p === `${at === "/" ? "" : at}/lost+found`) continue;
+      const st = root.lstat(p);
+      const rel = p.slice(at === "/" ? 1 : at.length + 1);
+      const mtime = st.mtime ? `${st.mtime.seconds}.${String(st.mtime.micros).padStart(6, "0")}` : "none";
+      out.push([rel, TYPE[st.type] ?? st.type, (st.mode & 0o7777).toString(8), st.uid, st.gid, st.size, mtime, st.type === "symlink" ? root.readlink(p) : ""].join("\t"));
+      // the other filesystem's mount point is a directory here; its contents are the other oracle's
+      if (st.type === "dir" && !(at === "/" && p === "/var/log")) walk(p);
+    }
+  };
+  walk(at);
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function oracleLines(name: string): string[] {
+  return fs
+    .readFileSync(path.join(HOSTS, `${name}.find.tsv`), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const f = l.split("\t");
+      f[6] = micros(f[6]!);
+      return f.join("\t");
+    });
+}
+
+function oracleSums(name: string): [string, string][] {
+  return fs
+    .readFileSync(path.join(HOSTS, `${name}.sha256`), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => [l.slice(66), l.slice(0, 64)]);
+}
+
+describe.each(IMAGES)("$image", ({ image, mounts, types }) => {
+  it("every file, directory and link is as the kernel read it from the mounted filesystem", async () => {
+    const t = await Target.open(path.join(HOSTS, image));
+    try {
+      expect(t.loader).toBe("disk");
+      expect(t.warnings).toEqual([]);
+      for (const [point, oracle] of mounts) {
+        // the root's /var/log is the mount point: the kernel listed the empty directory beneath it
+        const want = oracleLines(oracle).map((l) => (point === "/" && l.startsWith("var/log\t") ? l.split("\t").slice(0, 3).join("\t") : l));
+        const got = listing(t.fs, point).map((l) => (point === "/" && l.startsWith("var/log\t") ? l.split("\t").slice(0, 3).join("\t") : l));
+        expect(got, `${image} ${point}`).toEqual(want);
+        const sums = oracleSums(oracle);
+        expect(sums.length).toBeGreaterThan(10);
+        for (const [rel, sha] of sums) {
+          const p = point === "/" ? `/${rel}` : `${point}/${rel}`;
+          expect(crypto.createHash("sha256").update(t.fs.readFile(p)).digest("hex"), p).toBe(sha);
+        }
+      }
+    } finally {
+      t.close();
+    }
+  });
+
+  it("target-info names the host and shows the disk, its volumes and where each is mounted", () => {
+    const r = bin("target-info", [path.join(HOSTS, image)]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^loader +: disk$/m);
+    expect(r.out).toMatch(/^hostname +: web01$/m);
+    expect(r.out).toContain(`mounts       : ${types}`);
+    expect(r.out).toMatch(new RegExp(`^disk +: ${image.replace(".", "\\.")} \\((qcow2|vmdk), \\d+ bytes\\)$`, "m"));
+    expect(r.out).toMatch(/^ {2}- .* on \/var\/log$/m);
+    expect(r.out).toMatch(/^ {2}- .*: swap$/m);
+  });
+});
+
+/** Records whose ts is the file's mtime: a checkout's time in the tree, the generator's in the image. */
+const MTIME_TS = new Set(["unix/cronjob", "linux/service"]);
+
+/** Records (no descriptor lines), each without the fields that name the target, sorted. */
+function records(jsonl: string): string[] {
+  const out: string[] = [];
+  for (const line of jsonl.split("\n")) {
+    if (!line) continue;
+    const r = JSON.parse(line) as Record<string, unknown>;
+    if (r._type === "recorddescriptor") continue;
+    delete r._source;
+    if (MTIME_TS.has((r._recorddescriptor as [string, number])[0])) delete r.ts;
+    out.push(JSON.stringify(r));
+  }
+  return out.sort();
+}
+
+describe("the sample host as a directory and as disk images", () => {
+  const FNS = "wtmp,btmp,utmp,atop,lastlog,users,groups,authlog,journal,audit,cronjobs,services,ssh.authorized_keys";
+  const common = ["-q", "-j", "-f", FNS, "--generated", "2024-01-01T00:00:00Z"];
+
+  it("gives the same records", () => {
+    const dir = bin("target-query", [...common, WEB01]);
+    expect(dir.code, dir.err).toBe(0);
+    const want = records(dir.out);
+    expect(want.length).toBeGreaterThan(2000);
+    for (const { image } of IMAGES) {
+      const img = bin("target-query", [...common, path.join(HOSTS, image)]);
+      expect(img.code, `${image}: ${img.err}`).toBe(0);
+      const got = records(img.out);
+      expect(got.length, image).toBe(want.length);
+      expect(got, image).toEqual(want);
+    }
+  });
+
+  it("gives the same target-fs walk, but for the image's /etc/fstab and the filesystems' lost+found", () => {
+    const walk = (target: string): string[] => {
+      const r = bin("target-fs", [target, "walk", "/"]);
+      expect(r.code, `${target}: ${r.err}`).toBe(0);
+      return r.out.split("\n").filter((l) => l && l !== "/etc/fstab" && !/\/lost\+found$/.test(l));
+    };
+    const want = walk(WEB01);
+    expect(want.length).toBeGreaterThan(100);
+    for (const { image } of IMAGES) expect(walk(path.join(HOSTS, image)), image).toEqual(want);
+  });
+});
