@@ -49,6 +49,9 @@ export function describeContents(contents: readonly VolumeContent[], mounts: Ass
   return contents.map((c) => {
     const v = c.volume;
     const head = `${c.disk} ${v.name} (${v.type}, ${v.size} bytes${v.offset === null ? "" : ` at ${v.offset}`})`;
+    // the messages name the volume for the warnings; on its own line that is said already
+    const where = `${v.name === "disk" ? c.disk : `${c.disk} ${v.name}`}: `;
+    const said = (m: string): string => (m.startsWith(where) ? m.slice(where.length) : m);
     switch (c.kind) {
       case "filesystem": {
         const at = mounts.find((m) => m.content === c);
@@ -58,9 +61,25 @@ export function describeContents(contents: readonly VolumeContent[], mounts: Ass
       case "swap":
         return `${head}: ${c.name}`;
       default:
-        return `${head}: ${c.message}`;
+        return `${head}: ${said(c.message)}`;
     }
   });
+}
+
+/** Recognised volumes that hold what an analyst needs and quarry cannot read: errors of the run (exit 1). */
+const MUST_READ = new Set(["LUKS", "BitLocker", "btrfs", "zfs", "linux_raid_member", "ext4", "xfs"]);
+/** Partitions that are expected not to hold a readable filesystem: listed by target-info, not warned of. */
+const BOOT_TYPES = /^(EFI system partition|BIOS boot partition|EFI \(FAT-12\/16\/32\))$/;
+
+/** What of the disk could not be read (errors), what is only worth a warning, and what is just listed. */
+function sortProblems(contents: readonly VolumeContent[]): { unreadable: string[]; warnings: string[] } {
+  const unreadable: string[] = [];
+  const warnings: string[] = [];
+  for (const c of contents) {
+    if (c.kind === "error" || (c.kind === "unsupported" && MUST_READ.has(c.name))) unreadable.push(c.message);
+    else if ((c.kind === "unsupported" || c.kind === "unknown") && !BOOT_TYPES.test(c.volume.type)) warnings.push(c.message);
+  }
+  return { unreadable, warnings };
 }
 
 export interface LoadedDisk extends LoadedTarget {
@@ -77,17 +96,16 @@ export function loadDisk(p: string, types: readonly FilesystemType[]): LoadedDis
     const scan = scanVolumes([{ source: opened.source, where: disk }]);
     const contents = openFilesystems(scan.volumes.map((volume) => ({ disk, volume })), types);
     const assembly = assemble(contents);
-    const warnings = [
-      ...scan.problems.map((e) => e.message),
-      ...contents.flatMap((c) => (c.kind === "error" || c.kind === "unsupported" || c.kind === "unknown" ? [c.message] : [])),
-      ...assembly.notes,
-    ];
+    const sorted = sortProblems(contents);
+    const unreadable = [...scan.problems.map((e) => e.message), ...sorted.unreadable];
+    const warnings = [...sorted.warnings, ...assembly.notes];
     if (assembly.mounts.length === 0) {
       throw new Error(`${disk}: no filesystem could be opened (${contents.length} volume${contents.length === 1 ? "" : "s"}: ${describeContents(contents).join("; ") || "none"})`);
     }
     return {
       fs: assembly.fs,
       warnings,
+      unreadable,
       layout: [`${disk} (${opened.type}, ${opened.source.size} bytes)`, ...describeContents(contents, assembly.mounts)],
       contents,
       assembly,

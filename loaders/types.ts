@@ -12,6 +12,11 @@ export interface LoadedTarget {
    */
   warnings?: string[];
   /**
+   * Parts of the evidence that could not be read at all: a disk volume that is encrypted, damaged, or holds a
+   * filesystem quarry cannot read (btrfs, ZFS). The target opens and is read otherwise; the run ends with 1.
+   */
+  unreadable?: string[];
+  /**
    * What lies beneath the root filesystem, one line each, for target-info: a disk image's container, and each
    * volume with its type, size, what it holds and where it is mounted.
    */

@@ -128,6 +128,11 @@ export class Target {
     return this.loaded.layout ?? [];
   }
 
+  /** What of the evidence could not be read at all (LoadedTarget.unreadable); the exit code is 1 when any. */
+  get unreadable(): readonly string[] {
+    return this.loaded.unreadable ?? [];
+  }
+
   /** The loader's warnings about the evidence (skipped or duplicate archive members, truncation…), then the OS plugin's. */
   get warnings(): readonly string[] {
     const loaded = this.loaded.warnings ?? [];

@@ -6,6 +6,9 @@
 #   web01-gpt.qcow2  GPT: p1 ext4 "/" (LABEL=root; 1 KiB blocks and 128-byte inodes, so times in whole seconds), p2 ext4 "/var/log" (UUID=), p3 swap; a compressed qcow2.
 #   web01-lvm.vmdk   MBR: p1 type 8e, an LVM2 PV holding VG vg0 with LVs root (XFS), swap, and log (ext4 in two
 #                    segments: it was extended after swap was made); a streamOptimized VMDK.
+#   web01-mixed.img  raw GPT (gzipped): p1 an EFI system partition (mkfs.vfat), p2 a BIOS boot partition, p3 the
+#                    ext4 root of web01-gpt, p4 a LUKS2 volume (cryptsetup luksFormat), p5 pseudo-random bytes:
+#                    the root is read, the LUKS volume is an error of the run, the rest is listed or warned of.
 #
 # The root filesystem of each gets an /etc/fstab (the one file that is not in web01) saying where /var/log is.
 # Oracles beside the images, all from the real tools: for every filesystem, mounted read-only by the kernel
@@ -152,6 +155,36 @@ losetup -d "$pv"; loops=""
 qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$work/web01-lvm.raw" "$out/web01-lvm.vmdk"
 qemu-img info --output=json "$out/web01-lvm.vmdk" | sed "s#$out/##g" >"$out/web01-lvm.vmdk.info.json"
 sha256sum "$work/web01-lvm.raw" | sed "s#$work/##" >"$out/web01-lvm.raw.sha256"
+# ---- web01-mixed: what a reader must list, warn of, or refuse, beside a root it reads
+truncate -s 3M "$work/esp"
+mkfs.vfat -i 0e5e0019 -n ESP "$work/esp" >/dev/null
+truncate -s 4M "$work/luks"
+printf 'quarry-fixture' >"$work/luks.key"
+# LUKS2 with the smallest keyslot area that holds one key (the key material is random: it does not compress)
+cryptsetup luksFormat -q --type luks2 --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --luks2-metadata-size 16k \
+  --luks2-keyslots-size 256k --uuid 1a2b3c4d-0000-4000-8000-00000000115c --key-file "$work/luks.key" "$work/luks" 2>/dev/null
+openssl enc -aes-128-ctr -K 000102030405060708090a0b0c0d0e0f -iv 0 -nosalt </dev/zero 2>/dev/null | head -c 4096 >"$work/noise"
+truncate -s 20M "$work/web01-mixed.img"
+sgdisk -o -U 3e0a1b2c-4d5e-4f60-8172-839405a6b7c9 \
+  -n 1:2048:+3M -t 1:ef00 -c 1:"EFI system partition" \
+  -n 2:0:+1M -t 2:ef02 -c 2:bios \
+  -n 3:0:+8M -t 3:8304 -c 3:root \
+  -n 4:0:+4M -t 4:8309 -c 4:crypt \
+  -n 5:0:0 -t 5:8300 -c 5:noise \
+  "$work/web01-mixed.img" >/dev/null
+m=$work/web01-mixed.img
+dd if="$work/esp" of="$m" bs=512 seek="$(start "$m" 1)" conv=notrunc status=none
+dd if="$work/gpt-root.ext4" of="$m" bs=512 seek="$(start "$m" 3)" conv=notrunc status=none
+dd if="$work/luks" of="$m" bs=512 seek="$(start "$m" 4)" conv=notrunc status=none
+dd if="$work/noise" of="$m" bs=512 seek="$(start "$m" 5)" conv=notrunc status=none
+sfdisk --json "$m" | sed "s#$work/##g" >"$out/web01-mixed.sfdisk.json"
+# blkid's own names for what each partition holds (nothing for p2 and p5)
+for i in 1 2 3 4 5; do
+  st=$(($(start "$m" "$i") * 512))
+  echo "p$i $(blkid -p -o export -O "$st" "$m" 2>/dev/null | grep '^TYPE=' || echo TYPE=)"
+done >"$out/web01-mixed.blkid.txt"
+gzip -9n <"$m" >"$out/web01-mixed.img.gz"
+
 # the raw disks as qemu-img reads the images back, to show the conversions are exact
 for i in web01-gpt.qcow2 web01-lvm.vmdk; do
   qemu-img convert -O raw "$out/$i" "$work/back.raw"

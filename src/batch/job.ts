@@ -95,7 +95,7 @@ export function blankReport(job: JobSpec): TargetReport {
 }
 
 /** What is known of a target once it is open (the parent keeps it, in case the worker dies afterwards). */
-export type OpenedInfo = Pick<TargetReport, "loader" | "hostname" | "domain" | "os" | "version" | "warnings">;
+export type OpenedInfo = Pick<TargetReport, "loader" | "hostname" | "domain" | "os" | "version" | "warnings" | "unreadable">;
 
 /**
  * Run one target. Every failure of the evidence or a plugin stays in the report; only a failure of the output
@@ -127,7 +127,9 @@ export async function runTargetJob(job: JobSpec, env: JobEnv): Promise<TargetRep
   Object.assign(report, { loader: target.loader, hostname: target.hostname, domain: target.domain, os: target.os, version: target.version });
   report.warnings = [...target.warnings]; // capped per kind by the loader (src/util/warnings.ts)
   for (const w of report.warnings) env.log.warn(`${job.path}: ${w}`);
-  env.onOpened?.({ loader: report.loader, hostname: report.hostname, domain: report.domain, os: report.os, version: report.version, warnings: report.warnings });
+  if (target.unreadable.length) report.unreadable = [...target.unreadable];
+  for (const u of target.unreadable) env.log.error(`${job.path}: not read: ${u}`);
+  env.onOpened?.({ loader: report.loader, hostname: report.hostname, domain: report.domain, os: report.os, version: report.version, warnings: report.warnings, unreadable: report.unreadable });
   const base = { args: env.fnArgs, generated: env.generated, log: env.log, maxIssues: env.maxIssues, onStart: env.onFunctionStart };
   try {
     if (env.output.kind === "sink") {

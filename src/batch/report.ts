@@ -28,6 +28,8 @@ export interface TargetReport {
   version: string | null;
   /** The loader's warnings about the evidence (skipped or duplicate archive members, truncation, …). */
   warnings: string[];
+  /** What of the evidence could not be read at all (an encrypted or damaged disk volume): an error of the run. */
+  unreadable?: string[];
   functions: FunctionReport[];
   records: number;
   durationMs: number;
@@ -43,6 +45,8 @@ export interface RunTotals {
   /** Of those, the records of pairs an earlier run finished (`--resume`). */
   resumedRecords: number;
   functionErrors: number;
+  /** Parts of opened targets that could not be read (disk volumes). */
+  unreadable: number;
   warnings: number;
   /** Per function name: how many targets ended ok / absent / error, and its records. */
   functions: Record<string, { ok: number; absent: number; error: number; records: number }>;
@@ -81,16 +85,16 @@ export class RunTally {
     total: number,
     readonly skipped: readonly SkippedEntry[],
   ) {
-    this.totals = { targets: total, opened: 0, failed: 0, skipped: skipped.length, records: 0, resumedRecords: 0, functionErrors: 0, warnings: 0, functions: {} };
+    this.totals = { targets: total, opened: 0, failed: 0, skipped: skipped.length, records: 0, resumedRecords: 0, functionErrors: 0, unreadable: 0, warnings: 0, functions: {} };
   }
 
   get done(): number {
     return this.totals.opened + this.totals.failed;
   }
 
-  /** Targets that could not be opened, or whose functions failed: what decides the exit code. */
+  /** Targets that could not be opened (or not wholly), or whose functions failed: what decides the exit code. */
   get hadErrors(): boolean {
-    return this.totals.failed > 0 || this.totals.functionErrors > 0;
+    return this.totals.failed > 0 || this.totals.functionErrors > 0 || this.totals.unreadable > 0;
   }
 
   add(t: TargetReport): void {
@@ -117,6 +121,8 @@ export class RunTally {
       const why = t.error ?? "could not be opened";
       lines.push(why.startsWith(t.path + ":") ? why : `${t.path}: ${why}`);
     }
+    tot.unreadable += t.unreadable?.length ?? 0;
+    for (const u of t.unreadable ?? []) lines.push(`${t.path}: not read: ${u}`);
     for (const f of t.functions) {
       if (f.status !== "error") continue;
       const first = f.reason ?? (f.errors[0] ? formatIssueShort(f.errors[0]) : "error");
@@ -133,7 +139,7 @@ export class RunTally {
     const secs = (durationMs / 1000).toFixed(1);
     let out = `summary: ${t.targets} target${t.targets === 1 ? "" : "s"}: ${t.opened} opened, ${t.failed} could not be opened`;
     if (t.skipped) out += `, ${t.skipped} entr${t.skipped === 1 ? "y" : "ies"} skipped`;
-    out += `; ${t.records} records${t.resumedRecords ? ` (${t.resumedRecords} from an earlier run)` : ""}, ${t.functionErrors} function error${t.functionErrors === 1 ? "" : "s"}, ${t.warnings} warning${t.warnings === 1 ? "" : "s"}; ${secs} s\n`;
+    out += `; ${t.records} records${t.resumedRecords ? ` (${t.resumedRecords} from an earlier run)` : ""}, ${t.functionErrors} function error${t.functionErrors === 1 ? "" : "s"}${t.unreadable ? `, ${t.unreadable} part${t.unreadable === 1 ? "" : "s"} of the evidence not read` : ""}, ${t.warnings} warning${t.warnings === 1 ? "" : "s"}; ${secs} s\n`;
     const names = Object.keys(t.functions);
     if (names.length > 1 || this.hadErrors || t.targets > 1) {
       const w = Math.max(8, ...names.map((n) => n.length));

@@ -41,6 +41,8 @@ export interface TargetDescription {
   mounts: string[];
   /** A disk image's container, then its volumes (type, size, contents, mount point); empty for other targets. */
   layout: string[];
+  /** What of the evidence could not be read at all (an encrypted or damaged disk volume): exit code 1. */
+  unreadable: string[];
   warnings: string[];
 }
 
@@ -91,6 +93,7 @@ export async function describeTarget(t: Target, registry: Registry, log: Logger)
     users,
     mounts: t.fs.mountPoints.map((m) => `${m.point} (${m.kind})`),
     layout: [...t.layout],
+    unreadable: [...t.unreadable],
     warnings: [...t.warnings, ...propertyWarnings],
   };
 }

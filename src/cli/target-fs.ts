@@ -104,6 +104,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_NO_TARGET;
   }
   if (!args.quiet) for (const w of target.warnings) printLine(io.stderr, `target-fs: warning: ${targetPath}: ${w}`);
+  for (const u of target.unreadable) printLine(io.stderr, `target-fs: error: ${targetPath}: not read: ${u}`);
   // Every command writes through one Output: a destination that fails throws an OutputError, which ends the
   // command (runCli reports it; a reader that went away ends it quietly).
   const out = new Output(io.stdout, { destination: "standard output" });

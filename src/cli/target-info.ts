@@ -40,6 +40,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const registry = await withExternalPlugins(defaultRegistry, pluginPaths(args["plugin-path"]));
   reportExternalPlugins(registry, log);
   let failed = 0;
+  let partly = 0;
   let first = true;
   for (const p of targets) {
     let t: Target;
@@ -52,6 +53,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     try {
       const d = await describeTarget(t, registry, log);
+      if (d.unreadable.length) partly++;
       if (args.jsonlines) io.stdout.write(jsonDynamic(d) + "\n");
       // jsonDynamic escapes as rdump's JSON does; re-indented for a person to read
       else if (args.json) io.stdout.write(JSON.stringify(JSON.parse(jsonDynamic(d)), null, 2) + "\n");
@@ -65,7 +67,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
   }
   // as target-query: 3 when no target could be opened, 1 when some could not
-  return failed === targets.length ? EXIT_NO_TARGET : failed ? EXIT_ERRORS : EXIT_OK;
+  // and 1 when part of one could not be read (an encrypted or damaged disk volume)
+  return failed === targets.length ? EXIT_NO_TARGET : failed || partly ? EXIT_ERRORS : EXIT_OK;
 }
 
 const WIDTH = 13;
@@ -93,6 +96,9 @@ export function textLines(d: TargetDescription): string[] {
   // a disk image: the container on the row, one volume a line below it
   const [disk, ...volumes] = d.layout;
   if (disk !== undefined) lines.push(`${"disk".padEnd(WIDTH)}: ${disk}`, ...volumes.map((v) => `  - ${v}`));
+  if (d.unreadable.length) {
+    lines.push(`${"not read".padEnd(WIDTH)}: ${d.unreadable.length}`, ...d.unreadable.map((u) => `  - ${u}`));
+  }
   lines.push(`${"warnings".padEnd(WIDTH)}: ${d.warnings.length ? `${d.warnings.length}` : ""}`);
   // one warning a line: a fleet's worth of them joined with commas is unreadable
   for (const w of d.warnings) lines.push(`  - ${w}`);

@@ -112,6 +112,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     try {
       const t = await Target.open(p, { loader: args.loader, maxInflate: args.maxInflate, osPlugins: registry.osPlugins });
       if (!args.quiet) for (const w of t.warnings) printLine(io.stderr, `target-shell: warning: ${p}: ${w}`);
+      for (const u of t.unreadable) printLine(io.stderr, `target-shell: error: ${p}: not read: ${u}`);
       targets.push(t);
     } catch (e) {
       printLine(io.stderr, `target-shell: error: ${(e as Error).message}`);

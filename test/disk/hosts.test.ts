@@ -1,13 +1,15 @@
 // The sample host as a disk (scripts/disk/make-hosts.sh): fixtures/hosts/web01 written by the real tools as
 // ext4 "/" + ext4 "/var/log" on GPT in a compressed qcow2, and as XFS "/" + ext4 "/var/log" (two LV segments)
-// on LVM2 in a streamOptimized VMDK. Two oracles: the kernel's view of each filesystem (find -printf and
+// on LVM2 in a streamOptimized VMDK; and a raw GPT disk of what must be listed, warned of or refused. Two oracles: the kernel's view of each filesystem (find -printf and
 // sha256sum of the mounted tree, committed beside the images), and the directory tree itself: the image must
 // give the same records and the same listing as fixtures/hosts/web01, through the installed bins.
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RootFilesystem } from "../../src/fs/root.js";
 import { Target } from "../../src/target.js";
 
@@ -149,5 +151,42 @@ describe("the sample host as a directory and as disk images", () => {
     const want = walk(WEB01);
     expect(want.length).toBeGreaterThan(100);
     for (const { image } of IMAGES) expect(walk(path.join(HOSTS, image)), image).toEqual(want);
+  });
+});
+
+describe("web01-mixed.img: an ESP, a BIOS boot partition, the root, a LUKS volume and noise", () => {
+  const blkid = new Map(
+    fs
+      .readFileSync(path.join(HOSTS, "web01-mixed.blkid.txt"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" TYPE=") as [string, string]),
+  );
+  let image: string;
+  beforeAll(() => {
+    image = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "quarry-mixed-")), "web01-mixed.img");
+    fs.writeFileSync(image, gunzipSync(fs.readFileSync(path.join(HOSTS, "web01-mixed.img.gz"))));
+  });
+  afterAll(() => fs.rmSync(path.dirname(image), { recursive: true, force: true }));
+
+  it("the root is read; the LUKS volume is not read, and the exit code says so; the rest is listed", () => {
+    // blkid's names for the partitions, and how quarry shows each
+    expect([...blkid]).toEqual([["p1", "vfat"], ["p2", ""], ["p3", "ext4"], ["p4", "crypto_LUKS"], ["p5", ""]]);
+    const r = bin("target-info", [image]);
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toMatch(/^hostname +: web01$/m);
+    expect(r.out).toMatch(/^ {2}- web01-mixed\.img p1 \(EFI system partition, 3145728 bytes at 1048576\): FAT: not supported yet$/m);
+    expect(r.out).toMatch(/^ {2}- web01-mixed\.img p2 \(BIOS boot partition, .*\): unknown filesystem: the first bytes are all zeros$/m);
+    expect(r.out).toMatch(/^ {2}- web01-mixed\.img p3 .*: ext4 UUID=1c0f7a2e-5b3d-4e6f-8a9b-0c1d2e3f4a5b LABEL=root on \/$/m);
+    expect(r.out).toMatch(/^not read +: 1\n {2}- web01-mixed\.img p4: LUKS-encrypted volume; supply the decrypted image$/m);
+    // warned of: the noise, and the fstab line whose filesystem is not in this image; the ESP and BIOS boot are not
+    expect(r.out).toMatch(/^ {2}- web01-mixed\.img p5: unknown filesystem, first bytes [0-9a-f ]+$/m);
+    expect(r.out).toMatch(/fstab line 3: UUID=7e57a11d-0b5e-4c0d-9e1f-a2b3c4d5e6f7 for \/var\/log matches no filesystem in the image/);
+    expect(r.out).not.toMatch(/^ {2}- web01-mixed\.img p[12]:/m);
+
+    const q = bin("target-query", ["-q", "-j", "-f", "users", image]);
+    expect(q.code, q.err).toBe(1);
+    expect(q.err).toContain("web01-mixed.img p4: LUKS-encrypted volume; supply the decrypted image");
+    expect(records(q.out).map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(expect.arrayContaining(["root", "alice", "bob"]));
   });
 });
