@@ -1,5 +1,5 @@
 #!/bin/sh
-# Container fixtures (docs/disks/containers.md): one 8 MiB raw disk with distinctive data and holes, converted by
+# Container fixtures (docs/disks.md): one 8 MiB raw disk with distinctive data and holes, converted by
 # qemu-img to every container format the reader supports. Beside each image: `qemu-img info --output=json` and
 # the SHA-256 of `qemu-img convert -O raw` of it (the oracle; never computed by quarry). Images are gzipped.
 # Needs qemu-utils, openssl, gzip. Run from the repository root.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# ext2/3/4 fixtures (docs/disks/ext4.md): small images made by mke2fs, filled through the kernel's own ext4 driver
+# ext2/3/4 fixtures (docs/disks.md): small images made by mke2fs, filled through the kernel's own ext4 driver
 # (mount -o loop), so allocation, htree indexing, extent trees, inline data and timestamps are the kernel's.
 # Beside each gzipped image, the oracles (never computed by quarry):
 #   NAME.find.tsv      find -printf over the mounted tree: path, type, mode, uid, gid, size, nlink, inode,

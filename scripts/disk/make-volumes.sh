@@ -1,5 +1,5 @@
 #!/bin/sh
-# Volume fixtures (docs/disks/volumes.md): raw disks partitioned by sfdisk (MBR with extended/logical
+# Volume fixtures (docs/disks.md): raw disks partitioned by sfdisk (MBR with extended/logical
 # partitions), sgdisk (GPT) and the LVM2 tools (PVs on two GPT partitions, and one PV on a bare disk), plus a
 # bare ext4 with no volume system. Every disk is first filled with 32 KiB records that each name their own byte
 # offset ("<disk> @<offset>"), so every partition, extent and stripe chunk holds distinct bytes. Beside each

@@ -1,5 +1,5 @@
 #!/bin/sh
-# XFS fixture (docs/disks/xfs.md): a 72 MiB v5 filesystem (crc, finobt, sparse inodes, reflink, bigtime,
+# XFS fixture (docs/disks.md): a 72 MiB v5 filesystem (crc, finobt, sparse inodes, reflink, bigtime,
 # ftype; 4 allocation groups of 4608 blocks, not a power of two, so inode and block numbers, which encode
 # the AG in the bits above sb_agblklog, differ from linear block numbers) made by mkfs.xfs 6.1, mounted on a
 # loop device and filled with every directory form, sparse, fragmented (B+tree extent map) and unwritten

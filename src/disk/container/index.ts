@@ -1,4 +1,4 @@
-// The container layer (docs/disks/containers.md): which format a file is, and the virtual disk it holds.
+// The container layer (docs/disks.md): which format a file is, and the virtual disk it holds.
 // CONTAINERS is tried in order; raw comes last and claims anything, so probeContainer (the loader's "is this a
 // disk image?") answers only for a format whose magic matched.
 import fs from "node:fs";

@@ -1,4 +1,4 @@
-// The volume layer (docs/disks/volumes.md): a disk's partitions (GPT, else MBR), or the whole disk when it has
+// The volume layer (docs/disks.md): a disk's partitions (GPT, else MBR), or the whole disk when it has
 // no partition table (a bare filesystem or a bare PV); then the LVM2 logical volumes of every PV found on them.
 // A PV stays listed (as "LVM2 member"/the table's LVM type) beside its LVs. A damaged partition table is a
 // DiskError; a damaged VG or an LV that cannot be read is a problem beside the volumes that can be.

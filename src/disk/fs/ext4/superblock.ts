@@ -1,5 +1,5 @@
 // The ext2/3/4 superblock: 1024 bytes at byte 1024 of the volume. Every geometry field is bounded here, once, so
-// the readers below can trust block size, group counts and inode size (docs/disks/ext4.md lists the checks).
+// the readers below can trust block size, group counts and inode size (docs/disks.md lists the checks).
 import { readExact, le16, le32 } from "../../container/bytes.js";
 import { type ByteSource, DiskError } from "../../types.js";
 

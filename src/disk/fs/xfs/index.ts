@@ -1,4 +1,4 @@
-// XFS (v5) as a filesystem type of the disk layer (docs/disks/xfs.md).
+// XFS (v5) as a filesystem type of the disk layer (docs/disks.md).
 import type { ByteSource, FilesystemType, OpenedFilesystem } from "../../types.js";
 import { DiskError } from "../../types.js";
 import { XfsBackend } from "./backend.js";
