@@ -114,16 +114,9 @@ p1_size=$(sfdisk -d "$work/web01-lvm.raw" | sed -n 's#^.*1 : start= *[0-9]*, siz
 pv=$(losetup -f --show -o "$p1_start" --sizelimit $((p1_size * 512)) "$work/web01-lvm.raw")
 loops="$loops $pv"
 
-export LVM_SYSTEM_DIR=$work/lvmconf LVM_SUPPRESS_FD_WARNINGS=1
-mkdir -p "$LVM_SYSTEM_DIR"
-cat >"$LVM_SYSTEM_DIR/lvm.conf" <<'EOF'
-devices { use_devicesfile = 0 obtain_device_list_from_udev = 0 }
-activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }
-global { activation = 0 }
-backup { backup = 0 archive = 0 }
-EOF
+. "$(dirname "$0")/lvm-env.sh"
+lvm_env "$work"
 devs="--devices $pv"
-lvmq() { "$@" 2>&1 | grep -v 'Activation disabled\|not zeroed' >&2 || true; }
 lvmq pvcreate -q $devs "$pv"
 lvmq vgcreate -q $devs -s 1M vg0 "$pv"
 lvmq lvcreate -q $devs -an -Zn -L 24M -n root vg0

@@ -98,14 +98,8 @@ part() { # DISK N -> "start_bytes size_bytes" of partition N
   layout "$1" | awk -v n="$2" '$1 == n { print $2, $3 }'
 }
 
-export LVM_SYSTEM_DIR=$work/lvmconf LVM_SUPPRESS_FD_WARNINGS=1
-mkdir -p "$LVM_SYSTEM_DIR"
-cat >"$LVM_SYSTEM_DIR/lvm.conf" <<'EOF'
-devices { use_devicesfile = 0 obtain_device_list_from_udev = 0 }
-activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }
-global { activation = 0 }
-backup { backup = 0 archive = 0 }
-EOF
+. "$(dirname "$0")/lvm-env.sh"
+lvm_env "$work"
 loop() { # IMAGE START SIZE -> loop device
   l=$(losetup -f --show -o "$2" --sizelimit "$3" "$work/$1")
   loops="$loops $l"
@@ -114,7 +108,6 @@ loop() { # IMAGE START SIZE -> loop device
 set -- $(part lvm.img 1); p1=$(loop lvm.img "$1" "$2")
 set -- $(part lvm.img 2); p2=$(loop lvm.img "$1" "$2")
 devs="--devices $p1 --devices $p2"
-lvmq() { "$@" 2>&1 | grep -v 'Activation disabled\|not zeroed' >&2 || true; }
 lvmq pvcreate -q $devs "$p1" "$p2"
 lvmq vgcreate -q $devs -s 1M vgq "$p1" "$p2"
 lvmq lvcreate -q $devs -an -Zn -L 3M -n root vgq "$p1"
