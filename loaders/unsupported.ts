@@ -2,7 +2,7 @@
 // what it is and what quarry reads instead of only "no loader recognises this path".
 import fs from "node:fs";
 import path from "node:path";
-import { probeContainer } from "../src/disk/container/index.js";
+import { probeContainer } from "../src/disk/container/probe.js";
 import type { RootFilesystem } from "../src/fs/root.js";
 import { readHead, sniff } from "./sniff.js";
 

@@ -9,7 +9,8 @@ import { openContainer } from "../../src/disk/container/index.js";
 import type { FilesystemType } from "../../src/disk/types.js";
 import { scanVolumes } from "../../src/disk/volume/index.js";
 import { MemoryBackend } from "../../src/fs/memory.js";
-import { describeContents, diskLoader, loadDisk } from "../../loaders/disk.js";
+import { diskLoader } from "../../loaders/disk.js";
+import { describeContents, loadDisk } from "../../loaders/disk-open.js";
 import { tmpdir } from "../helpers/tmp.js";
 import { sha256Of, sums } from "./volume/fixtures.js";
 

@@ -1,7 +1,6 @@
 // The container layer (docs/disks.md): which format a file is, and the virtual disk it holds.
 // CONTAINERS is tried in order; raw comes last and claims anything, so probeContainer (the loader's "is this a
 // disk image?") answers only for a format whose magic matched.
-import fs from "node:fs";
 import { FdSource } from "../../fs/tar/source.js";
 import type { ByteSource, ContainerType } from "../types.js";
 import { qcow2Type } from "./qcow2.js";
@@ -36,21 +35,5 @@ export function openContainer(path: string): OpenedContainer {
   }
 }
 
-/** The container format whose magic `path` carries ("qcow2", "vmdk", "vhd", "vhdx"), or null (raw or not an image). */
-export function probeContainer(path: string): string | null {
-  let file: FdSource;
-  try {
-    if (!fs.statSync(path).isFile()) return null;
-    file = FdSource.open(path);
-  } catch {
-    return null;
-  }
-  try {
-    const t = detect(file, path);
-    return t === rawType ? null : t.name;
-  } finally {
-    file.close();
-  }
-}
-
+export { probeContainer } from "./probe.js";
 export { qcow2Type, rawType, vhdType, vhdxType, vmdkType };

@@ -6,8 +6,8 @@ import { type ByteSource, type ContainerType, DiskError } from "../types.js";
 import { ascii, be32, be64, readExact } from "./bytes.js";
 import { type Block, BlockSource, Lru, ZERO } from "./block.js";
 import { inflateBlock } from "./inflate.js";
+import { isQcow2, QCOW2_MAGIC as MAGIC } from "./probe.js";
 
-const MAGIC = 0x514649fb; // "QFI\xfb"
 /** qemu's QCOW_MAX_L1_SIZE: 32 MiB of L1 entries. */
 const L1_MAX_BYTES = 32 * 1024 * 1024;
 const OFFSET_MASK_HI = 0x00ffffff; // bits 32..55 of a standard L1/L2 entry
@@ -125,11 +125,7 @@ class Qcow2Source extends BlockSource {
 
 export const qcow2Type: ContainerType = {
   name: "qcow2",
-  probe(file: ByteSource): boolean {
-    if (file.size < 4) return false;
-    const b = new Uint8Array(4);
-    return file.read(b, 0, 4, 0) === 4 && be32(b, 0) === MAGIC;
-  },
+  probe: isQcow2,
   open(file: ByteSource, path: string): ByteSource {
     return new Qcow2Source(file, path, parseHeader(file, path));
   },

@@ -4,24 +4,9 @@ import fs from "node:fs";
 import { FdSource } from "../../fs/tar/source.js";
 import type { ByteSource, ContainerType } from "../types.js";
 import { ConcatSource, type Piece } from "./concat.js";
+import { splitPieces } from "./probe.js";
 
-/** More pieces than this is not a split image anyone made. */
-const SPLIT_MAX = 10000;
-
-/** The sibling paths of a split image, in order, when `path` is its first piece (name.001). */
-export function splitPieces(path: string): string[] | null {
-  const m = /^(.*\.)(0*1)$/.exec(path);
-  if (!m) return null;
-  const [, stem, first] = m as unknown as [string, string, string];
-  const width = first.length;
-  const paths = [path];
-  for (let n = 2; n <= SPLIT_MAX; n++) {
-    const next = stem + String(n).padStart(width, "0");
-    if (!fs.existsSync(next)) break;
-    paths.push(next);
-  }
-  return paths.length > 1 ? paths : null;
-}
+export { splitPieces };
 
 export const rawType: ContainerType = {
   name: "raw",

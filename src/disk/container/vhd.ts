@@ -5,6 +5,7 @@
 import { type ByteSource, type ContainerType, DiskError } from "../types.js";
 import { ascii, be32, be64, readExact, TABLE_MAX } from "./bytes.js";
 import { type Block, BlockSource, ZERO } from "./block.js";
+import { isVhd } from "./probe.js";
 
 const FOOTER = 512;
 const BLOCK_MAX = 256 * 1024 * 1024; // a documented cap; Hyper-V and qemu write 2 MiB
@@ -99,12 +100,7 @@ class FixedVhd implements ByteSource {
 
 export const vhdType: ContainerType = {
   name: "vhd",
-  probe(file: ByteSource): boolean {
-    const b = new Uint8Array(8);
-    if (file.size < FOOTER) return false;
-    if (file.read(b, 0, 8, file.size - FOOTER) === 8 && ascii(b, 0, 8) === "conectix") return true;
-    return file.read(b, 0, 8, 0) === 8 && ascii(b, 0, 8) === "conectix";
-  },
+  probe: isVhd,
   open(file: ByteSource, where: string): ByteSource {
     const f = readFooter(file, where);
     if (f.diskType === 2) {

@@ -6,6 +6,7 @@
 import { type ByteSource, type ContainerType, DiskError } from "../types.js";
 import { ascii, le16, le32, le64, readExact, TABLE_MAX } from "./bytes.js";
 import { type Block, BlockSource, ZERO } from "./block.js";
+import { isVhdx } from "./probe.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -147,10 +148,7 @@ class VhdxSource extends BlockSource {
 
 export const vhdxType: ContainerType = {
   name: "vhdx",
-  probe(file: ByteSource): boolean {
-    const b = new Uint8Array(8);
-    return file.size >= 8 && file.read(b, 0, 8, 0) === 8 && ascii(b, 0, 8) === "vhdxfile";
-  },
+  probe: isVhdx,
   open(file: ByteSource, where: string): ByteSource {
     const header = readHeader(file, where);
     if (header.logGuid !== "00000000-0000-0000-0000-000000000000") {

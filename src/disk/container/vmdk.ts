@@ -7,12 +7,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { FdSource } from "../../fs/tar/source.js";
 import { type ByteSource, type ContainerType, DiskError } from "../types.js";
-import { ascii, le32, le64, readExact, TABLE_MAX } from "./bytes.js";
+import { le32, le64, readExact, TABLE_MAX } from "./bytes.js";
 import { type Block, BlockSource, Lru, ZERO } from "./block.js";
 import { ConcatSource, type Piece } from "./concat.js";
 import { inflateBlock } from "./inflate.js";
+import { isVmdk, VMDK_SPARSE_MAGIC as SPARSE_MAGIC } from "./probe.js";
 
-const SPARSE_MAGIC = 0x564d444b; // "KDMV"
 const GD_AT_END = -1;
 const GRAIN_MAX_SECTORS = 4096; // 2 MiB: a documented cap (VMware writes 128)
 const DESCRIPTOR_MAX = 1024 * 1024;
@@ -189,18 +189,9 @@ function zeros(size: number): ByteSource {
   };
 }
 
-function isDescriptor(head: Uint8Array): boolean {
-  const text = ascii(head, 0, head.length);
-  return /^\s*#\s*Disk DescriptorFile/i.test(text) || /^\s*(#[^\n]*\n\s*)*version\s*=\s*\d+\s*\n[\s\S]*createType\s*=/.test(text);
-}
-
 export const vmdkType: ContainerType = {
   name: "vmdk",
-  probe(file: ByteSource): boolean {
-    const head = new Uint8Array(Math.min(512, file.size));
-    const n = file.read(head, 0, head.length, 0);
-    return (n >= 4 && le32(head, 0) === SPARSE_MAGIC) || isDescriptor(head.subarray(0, n));
-  },
+  probe: isVmdk,
   open(file: ByteSource, where: string): ByteSource {
     const head = readExact(file, where, 0, Math.min(512, file.size), "VMDK header");
     if (head.length >= 4 && le32(head, 0) === SPARSE_MAGIC) return openSparse(file, where);
