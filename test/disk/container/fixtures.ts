@@ -1,9 +1,7 @@
 // The committed container fixtures (scripts/disk/make-containers.sh), gunzipped into a temp dir per test.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { ByteSource } from "../../../src/disk/types.js";
 import { tmpdir } from "../../helpers/tmp.js";
 
 export const FIXTURES = path.resolve("fixtures/disk/container");
@@ -33,18 +31,4 @@ export function unpack(...names: string[]): string {
   return dir;
 }
 
-/** SHA-256 of a whole source, read in chunks of the given (odd) sizes in turn. */
-export function sha256Of(src: ByteSource, chunks: readonly number[]): string {
-  const h = crypto.createHash("sha256");
-  const buf = new Uint8Array(Math.max(...chunks));
-  let pos = 0;
-  let i = 0;
-  while (pos < src.size) {
-    const want = Math.min(chunks[i++ % chunks.length]!, src.size - pos);
-    const n = src.read(buf, 0, want, pos);
-    if (n !== want) throw new Error(`short read at ${pos}: ${n} of ${want}`);
-    h.update(buf.subarray(0, n));
-    pos += n;
-  }
-  return h.digest("hex");
-}
+export { sha256Of } from "../helpers.js";

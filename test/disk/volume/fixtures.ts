@@ -1,9 +1,9 @@
 // The committed volume fixtures (scripts/disk/make-volumes.sh), gunzipped in memory, and the tools' reports.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { ByteSource } from "../../../src/disk/types.js";
+import { sha256Of as sha256Chunks } from "../helpers.js";
 
 export const FIXTURES = path.resolve("fixtures/disk/volume");
 
@@ -47,17 +47,4 @@ export function sums(): Sum[] {
 }
 
 /** SHA-256 of a whole source, read in chunks of the given (odd) sizes in turn. */
-export function sha256Of(src: ByteSource, chunks: readonly number[] = [65536, 4093, 1 << 20, 511]): string {
-  const h = crypto.createHash("sha256");
-  const buf = new Uint8Array(Math.max(...chunks));
-  let pos = 0;
-  let i = 0;
-  while (pos < src.size) {
-    const want = Math.min(chunks[i++ % chunks.length]!, src.size - pos);
-    const n = src.read(buf, 0, want, pos);
-    if (n !== want) throw new Error(`short read at ${pos}: ${n} of ${want}`);
-    h.update(buf.subarray(0, n));
-    pos += n;
-  }
-  return h.digest("hex");
-}
+export const sha256Of = (src: ByteSource, chunks: readonly number[] = [65536, 4093, 1 << 20, 511]): string => sha256Chunks(src, chunks);

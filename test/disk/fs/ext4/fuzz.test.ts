@@ -7,8 +7,9 @@ import { GroupTable } from "../../../../src/disk/fs/ext4/groups.js";
 import { readSuperblock } from "../../../../src/disk/fs/ext4/superblock.js";
 import { BufferSource } from "../../../../src/fs/tar/source.js";
 import { FsError, type FsBackend } from "../../../../src/fs/types.js";
-import { type ByteSource, DiskError } from "../../../../src/disk/types.js";
+import { DiskError } from "../../../../src/disk/types.js";
 import { prng } from "../../../helpers/prng.js";
+import { PatchedSource } from "../../helpers.js";
 import { debugfsStats, IMAGES, image } from "./fixtures.js";
 
 /**
@@ -37,28 +38,10 @@ function hotSpots(name: string, img: Uint8Array): [number, number][][] {
   return kinds.map((k) => k.filter(([lo, hi]) => hi <= img.length && lo < hi));
 }
 
-/** The image with some bytes changed, or cut short: patches over the original instead of a copy of it. */
-class Mutated implements ByteSource {
-  readonly patches = new Map<number, number>();
-  constructor(
-    private readonly base: Uint8Array,
-    readonly size: number,
-  ) {}
 
-  read(buf: Uint8Array, offset: number, length: number, position: number): number {
-    if (position >= this.size || length <= 0) return 0;
-    const n = Math.min(length, this.size - position);
-    buf.set(this.base.subarray(position, position + n), offset);
-    for (const [at, v] of this.patches) if (at >= position && at < position + n) buf[offset + at - position] = v;
-    return n;
-  }
-
-  close(): void {}
-}
-
-function mutate(img: Uint8Array, kinds: [number, number][][], rnd: () => number): Mutated {
-  if (rnd() < 0.2) return new Mutated(img, Math.floor(rnd() * img.length));
-  const out = new Mutated(img, img.length);
+function mutate(img: Uint8Array, kinds: [number, number][][], rnd: () => number): PatchedSource {
+  if (rnd() < 0.2) return new PatchedSource(img, [], Math.floor(rnd() * img.length));
+  const patches = new Map<number, number>();
   const flips = 1 + Math.floor(rnd() * 12);
   for (let k = 0; k < flips; k++) {
     const spots = kinds[Math.floor(rnd() * kinds.length)]!;
@@ -66,10 +49,10 @@ function mutate(img: Uint8Array, kinds: [number, number][][], rnd: () => number)
     const at = lo + Math.floor(rnd() * (hi - lo));
     const r = rnd();
     // a random byte, 0xff runs (huge counts, sizes and block numbers), or zeros
-    if (r < 0.5) out.patches.set(at, Math.floor(rnd() * 256));
-    else for (let i = at; i < Math.min(hi, at + 1 + Math.floor(rnd() * 8)); i++) out.patches.set(i, r < 0.8 ? 0xff : 0);
+    if (r < 0.5) patches.set(at, Math.floor(rnd() * 256));
+    else for (let i = at; i < Math.min(hi, at + 1 + Math.floor(rnd() * 8)); i++) patches.set(i, r < 0.8 ? 0xff : 0);
   }
-  return out;
+  return new PatchedSource(img, patches);
 }
 
 /** The kinds of DiskError seen in one test. */

@@ -3,26 +3,13 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ext4Type } from "../../../../src/disk/fs/ext4/index.js";
-import type { FileStat, FsBackend } from "../../../../src/fs/types.js";
+import type { FileStat } from "../../../../src/fs/types.js";
 import type { Timestamp } from "../../../../src/records/timestamp.js";
+import { hashFile } from "../../helpers.js";
 import { debugfsListings, debugfsStats, dumpe2fs, findRows, image, IMAGES, ranges, sha256s, source } from "./fixtures.js";
 
 const FIND_TYPES: Record<string, FileStat["type"]> = { f: "file", d: "dir", l: "symlink", p: "fifo", c: "chardev", b: "blockdev", s: "socket" };
 
-function hashFile(fs: FsBackend, p: string, chunk: number): string {
-  const h = fs.open(p);
-  const hash = crypto.createHash("sha256");
-  const buf = new Uint8Array(chunk);
-  for (let pos = 0; pos < h.size; ) {
-    const n = h.read(buf, 0, chunk, pos);
-    expect(n).toBeGreaterThan(0);
-    hash.update(buf.subarray(0, n));
-    pos += n;
-  }
-  expect(h.read(buf, 0, chunk, h.size)).toBe(0);
-  h.close();
-  return hash.digest("hex");
-}
 
 const asPair = (t: Timestamp | null): [number, number] | null => (t ? [t.seconds, t.micros] : null);
 const micro = ([s, ns]: [number, number]): [number, number] => [s, Math.floor(ns / 1000)];

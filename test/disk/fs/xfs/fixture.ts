@@ -85,30 +85,7 @@ export function findTime(t: string): { seconds: number; micros: number } {
   return { seconds: Number(s), micros: Math.floor(Number(frac.padEnd(9, "0").slice(0, 9)) / 1000) };
 }
 
-/** The image with some bytes replaced and maybe cut short, without copying its 72 MiB. */
-export class PatchedSource {
-  private readonly patches: [number, number][];
-  readonly size: number;
-
-  constructor(
-    private readonly base: Uint8Array,
-    patches: Iterable<[number, number]> = [],
-    size = base.length,
-  ) {
-    this.patches = [...patches];
-    this.size = Math.min(size, base.length);
-  }
-
-  read(buf: Uint8Array, offset: number, length: number, position: number): number {
-    if (position >= this.size || length <= 0) return 0;
-    const n = Math.min(length, this.size - position);
-    buf.set(this.base.subarray(position, position + n), offset);
-    for (const [at, v] of this.patches) if (at >= position && at < position + n) buf[offset + at - position] = v;
-    return n;
-  }
-
-  close(): void {}
-}
+export { PatchedSource } from "../../helpers.js";
 
 /** Patches that write `bytes` big-endian at `at`. */
 export function be(at: number, value: bigint | number, bytes: number): [number, number][] {

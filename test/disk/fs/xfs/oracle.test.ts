@@ -1,7 +1,6 @@
 // The fixture read through the XFS backend against what Linux showed of the same filesystem mounted: every
 // entry's inode number, type, mode, owner, link count, size, times and link target (find -printf), every
 // directory's names, and the SHA-256 of every file (sha256sum). Expected values come only from those files.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { xfsType } from "../../../../src/disk/fs/xfs/index.js";
 import type { OpenedFilesystem } from "../../../../src/disk/types.js";
 import { BufferSource } from "../../../../src/fs/tar/source.js";
 import type { FileType, FsBackend } from "../../../../src/fs/types.js";
+import { hashFile } from "../../helpers.js";
 import { FIXTURES, findRows, findTime, sha256s, superblockPrint, xfsImage, type FindRow } from "./fixture.js";
 
 const TYPES: Record<string, FileType> = { f: "file", d: "dir", l: "symlink", p: "fifo", c: "chardev", b: "blockdev", s: "socket" };
@@ -23,20 +23,7 @@ beforeAll(() => {
   rows = findRows();
 });
 
-function sha(p: string, chunk: number): string {
-  const h = b.open(p);
-  const hash = crypto.createHash("sha256");
-  const buf = new Uint8Array(chunk);
-  for (let pos = 0; pos < h.size; ) {
-    const n = h.read(buf, 0, chunk, pos);
-    expect(n).toBeGreaterThan(0);
-    hash.update(buf.subarray(0, n));
-    pos += n;
-  }
-  expect(h.read(buf, 0, chunk, h.size)).toBe(0);
-  h.close();
-  return hash.digest("hex");
-}
+const sha = (p: string, chunk: number): string => hashFile(b, p, chunk);
 
 describe("XFS fixture against the mounted filesystem", () => {
   it("probes and opens with the uuid, label and size xfs_db prints", () => {
