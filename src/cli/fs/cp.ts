@@ -120,7 +120,7 @@ class Copier {
         let off = 0;
         while (off < c.length) off += nodeFs.writeSync(fd, c, off, c.length - off);
         this.report.bytes += c.length;
-      });
+      }, Infinity, true);
       // permissions only: setuid, setgid and sticky are not carried onto the host
       nodeFs.fchmodSync(fd, st.mode & 0o777);
       const m = seconds(st.mtime);

@@ -18,7 +18,7 @@ export async function hash(ctx: FsContext, argv: readonly string[]): Promise<num
       const hs = algos.map((a) => createHash(a));
       await forEachChunk(ctx.fs, absolute(ctx, p), (c) => {
         for (const h of hs) h.update(c);
-      });
+      }, Infinity, true);
       let text = "";
       hs.forEach((h, i) => (text += `${algos[i]}  ${h.digest("hex")}  ${printableName(p)}\n`));
       await ctx.out.write(text);
