@@ -16,7 +16,7 @@ const FNS = "wtmp,btmp,atop,authlog,journal,users";
 const COPIES: [string, string][] = [
   ["var/log/wtmp", "wtmp-web01"],
   ["var/log/btmp", "btmp"],
-  ["var/log/atop/atop_20261121", "collected"],
+  ["var/log/atop/atop_20261203", "collected"],
   ["var/log/auth.log", "web01-secure"],
   ["var/log/auth.log.2.gz", "auth.log.2.gz"],
   ["etc/passwd", "passwd"],
