@@ -18,7 +18,12 @@ export function fixture(name: string): Buffer {
 }
 
 export function oracleLines(version: string): string[] {
-  const raw = gunzipSync(fixture(`atop_${version}.parseable.txt.gz`));
+  return parseableLines(fixture(`atop_${version}.parseable.txt.gz`));
+}
+
+/** The lines of a gzipped `atop -P` output, each decoded as quarry decodes atop's strings. */
+export function parseableLines(gz: Buffer): string[] {
+  const raw = gunzipSync(gz);
   const out: string[] = [];
   let start = 0;
   for (let i = 0; i <= raw.length; i++) {
