@@ -21,6 +21,7 @@ import { Logger } from "../src/util/log.js";
 import { encodeSurrogateEscape } from "../src/util/text.js";
 import { openTarget } from "../plugins/index.js";
 import { prng } from "../test/helpers/prng.js";
+import { parseTimeV } from "./time-v.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -159,13 +160,7 @@ interface Measure {
 function timed(label: string, cmd: string[]): Measure {
   const r = spawnSync("/usr/bin/time", ["-v", ...cmd], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
   const err = r.stderr.toString();
-  const wallText = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)/.exec(err)?.[1] ?? "0";
-  const wall = wallText
-    .split(":")
-    .map(Number)
-    .reduce((acc, v) => acc * 60 + v, 0);
-  const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0);
-  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0) + Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
+  const { wall, cpu, rssKb } = parseTimeV(err);
   if (r.status !== 0) process.stdout.write(err.slice(-2000));
   return { label, wall, cpu, rssKb, rc: r.status ?? -1 };
 }

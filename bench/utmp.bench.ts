@@ -11,6 +11,7 @@ import { runOnTarget } from "../src/plugin/runner.js";
 import { Timestamp } from "../src/records/timestamp.js";
 import { Logger } from "../src/util/log.js";
 import { openTarget } from "../plugins/index.js";
+import { parseTimeV } from "./time-v.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -30,13 +31,7 @@ interface Measure {
 function timed(label: string, cmd: string[], records: number): Measure {
   const r = spawnSync("/usr/bin/time", ["-v", ...cmd], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
   const err = r.stderr.toString();
-  const wallText = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)/.exec(err)?.[1] ?? "0";
-  const wall = wallText
-    .split(":")
-    .map(Number)
-    .reduce((acc, v) => acc * 60 + v, 0);
-  const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0);
-  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0) + Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
+  const { wall, cpu, rssKb } = parseTimeV(err);
   return { label, wall, rssKb, cpu, records, rc: r.status ?? -1 };
 }
 
