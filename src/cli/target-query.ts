@@ -110,12 +110,13 @@ export async function main(argv: string[], io: CliIO, baseRegistry: Registry = l
     return listFunctions(io, registry, patterns.length ? resolution.groups.map((g) => g.name) : null, listed, { loader: args.loader, maxInflate });
   }
 
-  if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
-  // Before "no targets": an unknown option may have taken the target as its value (`--bogus image.tar`).
+  // Before "no functions" and "no targets": an unknown option may have taken the target as its value
+  // (`--bogus image.tar`), and the option as typed is what the user must hear of.
   const declared = new Set(resolution.groups.flatMap((g) => g.candidates.flatMap((c) => (c.fn.args ?? []).map((a) => a.name))));
   for (const k of Object.keys(fnArgs)) {
-    if (!declared.has(k)) throw new UsageError(`unknown option ${asTyped(argv, k)} (no selected function takes it)`);
+    if (!declared.has(k)) throw new UsageError(`unknown option ${asTyped(argv, k)}${patterns.length ? " (no selected function takes it)" : ""}`);
   }
+  if (patterns.length === 0) throw new UsageError("no functions given (-f); see -l for the list");
   checkLimit(argv, args.limit);
   reportExternalPlugins(registry, log);
   if (targets.length === 0) throw new UsageError("no targets given");

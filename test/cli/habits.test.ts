@@ -17,6 +17,7 @@ describe("target-query: usage errors name the argument as typed", () => {
   it.each([
     [["-Z", SAMPLE, "-f", "hostname"], /unknown option -Z\b/],
     [["--bogus", SAMPLE, "-f", "hostname"], /unknown option --bogus\b/],
+    [["-Z", SAMPLE], /unknown option -Z$/m],
     [["--limit", "abc", "-f", "wtmp", SAMPLE], /--limit: expected a whole number of records, at least 1, got "abc"/],
     [["--limit", "-1", "-f", "wtmp", SAMPLE], /--limit: .* got "-1"/],
     [["--limit=0", "-f", "wtmp", SAMPLE], /--limit: .* got "0"/],
