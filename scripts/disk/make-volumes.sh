@@ -100,13 +100,11 @@ part() { # DISK N -> "start_bytes size_bytes" of partition N
 
 . "$(dirname "$0")/lvm-env.sh"
 lvm_env "$work"
-loop() { # IMAGE START SIZE -> loop device
-  l=$(losetup -f --show -o "$2" --sizelimit "$3" "$work/$1")
-  loops="$loops $l"
-  echo "$l"
+loop() { # IMAGE START SIZE -> loop device (run in $(…): the caller adds it to $loops for the cleanup)
+  losetup -f --show -o "$2" --sizelimit "$3" "$work/$1"
 }
-set -- $(part lvm.img 1); p1=$(loop lvm.img "$1" "$2")
-set -- $(part lvm.img 2); p2=$(loop lvm.img "$1" "$2")
+set -- $(part lvm.img 1); p1=$(loop lvm.img "$1" "$2"); loops="$loops $p1"
+set -- $(part lvm.img 2); p2=$(loop lvm.img "$1" "$2"); loops="$loops $p2"
 devs="--devices $p1 --devices $p2"
 lvmq pvcreate -q $devs "$p1" "$p2"
 lvmq vgcreate -q $devs -s 1M vgq "$p1" "$p2"
@@ -171,7 +169,7 @@ loops=""
 
 # ---- LVM2 on a bare disk (no partition table): PV at sector 0, VG vgbare
 fill lvm-bare.img 8
-d=$(loop lvm-bare.img 0 8388608)
+d=$(loop lvm-bare.img 0 8388608); loops="$loops $d"
 devs="--devices $d"
 lvmq pvcreate -q $devs "$d"
 lvmq vgcreate -q $devs -s 1M vgbare "$d"
@@ -193,8 +191,8 @@ losetup -d "$d"; loops=""
 # ---- one VG across two disk images (bare PVs): an LV longer than either disk, and a striped one
 fill lvm-a.img 8
 fill lvm-b.img 8
-da=$(loop lvm-a.img 0 8388608)
-db=$(loop lvm-b.img 0 8388608)
+da=$(loop lvm-a.img 0 8388608); loops="$loops $da"
+db=$(loop lvm-b.img 0 8388608); loops="$loops $db"
 devs="--devices $da --devices $db"
 lvmq pvcreate -q $devs "$da"
 # the second PV keeps two metadata areas (the other at its end)
@@ -240,7 +238,7 @@ losetup -d "$da"; losetup -d "$db"; loops=""
 # ---- LVM2 whose newest metadata copy wraps around the end of its (32 KiB, the least lvm2 allows) ring buffer:
 # each lvcreate writes a copy ~330 bytes longer after the last; the 12th runs past the area's end
 fill lvm-wrap.img 8
-d=$(loop lvm-wrap.img 0 8388608)
+d=$(loop lvm-wrap.img 0 8388608); loops="$loops $d"
 devs="--devices $d"
 lvmq pvcreate -q $devs --metadatasize 32k --dataalignment 4k "$d"
 lvmq vgcreate -q $devs -s 256k vgwrap "$d"
