@@ -63,7 +63,7 @@ interface Meta {
   sparse: ImageMeta;
 }
 
-// The generator: sh -eu, $1 = the work directory. Mounts and loop devices are released by the trap.
+// The generator: sh -eu, $1 = the work directory, $2 = the repository (for scripts/disk/lvm-env.sh). Mounts and loop devices are released by the trap.
 const GENERATE = String.raw`
 work=$1
 t=$work/tmp
@@ -121,14 +121,8 @@ p1_start=$(($(start "$t/b.raw" 1) * 512))
 p1_size=$(($(size "$t/b.raw" 1) * 512))
 pv=$(losetup -f --show -o "$p1_start" --sizelimit "$p1_size" "$t/b.raw")
 loops="$loops $pv"
-export LVM_SYSTEM_DIR=$t/lvmconf LVM_SUPPRESS_FD_WARNINGS=1
-mkdir -p "$LVM_SYSTEM_DIR"
-cat >"$LVM_SYSTEM_DIR/lvm.conf" <<'EOF'
-devices { use_devicesfile = 0 obtain_device_list_from_udev = 0 }
-activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }
-global { activation = 0 }
-backup { backup = 0 archive = 0 }
-EOF
+. "$2/scripts/disk/lvm-env.sh"
+lvm_env "$t"
 devs="--devices $pv"
 lvmq() { "$@" 2>&1 | grep -v 'Activation disabled\|not zeroed\|NOT backed up\|successfully created\|Logical volume "[a-z]*" created' >&2 || true; }
 lvmq pvcreate -q $devs "$pv"
@@ -329,7 +323,7 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     fs.rmSync(work, { recursive: true, force: true });
     fs.mkdirSync(work, { recursive: true });
-    const g = spawnSync("sh", ["-eu", "-c", GENERATE, "sh", work], { stdio: "inherit" });
+    const g = spawnSync("sh", ["-eu", "-c", GENERATE, "sh", work, root], { stdio: "inherit" });
     if (g.status !== 0) {
       console.log("disk bench: making the images failed");
       return 1;
