@@ -1,5 +1,5 @@
-// What the disk tests share: a damaged view of an image that does not copy it, and SHA-256s of sources and of
-// files read through a backend in odd chunk sizes (so a reader's run and block boundaries are crossed).
+// What the disk tests share: a damaged view of an image that does not copy it, SHA-256s of sources and of files
+// read through a backend in odd chunk sizes (so a reader's run and block boundaries are crossed), and find's times.
 import crypto from "node:crypto";
 import { expect } from "vitest";
 import type { ByteSource } from "../../src/disk/types.js";
@@ -60,4 +60,13 @@ export function hashFile(fs: FsBackend, p: string, chunk: number): string {
   expect(h.read(buf, 0, chunk, h.size)).toBe(0);
   h.close();
   return hash.digest("hex");
+}
+
+/**
+ * find's %T@ as whole seconds and microseconds (nanoseconds truncated). find prints the floor of the seconds,
+ * then the nanoseconds: 1960-05-06T07:08:09.5Z is "-304707111.5000000000".
+ */
+export function findTime(t: string): { seconds: number; micros: number } {
+  const [s, frac = ""] = t.split(".");
+  return { seconds: Number(s), micros: Math.floor(Number(frac.padEnd(9, "0").slice(0, 9)) / 1000) };
 }

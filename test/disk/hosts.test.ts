@@ -12,6 +12,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RootFilesystem } from "../../src/fs/root.js";
 import { Target } from "../../src/target.js";
+import { findTime } from "./helpers.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const HOSTS = path.join(ROOT, "fixtures/disk/hosts");
@@ -23,15 +24,15 @@ const IMAGES = [
   { image: "web01-lvm.vmdk", mounts: [["/", "web01-lvm.root"], ["/var/log", "web01-lvm.log"]], types: "/ (xfs), /var/log (ext4)" },
 ] as const;
 
+/** A time to the microsecond, as the listing compares it (quarry's Timestamp and find's %T@ alike). */
+const stamp = (t: { seconds: number; micros: number }): string => `${t.seconds}.${String(t.micros).padStart(6, "0")}`;
+
 const TYPE: Record<string, string> = { file: "f", dir: "d", symlink: "l" };
 
 function bin(name: string, args: string[]) {
   const r = spawnSync(process.execPath, [path.join(ROOT, `dist/src/cli/bin/${name}.js`), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
-
-/** The oracle's %T@ (seconds, nine digits of fraction) to the microseconds a Timestamp keeps. */
-const micros = (t: string): string => t.slice(0, t.indexOf(".") + 7);
 
 /** find -printf '%P\t%y\t%m\t%U\t%G\t%s\t%T@\t%l' as quarry sees the tree below `at` (lost+found left out, as in the oracle). */
 function listing(root: RootFilesystem, at: string): string[] {
@@ -42,7 +43,7 @@ function listing(root: RootFilesystem, at: string): string[] {
       if (p === `${at === "/" ? "" : at}/lost+found`) continue;
       const st = root.lstat(p);
       const rel = p.slice(at === "/" ? 1 : at.length + 1);
-      const mtime = st.mtime ? `${st.mtime.seconds}.${String(st.mtime.micros).padStart(6, "0")}` : "none";
+      const mtime = st.mtime ? stamp(st.mtime) : "none";
       out.push([rel, TYPE[st.type] ?? st.type, (st.mode & 0o7777).toString(8), st.uid, st.gid, st.size, mtime, st.type === "symlink" ? root.readlink(p) : ""].join("\t"));
       // the other filesystem's mount point is a directory here; its contents are the other oracle's
       if (st.type === "dir" && !(at === "/" && p === "/var/log")) walk(p);
@@ -59,7 +60,7 @@ function oracleLines(name: string): string[] {
     .filter(Boolean)
     .map((l) => {
       const f = l.split("\t");
-      f[6] = micros(f[6]!);
+      f[6] = stamp(findTime(f[6]!));
       return f.join("\t");
     });
 }

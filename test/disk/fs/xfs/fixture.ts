@@ -76,16 +76,8 @@ export function superblockPrint(): Map<string, string> {
   return m;
 }
 
-/**
- * find's %T@ as whole seconds and microseconds (nanoseconds truncated). find prints the floor of the seconds,
- * then the nanoseconds: 1960-05-06T07:08:09.5Z is "-304707111.5000000000".
- */
-export function findTime(t: string): { seconds: number; micros: number } {
-  const [s, frac = ""] = t.split(".");
-  return { seconds: Number(s), micros: Math.floor(Number(frac.padEnd(9, "0").slice(0, 9)) / 1000) };
-}
 
-export { PatchedSource } from "../../helpers.js";
+export { findTime, PatchedSource } from "../../helpers.js";
 
 /** Patches that write `bytes` big-endian at `at`. */
 export function be(at: number, value: bigint | number, bytes: number): [number, number][] {
