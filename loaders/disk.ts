@@ -6,19 +6,13 @@
 import fs from "node:fs";
 import { probeContainer, splitPieces } from "../src/disk/container/probe.js";
 import { looksLikeMbr } from "../src/disk/volume/mbr.js";
+import { readHead } from "./sniff.js";
 import type { Loader } from "./types.js";
 
 /** A raw file is taken for a disk only when its start says so: a partition table, a PV, ext or XFS superblock. */
 function rawLooksLikeDisk(p: string): boolean {
-  const head = Buffer.alloc(8192);
-  let n = 0;
-  const fd = fs.openSync(p, "r");
-  try {
-    n = fs.readSync(fd, head, 0, head.length, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (n < 2048) return false;
+  const { head } = readHead(p);
+  if (head.length < 2048) return false;
   const at = (o: number, s: string): boolean => head.toString("latin1", o, o + s.length) === s;
   return (
     at(512, "EFI PART") ||
