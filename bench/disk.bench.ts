@@ -93,6 +93,16 @@ populate() {
   printf 'root:x:0:0:root:/root:/bin/bash\n' >"$1/etc/passwd"
   printf 'Dec  3 10:00:00 %s sshd[1]: Server listening on 0.0.0.0 port 22.\n' "$2" >"$1/var/log/auth.log"
 }
+# place FSIMAGE TAG RAW OFFSET: the kernel writes the OS files and the 1 GiB file into the filesystem image,
+# which then goes into the raw disk at OFFSET
+place() {
+  mount -o loop "$1" "$mnt"
+  populate "$mnt" "$2"
+  cp "$t/random.bin" "$mnt/srv/random.bin"
+  umount "$mnt"
+  dd if="$1" of="$3" bs=1M oflag=seek_bytes seek="$4" conv=notrunc,sparse status=none
+  rm "$1"
+}
 # start DISK N, size DISK N: partition N's start and size in sectors (sfdisk -d)
 start() { sfdisk -d "$1" | sed -n "s#^.*[^0-9]$2 : start= *\([0-9]*\),.*#\1#p"; }
 size() { sfdisk -d "$1" | sed -n "s#^.*[^0-9]$2 : start= *[0-9]*, size= *\([0-9]*\),.*#\1#p"; }
@@ -105,12 +115,7 @@ a_off=$(($(start "$t/a.raw" 1) * 512))
 a_size=$(($(size "$t/a.raw" 1) * 512))
 truncate -s "$a_size" "$t/a.ext4"
 mkfs.ext4 -q -F -L root "$t/a.ext4"
-mount -o loop "$t/a.ext4" "$mnt"
-populate "$mnt" bench-ext4
-cp "$t/random.bin" "$mnt/srv/random.bin"
-umount "$mnt"
-dd if="$t/a.ext4" of="$t/a.raw" bs=1M oflag=seek_bytes seek="$a_off" conv=notrunc,sparse status=none
-rm "$t/a.ext4"
+place "$t/a.ext4" bench-ext4 "$t/a.raw" "$a_off"
 qemu-img convert -f raw -O qcow2 "$t/a.raw" "$work/ext4-gpt.qcow2"
 rm "$t/a.raw"
 
@@ -143,12 +148,7 @@ mkswap -q -L swap "$t/b.swap"
 dd if="$t/b.swap" of="$t/b.raw" bs=1M oflag=seek_bytes seek=$((p1_start + pe + swap * extent)) conv=notrunc status=none
 truncate -s "$b_size" "$t/b.xfs"
 mkfs.xfs -q -f -L root "$t/b.xfs"
-mount -o loop "$t/b.xfs" "$mnt"
-populate "$mnt" bench-xfs
-cp "$t/random.bin" "$mnt/srv/random.bin"
-umount "$mnt"
-dd if="$t/b.xfs" of="$t/b.raw" bs=1M oflag=seek_bytes seek="$b_off" conv=notrunc,sparse status=none
-rm "$t/b.xfs"
+place "$t/b.xfs" bench-xfs "$t/b.raw" "$b_off"
 qemu-img convert -f raw -O vmdk -o subformat=monolithicSparse "$t/b.raw" "$work/xfs-lvm.vmdk"
 rm "$t/b.raw"
 
