@@ -5,7 +5,9 @@ import { assemble, openFilesystems, type Assembly, type VolumeContent } from "..
 import { openContainer } from "../src/disk/container/index.js";
 import { FILESYSTEM_TYPES } from "../src/disk/fs/index.js";
 import type { FilesystemType } from "../src/disk/types.js";
+import { gptTypeName } from "../src/disk/volume/gpt-types.js";
 import { scanVolumes } from "../src/disk/volume/index.js";
+import { mbrTypeName } from "../src/disk/volume/mbr.js";
 import type { LoadedTarget } from "./types.js";
 
 /** One line per volume for target-info: name, size, what it holds, and where it is mounted when it is. */
@@ -32,8 +34,15 @@ export function describeContents(contents: readonly VolumeContent[], mounts: Ass
 
 /** Recognised volumes that hold what an analyst needs and quarry cannot read: errors of the run (exit 1). */
 const MUST_READ = new Set(["LUKS", "BitLocker", "btrfs", "zfs", "linux_raid_member", "ext4", "xfs"]);
-/** Partitions that are expected not to hold a readable filesystem: listed by target-info, not warned of. */
-const BOOT_TYPES = /^(EFI system partition|BIOS boot partition|EFI \(FAT-12\/16\/32\))$/;
+/**
+ * Partitions that are expected not to hold a readable filesystem: listed by target-info, not warned of. Named
+ * through the tables' own naming, so the match follows them (an MBR type shows as "0xef (EFI (FAT-12/16/32))").
+ */
+const BOOT_TYPES = new Set([
+  gptTypeName("c12a7328-f81f-11d2-ba4b-00a0c93ec93b"), // EFI system partition
+  gptTypeName("21686148-6449-6e6f-744e-656564454649"), // BIOS boot partition
+  mbrTypeName(0xef), // EFI system partition on an MBR disk
+]);
 
 /** What of the disk could not be read (errors), what is only worth a warning, and what is just listed. */
 function sortProblems(contents: readonly VolumeContent[]): { unreadable: string[]; warnings: string[] } {
@@ -41,7 +50,7 @@ function sortProblems(contents: readonly VolumeContent[]): { unreadable: string[
   const warnings: string[] = [];
   for (const c of contents) {
     if (c.kind === "error" || (c.kind === "unsupported" && MUST_READ.has(c.name))) unreadable.push(c.message);
-    else if ((c.kind === "unsupported" || c.kind === "unknown") && !BOOT_TYPES.test(c.volume.type)) warnings.push(c.message);
+    else if ((c.kind === "unsupported" || c.kind === "unknown") && !BOOT_TYPES.has(c.volume.type)) warnings.push(c.message);
   }
   return { unreadable, warnings };
 }

@@ -80,6 +80,42 @@ describe("disk loader", () => {
     }
   });
 
+  it("an EFI system partition, on GPT or MBR, is listed and not warned of; other FAT volumes are", () => {
+    // sector 0: an MBR with p1 type 0xef and p2 type 0x0c, each holding a FAT boot sector; p3 an ext volume
+    const disk = Buffer.alloc(8 * 1024 * 1024);
+    const entry = (slot: number, type: number, lba: number, sectors: number) => {
+      const e = 446 + slot * 16;
+      disk[e + 4] = type;
+      disk.writeUInt32LE(lba, e + 8);
+      disk.writeUInt32LE(sectors, e + 12);
+    };
+    entry(0, 0xef, 2048, 2048);
+    entry(1, 0x0c, 4096, 2048);
+    entry(2, 0x83, 6144, 8192);
+    disk[510] = 0x55;
+    disk[511] = 0xaa;
+    for (const lba of [2048, 4096]) {
+      disk.write("FAT32   ", lba * 512 + 82, "latin1");
+      disk[lba * 512 + 510] = 0x55;
+      disk[lba * 512 + 511] = 0xaa;
+    }
+    disk[6144 * 512 + 1080] = 0x53;
+    disk[6144 * 512 + 1081] = 0xef;
+    const p = path.join(tmpdir("quarry-disk-"), "esp-mbr.img");
+    fs.writeFileSync(p, disk);
+    const t = loadDisk(p, [fakeExt]);
+    try {
+      expect(describeContents(t.contents).slice(0, 2)).toEqual([
+        "esp-mbr.img p1 (0xef (EFI (FAT-12/16/32)), 1048576 bytes at 1048576): FAT: not supported yet",
+        "esp-mbr.img p2 (0x0c (W95 FAT32 (LBA)), 1048576 bytes at 2097152): FAT: not supported yet",
+      ]);
+      expect(t.warnings).toEqual(["esp-mbr.img p2: FAT: not supported yet"]);
+      expect(t.unreadable).toEqual([]);
+    } finally {
+      t.close?.();
+    }
+  });
+
   it("describes each volume for target-info", () => {
     const t = loadDisk(unpack("bare-ext4.img"), [fakeExt]);
     try {
