@@ -6,7 +6,7 @@ export const TARGET_INFO = defineCli({
   name: "target-info",
   usage: "[options] TARGET...",
   description:
-    "What a target is: path, id, loader, hostname, domain, ips, os, version, architecture, time zone, install date, last activity (each with the file it was read from), the users with a login shell, mounts, and the warnings about the evidence.",
+    "What a target is: path, id, loader, hostname, domain, ips, os, version, architecture, time zone, install date, last activity (each with the file it was read from), the users with a login shell, mounts, a disk image's container and volumes (type, size, filesystem, mount point), what of the evidence could not be read, and the warnings about the evidence.",
   parserConfiguration: { "short-option-groups": false, "camel-case-expansion": false },
   options: {
     // yargs' own help option (it prints the help itself); declared here so that the reference lists it.
@@ -23,7 +23,7 @@ export const TARGET_INFO = defineCli({
   notes: ["Targets may be @FILE (one per line, # comments)."],
   exitCodes: [
     { code: 0, meaning: "all well" },
-    { code: 1, meaning: "a target could not be opened (the others are described)" },
+    { code: 1, meaning: "a target could not be opened (the others are described), or part of one could not be read (an encrypted or damaged disk volume)" },
     { code: 2, meaning: "usage error", detail: "an unknown option or loader, -j with -J" },
     { code: 3, meaning: "no target could be opened" },
   ],

@@ -130,7 +130,7 @@ export const TARGET_QUERY = defineCli({
     {
       code: 1,
       meaning: "finished with errors",
-      detail: "a target that could not be opened, a function that threw, a corrupt artefact",
+      detail: "a target that could not be opened, a disk volume that could not be read, a function that threw, a corrupt artefact",
     },
     {
       code: 2,
