@@ -15,7 +15,7 @@ function wrapper(): string {
   const cli = path.join(root, "dist/src/cli/bin/target-query.js");
   fs.writeFileSync(
     f,
-    `import fs from "node:fs";\nprocess.on("exit", () => fs.writeFileSync(process.env.RSS_OUT, String(process.resourceUsage().maxRSS)));\nawait import(${JSON.stringify("file://" + cli)});\n`,
+    `import fs from "node:fs";\nprocess.on("exit", () => { const u = process.resourceUsage(); fs.writeFileSync(process.env.RSS_OUT, JSON.stringify([u.maxRSS, u.userCPUTime, u.systemCPUTime])); });\nawait import(${JSON.stringify("file://" + cli)});\n`,
   );
   return f;
 }
@@ -25,9 +25,11 @@ function run(label: string, args: string[]): void {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [wrapper(), ...args], { env: { ...process.env, RSS_OUT: rssFile }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   const secs = (performance.now() - t0) / 1000;
-  const rssMb = Number(fs.readFileSync(rssFile, "utf8")) / 1024;
+  const [maxRss, user, system] = JSON.parse(fs.readFileSync(rssFile, "utf8")) as [number, number, number];
+  const rssMb = maxRss / 1024;
+  const cpu = (user + system) / 1e6;
   const summary = r.stderr.split("\n").find((l) => l.startsWith("summary:")) ?? r.stderr.slice(-400);
-  console.log(`${label.padEnd(28)} ${secs.toFixed(2).padStart(7)} s   peak RSS ${rssMb.toFixed(0).padStart(5)} MB   exit ${r.status}   ${summary}`);
+  console.log(`${label.padEnd(28)} ${secs.toFixed(2).padStart(7)} s   CPU ${cpu.toFixed(1).padStart(6)} s (${(cpu / secs).toFixed(2)} cores)   peak RSS ${rssMb.toFixed(0).padStart(5)} MB   exit ${r.status}   ${summary}`);
 }
 
 const wanted = (process.env.BENCH_FUNCTIONS ?? "atop,wtmp,btmp").split(",");
