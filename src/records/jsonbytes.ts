@@ -61,11 +61,24 @@ function ascii(b: Uint8Array, p: number, s: string): number {
 }
 
 function int(b: Uint8Array, p: number, v: number | bigint): number {
-  if (typeof v === "number" && v >= 0 && v <= 0xffffffff && v === Math.floor(v)) {
+  // Most values are small: the digits are counted by comparisons and written with 32-bit division (half the
+  // time of the general loop below, which takes the rest up to 2^32).
+  if (typeof v === "number" && v >= 0 && v <= 0x7fffffff && (v | 0) === v) {
     if (v < 10) {
-      b[p++] = 0x30 + v;
-      return p;
+      b[p] = 0x30 + v;
+      return p + 1;
     }
+    const end = p + (v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10);
+    let q = end;
+    let n = v;
+    do {
+      const t = (n / 10) | 0;
+      b[--q] = 0x30 + n - t * 10;
+      n = t;
+    } while (n !== 0);
+    return end;
+  }
+  if (typeof v === "number" && v >= 0 && v <= 0xffffffff && v === Math.floor(v)) {
     let digits = 0;
     for (let n = v; n > 0; n = Math.floor(n / 10)) digits++;
     const end = p + digits;
@@ -185,7 +198,7 @@ export function jsonByteEncoder(desc: RecordDescriptor, descriptorKeys = true): 
       case "uint32":
       case "filesize":
       case "unix_file_mode":
-        need.push(`(typeof v${i} === "number" || typeof v${i} === "bigint" ? H.room(v${i}) : ${other})`);
+        need.push(`(typeof v${i} === "number" ? 48 : typeof v${i} === "bigint" ? H.room(v${i}) : ${other})`);
         write.push(`if (typeof v${i} === "number" || typeof v${i} === "bigint") p = H.int(b, p, v${i}); else ${fallback}`);
         break;
       case "datetime":
