@@ -237,6 +237,48 @@ describe("flow.record stream reader", () => {
     expect(rec!._generated).toBe(null);
   });
 
+  it("reads records and datetimes of other shapes, and reports their damage, as the in-place path does not take them", async () => {
+    // The reader takes records ([[name, hash], values]) and datetimes (3 to 7 numbers) in place; a name-only
+    // identifier, a 3-number datetime and a datetime with month 13 go the general way, with the same results.
+    const golden = Buffer.from(GOLDEN_HEX, "hex");
+    const head = golden.subarray(0, 19 + 108);
+    const frame = (ident: "name" | "pair", ts: number[]): Buffer => {
+      const inner = new Packer();
+      inner.arrayHeader(2);
+      inner.int(1);
+      inner.arrayHeader(2);
+      if (ident === "name") inner.str("test/golden");
+      else {
+        inner.arrayHeader(2);
+        inner.str("test/golden");
+        inner.int(GoldenDescriptor.hash);
+      }
+      inner.arrayHeader(10);
+      inner.str("h1");
+      const m = inner.beginExt();
+      inner.arrayHeader(2);
+      inner.int(0x10);
+      inner.arrayHeader(ts.length);
+      for (const x of ts) inner.int(x);
+      inner.endExt(m, 14);
+      inner.int(42);
+      for (let i = 0; i < 7; i++) inner.nil();
+      const p = new Packer();
+      const f = p.beginFrame();
+      const e = p.beginExt();
+      p.raw(inner.bytes());
+      p.endExt(e, 14);
+      p.endFrame(f);
+      return Buffer.from(p.bytes());
+    };
+    const [a, b] = await decodeStream(Buffer.concat([head, frame("name", [2024, 1, 2]), frame("pair", [2024, 1, 2, 3, 4, 5, 6])]));
+    expect((a!.ts as Timestamp).isoformat()).toBe("2024-01-02T00:00:00+00:00");
+    expect(a![DESCRIPTOR]).toBe(b![DESCRIPTOR]);
+    expect((b!.ts as Timestamp).isoformat()).toBe("2024-01-02T03:04:05.000006+00:00");
+    await expect(decodeStream(Buffer.concat([head, frame("pair", [2024, 13, 2, 3, 4, 5, 6])]))).rejects.toThrow(/malformed datetime \(at byte offset 127\)/);
+    await expect(decodeStream(Buffer.concat([head, frame("name", [2024, 13, 2])]))).rejects.toThrow(/malformed datetime \(at byte offset 127\)/);
+  });
+
   it("reads JSON lines: flow.record's jsonfile shape and plain objects", async () => {
     const lines = [
       '{"_type": "recorddescriptor", "_data": ["test/golden", [["string", "hostname"], ["datetime", "ts"], ["varint", "pid"], ["path", "source"], ["net.ipaddress", "ip"], ["boolean", "ok"]]]}',
