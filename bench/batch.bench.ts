@@ -29,7 +29,7 @@ function run(label: string, args: string[]): void {
   const rssMb = maxRss / 1024;
   const cpu = (user + system) / 1e6;
   const summary = r.stderr.split("\n").find((l) => l.startsWith("summary:")) ?? r.stderr.slice(-400);
-  console.log(`${label.padEnd(28)} ${secs.toFixed(2).padStart(7)} s   CPU ${cpu.toFixed(1).padStart(6)} s (${(cpu / secs).toFixed(2)} cores)   peak RSS ${rssMb.toFixed(0).padStart(5)} MB   exit ${r.status}   ${summary}`);
+  console.log(`${label.padEnd(28)} ${secs.toFixed(2).padStart(7)} s   CPU ${cpu.toFixed(1).padStart(6)} s (user ${(user / 1e6).toFixed(1)}, system ${(system / 1e6).toFixed(1)}; ${(cpu / secs).toFixed(2)} cores)   peak RSS ${rssMb.toFixed(0).padStart(5)} MB   exit ${r.status}   ${summary}`);
 }
 
 const wanted = (process.env.BENCH_FUNCTIONS ?? "atop,wtmp,btmp").split(",");

@@ -13,6 +13,7 @@ import { Output } from "../src/records/output.js";
 import { RecordStreamSink } from "../src/records/sinks/stream.js";
 import { openRecordFile } from "../src/records/stream/source.js";
 import { Timestamp } from "../src/records/timestamp.js";
+import { writeBtmp } from "./btmp.js";
 
 const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 
@@ -46,38 +47,6 @@ function* records(n: number): Generator<AnyRecord> {
     rec._generated = generated;
     rec._version = 1;
     yield rec;
-  }
-}
-
-/** A glibc x86_64 btmp of n failed sshd logins (384-byte records, sshd's record_failed_login shape). */
-function writeBtmp(file: string, n: number): void {
-  const fd = fs.openSync(file, "w");
-  const batch = 4096;
-  const buf = Buffer.alloc(384 * batch);
-  try {
-    for (let done = 0; done < n; ) {
-      const k = Math.min(batch, n - done);
-      buf.fill(0);
-      for (let j = 0; j < k; j++) {
-        const i = done + j;
-        const o = j * 384;
-        buf.writeInt16LE(6, o); // LOGIN_PROCESS
-        buf.writeInt32LE(1000 + (i % 30000), o + 4);
-        buf.write("ssh:notty", o + 8, "latin1");
-        buf.write(USERS[i % USERS.length]!, o + 44, "latin1");
-        const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-        buf.write(ip, o + 76, "latin1");
-        buf.writeUInt32LE(1_700_000_000 + i, o + 340);
-        buf.writeUInt8(10, o + 348);
-        buf.writeUInt8((i >> 16) & 255, o + 349);
-        buf.writeUInt8((i >> 8) & 255, o + 350);
-        buf.writeUInt8(i & 255, o + 351);
-      }
-      fs.writeSync(fd, buf, 0, 384 * k);
-      done += k;
-    }
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
