@@ -6,6 +6,7 @@ import { Timestamp } from "../records/timestamp.js";
 import { CHECK_RECORDS, recordProblems } from "../records/validate.js";
 import type { Target } from "../target.js";
 import type { Logger } from "../util/log.js";
+import { CHECK_EVERY, holdYoungGeneration } from "../util/young-generation.js";
 import { bindArgs } from "./args.js";
 import type { Compat, FunctionContext, Issue, Plugin } from "./define.js";
 import type { FunctionGroup, FunctionRef, Registry } from "./registry.js";
@@ -197,7 +198,7 @@ export async function runOnTarget(
             const problems = recordProblems(rec);
             if (problems.length) throw new Error(`ill-typed record: ${problems.join("; ")}`);
           }
-          outcome.records++;
+          if (++outcome.records % CHECK_EVERY === 0) holdYoungGeneration();
           return stamp(rec);
         };
         const produced = await ref.fn.run(target, ctx);
