@@ -121,20 +121,26 @@ export class Output {
     this.failed.abort();
   }
 
-  /** Append a chunk; returns a promise only when the caller must wait for the destination. */
-  write(chunk: string | Uint8Array): void | Promise<void> {
+  /**
+   * Append a chunk; returns a promise only when the caller must wait for the destination. `released` is called
+   * once the output no longer needs the chunk's bytes (copied at once, or written by the stream), so that the
+   * caller may fill that buffer again.
+   */
+  write(chunk: string | Uint8Array, released?: () => void): void | Promise<void> {
     if (this.failure) throw this.failure;
     const need = typeof chunk === "string" ? chunk.length * this.maxBytesPerChar : chunk.length;
     if (this.used + need > this.buf.length) {
       const wait = this.flush();
       if (need > this.buf.length) {
         const direct = typeof chunk === "string" ? Buffer.from(chunk, this.encoding) : chunk;
-        return chainWait(wait, this.hand(direct) ? this.backlog() : this.waitDrain());
+        return chainWait(wait, this.hand(direct, released) ? this.backlog() : this.waitDrain());
       }
       this.append(chunk);
+      released?.();
       return wait;
     }
     this.append(chunk);
+    released?.();
   }
 
   private append(chunk: string | Uint8Array): void {
@@ -146,7 +152,7 @@ export class Output {
   }
 
   /** Give the stream a chunk; false when it asks us to wait for "drain". */
-  private hand(data: Uint8Array): boolean {
+  private hand(data: Uint8Array, released?: () => void): boolean {
     let ok = false;
     this.unconfirmed += data.length;
     this.lastWrite = new Promise<void>((resolve) => {
@@ -154,6 +160,7 @@ export class Output {
         ok = this.stream.write(data, (err) => {
           this.unconfirmed -= data.length;
           if (err) this.fail(err);
+          else released?.();
           resolve();
         });
       } catch (e) {
