@@ -5,8 +5,9 @@
 // once the new space has reached the ceiling, a factor of 1 stops it there. Called by the runner every
 // CHECK_EVERY records of the main thread (worker threads are left to V8: their limits come from the Worker's
 // resourceLimits). Only the memory changes, never what is computed. Measured (3 runs each, alternating): journal
-// 162–166 → 138–142 MB, atop 130–134 → 99–102 MB, btmp 98–143 → 134–140 MB (more of its garbage reaches the old
-// space), times unchanged within the machine's noise. QUARRY_YOUNG_GENERATION=v8 leaves V8's sizing alone.
+// -j 162–166 → 138–142 MB, atop -j 130–134 → 99–102 MB, times unchanged within the machine's noise; garbage that
+// lives a little longer now reaches the old space (the JSON sink's chunks did, until it reused them: see
+// sinks/jsonl.ts). QUARRY_YOUNG_GENERATION=v8 leaves V8's sizing alone.
 import v8 from "node:v8";
 import { isMainThread } from "node:worker_threads";
 
