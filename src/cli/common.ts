@@ -8,6 +8,7 @@ import type { Registry } from "../plugin/registry.js";
 import { OutputError } from "../records/output.js";
 import { printable, printableLines } from "../util/escape.js";
 import { Logger, type Level } from "../util/log.js";
+import { allowYoungGenerationHold } from "../util/young-generation.js";
 import { UsageError } from "../plugin/args.js";
 
 export interface CliIO {
@@ -95,6 +96,7 @@ export function makeLogger(io: CliIO, quiet: boolean, verbose: number): Logger {
  * tools do. Nothing a person reads on stderr carries control characters from the evidence.
  */
 export async function runCli(name: string, main: (argv: string[], io: CliIO) => Promise<number>): Promise<void> {
+  allowYoungGenerationHold();
   const io = processIO();
   // stderr cannot report its own failure (a closed pipe, 2>/dev/full): never let it end the run.
   process.stderr.on("error", () => {});
