@@ -23,16 +23,15 @@ export function atopExitCode(raw: number): number {
   return raw & 0xff ? (raw & 0x7f) + 256 : (raw >> 8) & 0xff;
 }
 
-/** The offset of a member of the expected type, -1 when the version lacks it; a layout of another type is a bug. */
-function offsetOf(f: Field, type: "i32" | "i64"): number {
-  if (f.off >= 0 && f.type !== type) throw new Error(`atop layout: expected ${type} at offset ${f.off}, found ${f.type}`);
-  if (f.off >= 0 && f.off % 4 !== 0) throw new Error(`atop layout: ${type} at offset ${f.off} is not 4-aligned`);
-  return f.off;
-}
-
-/** An i32 member's index in the block's Int32Array, relative to its task (-1: not in this version). */
-function word(f: Field): number {
-  return f.off < 0 ? -1 : offsetOf(f, "i32") / 4;
+/**
+ * A member's index in the block's Int32Array, relative to its task; -1 when the version lacks it. A member of
+ * another type or off a 4-byte boundary is a bug of the layout tables.
+ */
+function wordOf(f: Field, type: "i32" | "i64"): number {
+  if (f.off < 0) return -1;
+  if (f.type !== type) throw new Error(`atop layout: expected ${type} at offset ${f.off}, found ${f.type}`);
+  if (f.off % 4 !== 0) throw new Error(`atop layout: ${type} at offset ${f.off} is not 4-aligned`);
+  return f.off / 4;
 }
 
 const TWO32 = 2 ** 32;
@@ -121,69 +120,69 @@ export function taskDecoder(layout: VersionLayout): TaskDecoder {
     udprsz: F("net.udprsz"),
   };
   const hasCgroupPids = layout.major > 2 || layout.minor >= 11;
-  const o_c_blkdelay = offsetOf(c.blkdelay, "i64");
-  const o_c_nivcsw = offsetOf(c.nivcsw, "i64");
-  const o_c_nvcsw = offsetOf(c.nvcsw, "i64");
-  const o_c_rundelay = offsetOf(c.rundelay, "i64");
-  const o_c_stime = offsetOf(c.stime, "i64");
-  const o_c_utime = offsetOf(c.utime, "i64");
-  const o_d_cwsz = offsetOf(d.cwsz, "i64");
-  const o_d_rio = offsetOf(d.rio, "i64");
-  const o_d_rsz = offsetOf(d.rsz, "i64");
-  const o_d_wio = offsetOf(d.wio, "i64");
-  const o_d_wsz = offsetOf(d.wsz, "i64");
-  const o_g_btime = offsetOf(g.btime, "i64");
-  const o_g_ctid = offsetOf(g.ctid, "i32");
-  const o_g_elaps = offsetOf(g.elaps, "i64");
-  const o_g_nthridle = offsetOf(g.nthridle, "i32");
-  const o_g_vpid = offsetOf(g.vpid, "i32");
-  const o_m_majflt = offsetOf(m.majflt, "i64");
-  const o_m_minflt = offsetOf(m.minflt, "i64");
-  const o_m_pmem = offsetOf(m.pmem, "i64");
-  const o_m_rgrow = offsetOf(m.rgrow, "i64");
-  const o_m_rmem = offsetOf(m.rmem, "i64");
-  const o_m_vdata = offsetOf(m.vdata, "i64");
-  const o_m_vexec = offsetOf(m.vexec, "i64");
-  const o_m_vgrow = offsetOf(m.vgrow, "i64");
-  const o_m_vlibs = offsetOf(m.vlibs, "i64");
-  const o_m_vlock = offsetOf(m.vlock, "i64");
-  const o_m_vmem = offsetOf(m.vmem, "i64");
-  const o_m_vstack = offsetOf(m.vstack, "i64");
-  const o_m_vswap = offsetOf(m.vswap, "i64");
-  const o_n_tcprcv = offsetOf(n.tcprcv, "i64");
-  const o_n_tcprsz = offsetOf(n.tcprsz, "i64");
-  const o_n_tcpsnd = offsetOf(n.tcpsnd, "i64");
-  const o_n_tcpssz = offsetOf(n.tcpssz, "i64");
-  const o_n_udprcv = offsetOf(n.udprcv, "i64");
-  const o_n_udprsz = offsetOf(n.udprsz, "i64");
-  const o_n_udpsnd = offsetOf(n.udpsnd, "i64");
-  const o_n_udpssz = offsetOf(n.udpssz, "i64");
-  const o_c_curcpu = offsetOf(c.curcpu, "i32");
-  const o_c_nice = offsetOf(c.nice, "i32");
-  const o_c_policy = offsetOf(c.policy, "i32");
-  const o_c_prio = offsetOf(c.prio, "i32");
-  const o_c_rtprio = offsetOf(c.rtprio, "i32");
-  const o_c_sleepavg = offsetOf(c.sleepavg, "i32");
+  const k_c_blkdelay = wordOf(c.blkdelay, "i64");
+  const k_c_nivcsw = wordOf(c.nivcsw, "i64");
+  const k_c_nvcsw = wordOf(c.nvcsw, "i64");
+  const k_c_rundelay = wordOf(c.rundelay, "i64");
+  const k_c_stime = wordOf(c.stime, "i64");
+  const k_c_utime = wordOf(c.utime, "i64");
+  const k_d_cwsz = wordOf(d.cwsz, "i64");
+  const k_d_rio = wordOf(d.rio, "i64");
+  const k_d_rsz = wordOf(d.rsz, "i64");
+  const k_d_wio = wordOf(d.wio, "i64");
+  const k_d_wsz = wordOf(d.wsz, "i64");
+  const k_g_btime = wordOf(g.btime, "i64");
+  const k_g_ctid = wordOf(g.ctid, "i32");
+  const k_g_elaps = wordOf(g.elaps, "i64");
+  const k_g_nthridle = wordOf(g.nthridle, "i32");
+  const k_g_vpid = wordOf(g.vpid, "i32");
+  const k_m_majflt = wordOf(m.majflt, "i64");
+  const k_m_minflt = wordOf(m.minflt, "i64");
+  const k_m_pmem = wordOf(m.pmem, "i64");
+  const k_m_rgrow = wordOf(m.rgrow, "i64");
+  const k_m_rmem = wordOf(m.rmem, "i64");
+  const k_m_vdata = wordOf(m.vdata, "i64");
+  const k_m_vexec = wordOf(m.vexec, "i64");
+  const k_m_vgrow = wordOf(m.vgrow, "i64");
+  const k_m_vlibs = wordOf(m.vlibs, "i64");
+  const k_m_vlock = wordOf(m.vlock, "i64");
+  const k_m_vmem = wordOf(m.vmem, "i64");
+  const k_m_vstack = wordOf(m.vstack, "i64");
+  const k_m_vswap = wordOf(m.vswap, "i64");
+  const k_n_tcprcv = wordOf(n.tcprcv, "i64");
+  const k_n_tcprsz = wordOf(n.tcprsz, "i64");
+  const k_n_tcpsnd = wordOf(n.tcpsnd, "i64");
+  const k_n_tcpssz = wordOf(n.tcpssz, "i64");
+  const k_n_udprcv = wordOf(n.udprcv, "i64");
+  const k_n_udprsz = wordOf(n.udprsz, "i64");
+  const k_n_udpsnd = wordOf(n.udpsnd, "i64");
+  const k_n_udpssz = wordOf(n.udpssz, "i64");
+  const k_c_curcpu = wordOf(c.curcpu, "i32");
+  const k_c_nice = wordOf(c.nice, "i32");
+  const k_c_policy = wordOf(c.policy, "i32");
+  const k_c_prio = wordOf(c.prio, "i32");
+  const k_c_rtprio = wordOf(c.rtprio, "i32");
+  const k_c_sleepavg = wordOf(c.sleepavg, "i32");
 
-  const k_g_egid = word(g.egid);
-  const k_g_euid = word(g.euid);
-  const k_g_excode = word(g.excode);
-  const k_g_fsgid = word(g.fsgid);
-  const k_g_fsuid = word(g.fsuid);
-  const k_g_nthr = word(g.nthr);
-  const k_g_nthrrun = word(g.nthrrun);
-  const k_g_nthrslpi = word(g.nthrslpi);
-  const k_g_nthrslpu = word(g.nthrslpu);
-  const k_g_pid = word(g.pid);
-  const k_g_ppid = word(g.ppid);
-  const k_g_rgid = word(g.rgid);
-  const k_g_ruid = word(g.ruid);
-  const k_g_sgid = word(g.sgid);
-  const k_g_suid = word(g.suid);
-  const k_g_tgid = word(g.tgid);
-  const k_g_wasinactive = word(g.wasinactive);
+  const k_g_egid = wordOf(g.egid, "i32");
+  const k_g_euid = wordOf(g.euid, "i32");
+  const k_g_excode = wordOf(g.excode, "i32");
+  const k_g_fsgid = wordOf(g.fsgid, "i32");
+  const k_g_fsuid = wordOf(g.fsuid, "i32");
+  const k_g_nthr = wordOf(g.nthr, "i32");
+  const k_g_nthrrun = wordOf(g.nthrrun, "i32");
+  const k_g_nthrslpi = wordOf(g.nthrslpi, "i32");
+  const k_g_nthrslpu = wordOf(g.nthrslpu, "i32");
+  const k_g_pid = wordOf(g.pid, "i32");
+  const k_g_ppid = wordOf(g.ppid, "i32");
+  const k_g_rgid = wordOf(g.rgid, "i32");
+  const k_g_ruid = wordOf(g.ruid, "i32");
+  const k_g_sgid = wordOf(g.sgid, "i32");
+  const k_g_suid = wordOf(g.suid, "i32");
+  const k_g_tgid = wordOf(g.tgid, "i32");
+  const k_g_wasinactive = wordOf(g.wasinactive, "i32");
   // Every 32- and 64-bit member is read through an Int32Array over the block (offsets and tstatlen are multiples
-  // of 4 in every layout, which word() checks): an element load instead of a Buffer method call per member,
+  // of 4 in every layout, which wordOf() checks): an element load instead of a Buffer method call per member,
   // 1.3 s of a million records' 3.3 s decode in a profile.
   let block: Buffer | null = null;
   let i32: Int32Array = new Int32Array(0);
@@ -203,8 +202,8 @@ export function taskDecoder(layout: VersionLayout): TaskDecoder {
     const excodeRaw = raw & 0x7fffffff;
     const pid = i32[q + k_g_pid]!;
     const tgid = i32[q + k_g_tgid]!;
-    const pmem = (o_m_pmem < 0 ? null : r64(q + o_m_pmem / 4));
-    const btime = (o_g_btime < 0 ? null : r64(q + o_g_btime / 4));
+    const pmem = (k_m_pmem < 0 ? null : r64(q + k_m_pmem));
+    const btime = (k_g_btime < 0 ? null : r64(q + k_g_btime));
     const cg = g.cgpath.off >= 0 ? str(b, base, g.cgpath) || null : hasCgroupPids && s.cgroupOf ? s.cgroupOf(tgid) : null;
     return {
       ts: s.ts,
@@ -221,7 +220,7 @@ export function taskDecoder(layout: VersionLayout): TaskDecoder {
       nthrrun: i32[q + k_g_nthrrun]!,
       nthrslpi: i32[q + k_g_nthrslpi]!,
       nthrslpu: i32[q + k_g_nthrslpu]!,
-      nthridle: (o_g_nthridle < 0 ? null : i32[q + o_g_nthridle / 4]!),
+      nthridle: (k_g_nthridle < 0 ? null : i32[q + k_g_nthridle]!),
       ruid: i32[q + k_g_ruid]!,
       euid: i32[q + k_g_euid]!,
       suid: i32[q + k_g_suid]!,
@@ -231,55 +230,55 @@ export function taskDecoder(layout: VersionLayout): TaskDecoder {
       sgid: i32[q + k_g_sgid]!,
       fsgid: i32[q + k_g_fsgid]!,
       start: typeof btime === "number" && btime >= 0 && btime < MAX_EPOCH ? Timestamp.fromUnix(btime) : null,
-      elaps: (o_g_elaps < 0 ? null : r64(q + o_g_elaps / 4)),
+      elaps: (k_g_elaps < 0 ? null : r64(q + k_g_elaps)),
       excode: atopExitCode(excodeRaw),
       excode_raw: excodeRaw,
       is_new: raw < 0,
-      wasinactive: g.wasinactive.off < 0 ? null : i32[q + k_g_wasinactive]! !== 0,
+      wasinactive: k_g_wasinactive < 0 ? null : i32[q + k_g_wasinactive]! !== 0,
       container: str(b, base, g.container) || null,
       cgroup: cg,
-      ctid: (o_g_ctid < 0 ? null : i32[q + o_g_ctid / 4]!),
-      vpid: (o_g_vpid < 0 ? null : i32[q + o_g_vpid / 4]!),
+      ctid: (k_g_ctid < 0 ? null : i32[q + k_g_ctid]!),
+      vpid: (k_g_vpid < 0 ? null : i32[q + k_g_vpid]!),
       hertz: s.hertz,
-      utime: (o_c_utime < 0 ? null : r64(q + o_c_utime / 4)),
-      stime: (o_c_stime < 0 ? null : r64(q + o_c_stime / 4)),
-      nice: (o_c_nice < 0 ? 0 : i32[q + o_c_nice / 4]!),
-      prio: (o_c_prio < 0 ? 0 : i32[q + o_c_prio / 4]!),
-      rtprio: (o_c_rtprio < 0 ? 0 : i32[q + o_c_rtprio / 4]!),
-      policy: (o_c_policy < 0 ? 0 : i32[q + o_c_policy / 4]!),
-      curcpu: (o_c_curcpu < 0 ? 0 : i32[q + o_c_curcpu / 4]!),
-      sleepavg: (o_c_sleepavg < 0 ? 0 : i32[q + o_c_sleepavg / 4]!),
-      rundelay: (o_c_rundelay < 0 ? null : r64(q + o_c_rundelay / 4)),
-      blkdelay: (o_c_blkdelay < 0 ? null : r64(q + o_c_blkdelay / 4)),
-      nvcsw: (o_c_nvcsw < 0 ? null : r64(q + o_c_nvcsw / 4)),
-      nivcsw: (o_c_nivcsw < 0 ? null : r64(q + o_c_nivcsw / 4)),
+      utime: (k_c_utime < 0 ? null : r64(q + k_c_utime)),
+      stime: (k_c_stime < 0 ? null : r64(q + k_c_stime)),
+      nice: (k_c_nice < 0 ? 0 : i32[q + k_c_nice]!),
+      prio: (k_c_prio < 0 ? 0 : i32[q + k_c_prio]!),
+      rtprio: (k_c_rtprio < 0 ? 0 : i32[q + k_c_rtprio]!),
+      policy: (k_c_policy < 0 ? 0 : i32[q + k_c_policy]!),
+      curcpu: (k_c_curcpu < 0 ? 0 : i32[q + k_c_curcpu]!),
+      sleepavg: (k_c_sleepavg < 0 ? 0 : i32[q + k_c_sleepavg]!),
+      rundelay: (k_c_rundelay < 0 ? null : r64(q + k_c_rundelay)),
+      blkdelay: (k_c_blkdelay < 0 ? null : r64(q + k_c_blkdelay)),
+      nvcsw: (k_c_nvcsw < 0 ? null : r64(q + k_c_nvcsw)),
+      nivcsw: (k_c_nivcsw < 0 ? null : r64(q + k_c_nivcsw)),
       wchan: c.wchan.off < 0 ? null : str(b, base, c.wchan),
-      vmem: (o_m_vmem < 0 ? null : r64(q + o_m_vmem / 4)),
-      rmem: (o_m_rmem < 0 ? null : r64(q + o_m_rmem / 4)),
+      vmem: (k_m_vmem < 0 ? null : r64(q + k_m_vmem)),
+      rmem: (k_m_rmem < 0 ? null : r64(q + k_m_rmem)),
       pmem: pmem === -1 ? null : pmem,
-      vgrow: (o_m_vgrow < 0 ? null : r64(q + o_m_vgrow / 4)),
-      rgrow: (o_m_rgrow < 0 ? null : r64(q + o_m_rgrow / 4)),
-      vdata: (o_m_vdata < 0 ? null : r64(q + o_m_vdata / 4)),
-      vstack: (o_m_vstack < 0 ? null : r64(q + o_m_vstack / 4)),
-      vlibs: (o_m_vlibs < 0 ? null : r64(q + o_m_vlibs / 4)),
-      vexec: (o_m_vexec < 0 ? null : r64(q + o_m_vexec / 4)),
-      vlock: (o_m_vlock < 0 ? null : r64(q + o_m_vlock / 4)),
-      vswap: (o_m_vswap < 0 ? null : r64(q + o_m_vswap / 4)),
-      minflt: (o_m_minflt < 0 ? null : r64(q + o_m_minflt / 4)),
-      majflt: (o_m_majflt < 0 ? null : r64(q + o_m_majflt / 4)),
-      rio: (o_d_rio < 0 ? null : r64(q + o_d_rio / 4)),
-      rsz: (o_d_rsz < 0 ? null : r64(q + o_d_rsz / 4)),
-      wio: (o_d_wio < 0 ? null : r64(q + o_d_wio / 4)),
-      wsz: (o_d_wsz < 0 ? null : r64(q + o_d_wsz / 4)),
-      cwsz: (o_d_cwsz < 0 ? null : r64(q + o_d_cwsz / 4)),
-      tcpsnd: (o_n_tcpsnd < 0 ? null : r64(q + o_n_tcpsnd / 4)),
-      tcpssz: (o_n_tcpssz < 0 ? null : r64(q + o_n_tcpssz / 4)),
-      tcprcv: (o_n_tcprcv < 0 ? null : r64(q + o_n_tcprcv / 4)),
-      tcprsz: (o_n_tcprsz < 0 ? null : r64(q + o_n_tcprsz / 4)),
-      udpsnd: (o_n_udpsnd < 0 ? null : r64(q + o_n_udpsnd / 4)),
-      udpssz: (o_n_udpssz < 0 ? null : r64(q + o_n_udpssz / 4)),
-      udprcv: (o_n_udprcv < 0 ? null : r64(q + o_n_udprcv / 4)),
-      udprsz: (o_n_udprsz < 0 ? null : r64(q + o_n_udprsz / 4)),
+      vgrow: (k_m_vgrow < 0 ? null : r64(q + k_m_vgrow)),
+      rgrow: (k_m_rgrow < 0 ? null : r64(q + k_m_rgrow)),
+      vdata: (k_m_vdata < 0 ? null : r64(q + k_m_vdata)),
+      vstack: (k_m_vstack < 0 ? null : r64(q + k_m_vstack)),
+      vlibs: (k_m_vlibs < 0 ? null : r64(q + k_m_vlibs)),
+      vexec: (k_m_vexec < 0 ? null : r64(q + k_m_vexec)),
+      vlock: (k_m_vlock < 0 ? null : r64(q + k_m_vlock)),
+      vswap: (k_m_vswap < 0 ? null : r64(q + k_m_vswap)),
+      minflt: (k_m_minflt < 0 ? null : r64(q + k_m_minflt)),
+      majflt: (k_m_majflt < 0 ? null : r64(q + k_m_majflt)),
+      rio: (k_d_rio < 0 ? null : r64(q + k_d_rio)),
+      rsz: (k_d_rsz < 0 ? null : r64(q + k_d_rsz)),
+      wio: (k_d_wio < 0 ? null : r64(q + k_d_wio)),
+      wsz: (k_d_wsz < 0 ? null : r64(q + k_d_wsz)),
+      cwsz: (k_d_cwsz < 0 ? null : r64(q + k_d_cwsz)),
+      tcpsnd: (k_n_tcpsnd < 0 ? null : r64(q + k_n_tcpsnd)),
+      tcpssz: (k_n_tcpssz < 0 ? null : r64(q + k_n_tcpssz)),
+      tcprcv: (k_n_tcprcv < 0 ? null : r64(q + k_n_tcprcv)),
+      tcprsz: (k_n_tcprsz < 0 ? null : r64(q + k_n_tcprsz)),
+      udpsnd: (k_n_udpsnd < 0 ? null : r64(q + k_n_udpsnd)),
+      udpssz: (k_n_udpssz < 0 ? null : r64(q + k_n_udpssz)),
+      udprcv: (k_n_udprcv < 0 ? null : r64(q + k_n_udprcv)),
+      udprsz: (k_n_udprsz < 0 ? null : r64(q + k_n_udprsz)),
       atop_version: s.version,
       filepath: s.filepath,
     };
