@@ -105,11 +105,6 @@ export class Output {
     return this.failure;
   }
 
-  /** Every chunk handed to the stream has been written: a caller may reuse the buffers it gave. */
-  get idle(): boolean {
-    return this.unconfirmed === 0;
-  }
-
   /** The reader went away (EPIPE): nothing more can be written, and that is no error of the run. */
   get broken(): boolean {
     return this.failure?.closed ?? false;
