@@ -4,10 +4,11 @@
 // (`--max-semi-space-size`, which a bin cannot pass), but V8 reads its growth factor each time it grows the space:
 // once the new space has reached the ceiling, a factor of 1 stops it there. Called by the runner every
 // CHECK_EVERY records of a command-line tool's main thread (worker threads get theirs from the Worker's
-// resourceLimits, src/batch/pool.ts; a program that embeds quarry keeps V8's sizing). Only the memory changes, never what is computed. Measured (3 runs each, alternating): journal
-// -j 162–166 → 138–142 MB, atop -j 130–134 → 99–102 MB, times unchanged within the machine's noise; garbage that
-// lives a little longer now reaches the old space (the JSON sink's chunks did, until it reused them: see
-// sinks/jsonl.ts). QUARRY_YOUNG_GENERATION=v8 leaves V8's sizing alone.
+// resourceLimits, src/batch/pool.ts; a program that embeds quarry keeps V8's sizing). Only the memory changes,
+// never what is computed. Measured (3 runs each, alternating): journal -j 162–166 → 138–142 MB, atop -j 130–134
+// → 99–102 MB, times unchanged within the machine's noise; garbage that lives a little longer now reaches the old
+// space (the JSON sink's chunks did, until it reused them: see sinks/jsonl.ts). QUARRY_YOUNG_GENERATION=v8 leaves
+// V8's sizing alone.
 import v8 from "node:v8";
 import { isMainThread } from "node:worker_threads";
 
