@@ -111,6 +111,49 @@ async function readAll(b: Uint8Array, chunkSize = 1 << 16): Promise<AnyRecord[]>
   return out;
 }
 
+/** The golden stream's header and descriptor frame (19 + 108 bytes), for frames made by hand to follow. */
+const goldenHead = (): Buffer => Buffer.from(GOLDEN_HEX, "hex").subarray(0, 19 + 108);
+
+/** One frame holding a flow.record ext (type 14) whose payload `write` packs. */
+function handFrame(write: (inner: Packer) => void): Buffer {
+  const inner = new Packer();
+  write(inner);
+  const p = new Packer();
+  const f = p.beginFrame();
+  const e = p.beginExt();
+  p.raw(inner.bytes());
+  p.endExt(e, 14);
+  p.endFrame(f);
+  return Buffer.from(p.bytes());
+}
+
+/** [SUBTYPE_RECORD, [ident, values…]] of test/golden up to the values' array header; ident [name, hash] or a bare name. */
+function recordHeader(inner: Packer, ident: "name" | "pair", values: number): void {
+  inner.arrayHeader(2);
+  inner.int(1);
+  inner.arrayHeader(2);
+  if (ident === "name") inner.str("test/golden");
+  else {
+    inner.arrayHeader(2);
+    inner.str("test/golden");
+    inner.int(GoldenDescriptor.hash);
+  }
+  inner.arrayHeader(values);
+}
+
+/** A datetime ext: [SUBTYPE_DATETIME, parts], the parts numbers or one ISO string. */
+function datetimeExt(inner: Packer, parts: (number | string)[]): void {
+  const m = inner.beginExt();
+  inner.arrayHeader(2);
+  inner.int(0x10);
+  inner.arrayHeader(parts.length);
+  for (const x of parts) {
+    if (typeof x === "string") inner.str(x);
+    else inner.int(x);
+  }
+  inner.endExt(m, 14);
+}
+
 describe("flow.record stream reader", () => {
   it("reads Python's golden vector", async () => {
     const [rec, ...rest] = await decodeStream(Buffer.from(GOLDEN_HEX, "hex"));
@@ -198,40 +241,22 @@ describe("flow.record stream reader", () => {
   });
 
   it("accepts datetimes packed as an ISO string and records with extra reserved values", async () => {
-    const p = new Packer();
-    // Build a record frame by hand: values + one extra reserved value; ts as [iso] with an offset.
-    const golden = Buffer.from(GOLDEN_HEX, "hex");
-    const head = golden.subarray(0, 19 + 108);
-    const inner = new Packer();
-    inner.arrayHeader(2);
-    inner.int(1);
-    inner.arrayHeader(2);
-    inner.arrayHeader(2);
-    inner.str("test/golden");
-    inner.int(GoldenDescriptor.hash);
-    inner.arrayHeader(11);
-    inner.str("h1");
-    const m = inner.beginExt();
-    inner.arrayHeader(2);
-    inner.int(0x10);
-    inner.arrayHeader(1);
-    inner.str("2024-01-02T05:04:05+02:00");
-    inner.endExt(m, 14);
-    inner.int(42);
-    inner.nil();
-    inner.nil();
-    inner.bool(false);
-    inner.nil();
-    inner.nil();
-    inner.nil();
-    inner.str("future");
-    inner.int(1);
-    const f = p.beginFrame();
-    const e = p.beginExt();
-    p.raw(inner.bytes());
-    p.endExt(e, 14);
-    p.endFrame(f);
-    const [rec] = await decodeStream(Buffer.concat([head, p.bytes()]));
+    // A record frame by hand: values + one extra reserved value; ts as [iso] with an offset.
+    const frame = handFrame((inner) => {
+      recordHeader(inner, "pair", 11);
+      inner.str("h1");
+      datetimeExt(inner, ["2024-01-02T05:04:05+02:00"]);
+      inner.int(42);
+      inner.nil();
+      inner.nil();
+      inner.bool(false);
+      inner.nil();
+      inner.nil();
+      inner.nil();
+      inner.str("future");
+      inner.int(1);
+    });
+    const [rec] = await decodeStream(Buffer.concat([goldenHead(), frame]));
     expect((rec!.ts as Timestamp).isoformat()).toBe("2024-01-02T03:04:05+00:00");
     expect(rec!._version).toBe(1);
     expect(rec!._generated).toBe(null);
@@ -240,37 +265,15 @@ describe("flow.record stream reader", () => {
   it("reads records and datetimes of other shapes, and reports their damage, as the in-place path does not take them", async () => {
     // The reader takes records ([[name, hash], values]) and datetimes (3 to 7 numbers) in place; a name-only
     // identifier, a 3-number datetime and a datetime with month 13 go the general way, with the same results.
-    const golden = Buffer.from(GOLDEN_HEX, "hex");
-    const head = golden.subarray(0, 19 + 108);
-    const frame = (ident: "name" | "pair", ts: number[]): Buffer => {
-      const inner = new Packer();
-      inner.arrayHeader(2);
-      inner.int(1);
-      inner.arrayHeader(2);
-      if (ident === "name") inner.str("test/golden");
-      else {
-        inner.arrayHeader(2);
-        inner.str("test/golden");
-        inner.int(GoldenDescriptor.hash);
-      }
-      inner.arrayHeader(10);
-      inner.str("h1");
-      const m = inner.beginExt();
-      inner.arrayHeader(2);
-      inner.int(0x10);
-      inner.arrayHeader(ts.length);
-      for (const x of ts) inner.int(x);
-      inner.endExt(m, 14);
-      inner.int(42);
-      for (let i = 0; i < 7; i++) inner.nil();
-      const p = new Packer();
-      const f = p.beginFrame();
-      const e = p.beginExt();
-      p.raw(inner.bytes());
-      p.endExt(e, 14);
-      p.endFrame(f);
-      return Buffer.from(p.bytes());
-    };
+    const head = goldenHead();
+    const frame = (ident: "name" | "pair", ts: number[]): Buffer =>
+      handFrame((inner) => {
+        recordHeader(inner, ident, 10);
+        inner.str("h1");
+        datetimeExt(inner, ts);
+        inner.int(42);
+        for (let i = 0; i < 7; i++) inner.nil();
+      });
     const [a, b] = await decodeStream(Buffer.concat([head, frame("name", [2024, 1, 2]), frame("pair", [2024, 1, 2, 3, 4, 5, 6])]));
     expect((a!.ts as Timestamp).isoformat()).toBe("2024-01-02T00:00:00+00:00");
     expect(a![DESCRIPTOR]).toBe(b![DESCRIPTOR]);
